@@ -1,0 +1,108 @@
+package shop.catalog.errors;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.context.MessageSourceResolvable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import shop.catalog.product.ProductNotFoundException;
+
+/**
+ * Every error as RFC 9457 problem+json (API.md): bad input is a 400 whose {@code errors} list
+ * names each bad field, an unknown product a 404, and nothing leaks a stack trace.
+ */
+@RestControllerAdvice
+class ApiErrors extends ResponseEntityExceptionHandler {
+
+    /** One bad field of a request and what is wrong with it. */
+    record FieldProblem(String field, String message) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+    @ExceptionHandler(ProductNotFoundException.class)
+    ProblemDetail notFound(ProductNotFoundException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setTitle("Not Found");
+        return problem;
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("Unexpected error", e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side. It has been logged.");
+        problem.setTitle("Internal Server Error");
+        return problem;
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> problems = e.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(error -> new FieldProblem(parameterName(result.getMethodParameter()),
+                                messageOf(error))))
+                .toList();
+        return badRequest(problems, headers, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> problems = e.getBindingResult().getFieldErrors().stream()
+                .map(error -> new FieldProblem(error.getField(), messageOf(error)))
+                .toList();
+        return badRequest(problems, headers, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(
+            TypeMismatchException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String field = e instanceof MethodArgumentTypeMismatchException mismatch ? mismatch.getName()
+                : e.getPropertyName();
+        String expected = e.getRequiredType() == null ? "a valid value"
+                : "a value of type " + e.getRequiredType().getSimpleName();
+        return badRequest(List.of(new FieldProblem(field, "must be " + expected + ", got '" + e.getValue() + "'")),
+                headers, request);
+    }
+
+    private ResponseEntity<Object> badRequest(List<FieldProblem> problems, HttpHeaders headers, WebRequest request) {
+        String fields = String.join(", ", problems.stream().map(FieldProblem::field).distinct().toList());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Invalid " + fields + ".");
+        problem.setTitle("Bad Request");
+        problem.setProperty("errors", problems);
+        return handleExceptionInternal(new IllegalArgumentException(problem.getDetail()), problem, headers,
+                HttpStatus.BAD_REQUEST, request);
+    }
+
+    private static String parameterName(org.springframework.core.MethodParameter parameter) {
+        org.springframework.web.bind.annotation.RequestParam requestParam =
+                parameter.getParameterAnnotation(org.springframework.web.bind.annotation.RequestParam.class);
+        if (requestParam != null && !requestParam.name().isEmpty()) {
+            return requestParam.name();
+        }
+        return parameter.getParameterName();
+    }
+
+    private static String messageOf(MessageSourceResolvable error) {
+        if (error instanceof FieldError fieldError && fieldError.getRejectedValue() == null) {
+            return "is required";
+        }
+        return error.getDefaultMessage();
+    }
+}
