@@ -1,0 +1,77 @@
+import { ApiError } from './api.js';
+import { el } from './dom.js';
+import { catalogHash, parseRoute } from './routes.js';
+import { catalogView } from './views/catalog.js';
+import { productView } from './views/product.js';
+
+const view = document.getElementById('view');
+const errorBox = document.getElementById('error-message');
+const searchForm = document.getElementById('search-form');
+const searchInput = document.getElementById('search');
+
+let lastCatalogHash = '#/'; // where "Back to results" returns to
+let latestRender = 0; // a slow response must never replace a page the shopper has moved on from
+
+function load(route) {
+  switch (route.name) {
+    case 'catalog':
+      lastCatalogHash = catalogHash(route);
+      searchInput.value = route.q;
+      return catalogView(route);
+    case 'product':
+      return productView(route.id, lastCatalogHash);
+    default:
+      return Promise.reject(new ApiError(404, 'That page doesn’t exist.'));
+  }
+}
+
+// moveFocus is for navigation inside the app: start the new page at its heading, as a full
+// page load would, so keyboard and screen reader users are not left on a removed element.
+async function render({ moveFocus }) {
+  const renderId = ++latestRender;
+  view.setAttribute('aria-busy', 'true');
+  try {
+    const page = await load(parseRoute(location.hash));
+    if (renderId !== latestRender) return;
+    errorBox.hidden = true;
+    view.replaceChildren(page.node);
+    document.title = `${page.title} · Fig & Co.`;
+    if (moveFocus) {
+      window.scrollTo(0, 0);
+      view.querySelector('h1')?.focus();
+    }
+  } catch (error) {
+    if (renderId !== latestRender) return;
+    showError(error);
+  } finally {
+    if (renderId === latestRender) view.removeAttribute('aria-busy');
+  }
+}
+
+function showError(error) {
+  if (!(error instanceof ApiError)) console.error(error); // a bug in our code, not a failed request
+  const message = error instanceof ApiError
+    ? error.message
+    : 'Something went wrong while showing this page. Please try again.';
+  // Retrying helps when the network or a service hiccuped, not when something does not exist.
+  const transient = !(error instanceof ApiError) || error.status === 0 || error.status >= 500;
+  const retry = el('button', { type: 'button' }, 'Try again');
+  retry.addEventListener('click', () => render({ moveFocus: false }));
+  errorBox.replaceChildren(
+    el('p', {}, message),
+    el('p', { class: 'error-actions' }, transient ? retry : '', el('a', { href: '#/' }, 'Browse all products')));
+  errorBox.hidden = false;
+  view.replaceChildren();
+  document.title = 'Fig & Co.';
+}
+
+searchForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  // A new search looks across every category and starts at page one.
+  const target = catalogHash({ q: searchInput.value.trim() });
+  if (location.hash === target) render({ moveFocus: true }); // no hashchange fires for the same hash
+  else location.hash = target;
+});
+
+window.addEventListener('hashchange', () => render({ moveFocus: true }));
+render({ moveFocus: false });
