@@ -1,0 +1,94 @@
+package shop.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** A shopper in a real browser, through the gateway: search, open a product, read its price. */
+class BrowsingJourneyTest {
+
+    private final LocalStack stack = LocalStack.shared();
+    private ChromeDriver browser;
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void shopperSearchesOpensAProductAndSeesItsPrice() {
+        WebDriverWait wait = openShop(1280, 900);
+        WebElement search = browser.findElement(By.id("search"));
+        search.sendKeys("espresso");
+        browser.findElement(By.cssSelector("form#search-form")).submit();
+        wait.until(ExpectedConditions.urlContains("q=espresso"));
+        wait.until(driver -> !cardNamed("Espresso Machine").isEmpty());
+
+        cardNamed("Espresso Machine").get(0).findElement(By.cssSelector("a.product-link")).click();
+        WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("product-name")));
+        assertThat(name.getText()).isEqualTo("Espresso Machine");
+        WebElement price = browser.findElement(By.id("product-price"));
+        assertThat(price.getAttribute("data-price-cents")).isEqualTo("24900");
+        assertThat(price.getText()).contains("249.00");
+    }
+
+    @Test
+    void categoryFilterAndPagingNarrowAndStepThroughResults() {
+        WebDriverWait wait = openShop(1280, 900);
+        WebElement category = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("a.category-link[data-slug]:not([data-slug=''])")));
+        String slug = category.getAttribute("data-slug");
+        category.click();
+        wait.until(ExpectedConditions.urlContains("category=" + slug));
+        wait.until(driver -> driver.findElement(By.cssSelector("a.category-link.active")).getAttribute("data-slug").equals(slug));
+
+        browser.get(stack.gatewayUrl() + "/#/");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("page-info"), "1"));
+        String firstPage = firstCardName(wait);
+        browser.findElement(By.id("next-page")).click();
+        wait.until(driver -> !firstCardName(wait).equals(firstPage));
+        assertThat(browser.findElement(By.id("page-info")).getText()).contains("2");
+    }
+
+    @Test
+    void pageFitsAPhoneScreenWithoutSidewaysScrolling() {
+        openShop(360, 740);
+        Object overflow = ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth - window.innerWidth;");
+        assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+    }
+
+    /** Opens the home page in a window of that size and waits until products are listed. */
+    private WebDriverWait openShop(int width, int height) {
+        browser = Browser.open(width, height);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        // The page re-renders its lists, so an element found a moment ago may be gone: look again.
+        wait.ignoring(StaleElementReferenceException.class);
+        browser.get(stack.gatewayUrl() + "/");
+        wait.until(ExpectedConditions.presenceOfAllElementsLocatedBy(By.cssSelector("article.product-card")));
+        return wait;
+    }
+
+    private List<WebElement> cardNamed(String name) {
+        return browser.findElements(By.cssSelector("article.product-card")).stream()
+                .filter(card -> card.findElement(By.cssSelector(".product-name")).getText().equals(name))
+                .toList();
+    }
+
+    private String firstCardName(WebDriverWait wait) {
+        return wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("article.product-card .product-name"))).getText();
+    }
+}
