@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# One database and one role per service (ARCHITECTURE.md), on the PostgreSQL at
+# $POSTGRES_HOST:$POSTGRES_PORT (default 127.0.0.1:5432), as the superuser $POSTGRES_ADMIN.
+# Idempotent: existing roles and databases are left as they are.
+set -euo pipefail
+
+SERVICES=(catalog inventory shipping payment billing recommendations profiles)
+export PGHOST="${POSTGRES_HOST:-127.0.0.1}" PGPORT="${POSTGRES_PORT:-5432}"
+ADMIN="${POSTGRES_ADMIN:-postgres}"
+
+psql_admin() {
+  psql -v ON_ERROR_STOP=1 -qtA -U "$ADMIN" -d postgres "$@"
+}
+
+for service in "${SERVICES[@]}"; do
+  if [[ -z "$(psql_admin -c "select 1 from pg_roles where rolname = '$service'")" ]]; then
+    # The password equals the name: a development default, overridden by DB_PASSWORD elsewhere.
+    psql_admin -c "create role $service login password '$service'"
+  fi
+  if [[ -z "$(psql_admin -c "select 1 from pg_database where datname = '$service'")" ]]; then
+    psql_admin -c "create database $service owner $service"
+  fi
+done
+echo "databases ready on $PGHOST:$PGPORT: ${SERVICES[*]}"
