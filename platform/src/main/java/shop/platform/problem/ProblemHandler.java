@@ -1,4 +1,4 @@
-package shop.catalog.errors;
+package shop.platform.problem;
 
 import java.util.List;
 
@@ -19,27 +19,21 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import shop.catalog.product.ProductNotFoundException;
 
 /**
- * Every error as RFC 9457 problem+json (API.md): bad input is a 400 whose {@code errors} list
- * names each bad field, an unknown product a 404, and nothing leaks a stack trace.
+ * Every error of a servlet service as RFC 9457 problem+json (API.md): bad input is a 400 whose
+ * {@code errors} list names each bad field; an {@code ErrorResponseException} (such as a
+ * {@code ResponseStatusException}) keeps its status and detail; anything unexpected is a 500
+ * that is logged and leaks no stack trace.
  */
 @RestControllerAdvice
-class ApiErrors extends ResponseEntityExceptionHandler {
+public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     /** One bad field of a request and what is wrong with it. */
     record FieldProblem(String field, String message) {
     }
 
-    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
-
-    @ExceptionHandler(ProductNotFoundException.class)
-    ProblemDetail notFound(ProductNotFoundException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
-        problem.setTitle("Not Found");
-        return problem;
-    }
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
