@@ -1,0 +1,15 @@
+package shop.profiles;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * @param tokenTtl how long a login token is valid
+ * @param issuer the {@code iss} claim of every token
+ * @param adminEmail the ADMIN account created at first start
+ * @param adminPassword its password; blank means generate one and log it once
+ */
+@ConfigurationProperties("shop.profiles")
+public record ProfilesProperties(Duration tokenTtl, String issuer, String adminEmail, String adminPassword) {
+}

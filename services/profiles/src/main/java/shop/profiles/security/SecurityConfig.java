@@ -1,0 +1,46 @@
+package shop.profiles.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+import shop.platform.security.ResourceServer;
+import shop.profiles.ProfilesProperties;
+import shop.profiles.token.SigningKeys;
+
+/** Signing up, logging in and the JWKS are public; everything else needs a token. */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    @Bean
+    SecurityFilterChain security(HttpSecurity http) throws Exception {
+        return http.with(ResourceServer.defaults(), resourceServer -> {
+        })
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(HttpMethod.POST, "/api/profiles/register", "/api/profiles/login").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/.well-known/jwks.json", "/actuator/health/**",
+                                "/actuator/info").permitAll()
+                        .requestMatchers("/error").permitAll()
+                        .anyRequest().authenticated())
+                .build();
+    }
+
+    /** Profiles checks its own tokens with its own public key: no JWKS round trip to itself. */
+    @Bean
+    JwtDecoder jwtDecoder(SigningKeys keys, ProfilesProperties properties) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(keys.publicKey()).build();
+        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(properties.issuer()));
+        return decoder;
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new BCryptPasswordEncoder();
+    }
+}

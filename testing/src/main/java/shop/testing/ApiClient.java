@@ -1,0 +1,107 @@
+package shop.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A JSON client for a service's public API over real HTTP, as the front-end calls it, with the
+ * checks every API test makes of problem+json errors (API.md).
+ */
+public final class ApiClient {
+
+    /** What came back: status, content type, and the body as text and as JSON. */
+    public record Response(int status, String contentType, String body) {
+
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        /** Asserts an RFC 9457 problem with this status and no stack trace in the body. */
+        public Response assertProblem(int expectedStatus) {
+            assertThat(status).as(body).isEqualTo(expectedStatus);
+            assertThat(contentType).as("content type of " + body).startsWith("application/problem+json");
+            assertThat(json().get("status").asInt()).isEqualTo(expectedStatus);
+            assertThat(json().has("title")).isTrue();
+            assertThat(body).doesNotContain("at shop.", "Exception", "trace");
+            return this;
+        }
+
+        /** Asserts a 400 problem whose {@code errors} list names the field. */
+        public Response assertBadField(String field) {
+            assertProblem(400);
+            JsonNode errors = json().get("errors");
+            assertThat(errors).as("errors in %s", body).isNotNull();
+            assertThat(errors.findValuesAsString("field")).contains(field);
+            return this;
+        }
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+    private String bearer;
+
+    public ApiClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** Sends this token with every later request; null sends none. */
+    public ApiClient withToken(String token) {
+        ApiClient client = new ApiClient(baseUrl);
+        client.bearer = token;
+        return client;
+    }
+
+    public Response get(String path) {
+        return send(request(path).GET());
+    }
+
+    public Response post(String path, Object body) {
+        return send(request(path).POST(json(body)).header("Content-Type", "application/json"));
+    }
+
+    public Response put(String path, Object body) {
+        return send(request(path).PUT(json(body)).header("Content-Type", "application/json"));
+    }
+
+    public Response delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        return builder;
+    }
+
+    /** A String is sent as it is (to send malformed JSON); anything else is serialised. */
+    private static HttpRequest.BodyPublisher json(Object body) {
+        return HttpRequest.BodyPublishers.ofString(body instanceof String text ? text : JSON.writeValueAsString(body));
+    }
+
+    private Response send(HttpRequest.Builder builder) {
+        try {
+            HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
