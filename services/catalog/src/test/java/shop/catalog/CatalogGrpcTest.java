@@ -28,7 +28,7 @@ import shop.testing.FreshDatabase;
 
 /** GetProducts over a real gRPC connection, as billing and recommendations call it. */
 @FreshDatabase
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(
         properties = "eureka.client.enabled=false")
 class CatalogGrpcTest {
 

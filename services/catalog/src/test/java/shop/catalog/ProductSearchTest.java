@@ -14,7 +14,7 @@ import shop.testing.FreshDatabase;
 
 /** Ranked full-text search and paging against the seeded catalog in a real PostgreSQL. */
 @FreshDatabase
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(
         properties = {"eureka.client.enabled=false", "spring.grpc.server.enabled=false"})
 class ProductSearchTest {
 

@@ -2,6 +2,8 @@ package shop.catalog.product;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
@@ -12,6 +14,7 @@ import shop.catalog.category.Category;
 public class Product {
 
     @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
     private String sku;
     private String name;
@@ -25,6 +28,22 @@ public class Product {
     private int weightGrams;
 
     protected Product() {
+    }
+
+    Product(ProductDraft draft, Category category) {
+        this.sku = draft.sku();
+        update(draft, category);
+    }
+
+    /** Everything but the SKU, which identifies the product to the other services, may change. */
+    void update(ProductDraft draft, Category category) {
+        this.name = draft.name();
+        this.description = draft.description();
+        this.priceCents = draft.priceCents();
+        this.currency = draft.currency();
+        this.category = category;
+        this.imageUrl = draft.imageUrl();
+        this.weightGrams = draft.weightGrams();
     }
 
     public Long getId() {

@@ -10,6 +10,12 @@ interface ProductRepository extends Repository<Product, Long> {
 
     Optional<Product> findById(long id);
 
+    boolean existsBySku(String sku);
+
+    Product saveAndFlush(Product product);
+
+    void delete(Product product);
+
     List<Product> findAllByIdIn(List<Long> ids);
 
     /*

@@ -1,13 +1,22 @@
 package shop.catalog.product.web;
 
+import java.net.URI;
 import java.util.List;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import shop.catalog.product.Catalog;
 import shop.catalog.product.ProductNotFoundException;
@@ -43,5 +52,22 @@ class ProductController {
     @GetMapping("/api/catalog/products/{id}")
     ProductView product(@PathVariable long id) {
         return catalog.product(id).map(ProductView::of).orElseThrow(() -> new ProductNotFoundException(id));
+    }
+
+    @PostMapping("/api/catalog/products")
+    ResponseEntity<ProductView> create(@Valid @RequestBody ProductRequest request) {
+        ProductView created = ProductView.of(catalog.create(request.toDraft()));
+        return ResponseEntity.created(URI.create("/api/catalog/products/" + created.id())).body(created);
+    }
+
+    @PutMapping("/api/catalog/products/{id}")
+    ProductView update(@PathVariable long id, @Valid @RequestBody ProductRequest request) {
+        return ProductView.of(catalog.update(id, request.toDraft()));
+    }
+
+    @DeleteMapping("/api/catalog/products/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable long id) {
+        catalog.delete(id);
     }
 }

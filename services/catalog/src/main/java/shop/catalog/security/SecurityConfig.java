@@ -1,0 +1,26 @@
+package shop.catalog.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import shop.platform.security.ResourceServer;
+
+/** Anyone may read the catalog; only an ADMIN may change it. */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    @Bean
+    SecurityFilterChain security(HttpSecurity http) {
+        return http.with(ResourceServer.defaults(), resourceServer -> {
+        })
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(HttpMethod.GET, "/api/catalog/**", "/actuator/health/**", "/actuator/info")
+                        .permitAll()
+                        .requestMatchers("/error").permitAll()
+                        .requestMatchers("/api/catalog/**").hasRole("ADMIN")
+                        .anyRequest().denyAll())
+                .build();
+    }
+}
