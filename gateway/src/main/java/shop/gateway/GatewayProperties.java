@@ -11,7 +11,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param services the services routed as {@code /api/{service}/**} to {@code lb://{service}}
  * @param timeout how long one call may take before the time limiter answers with the fallback
  * @param breakerWaitInOpenState how long an open breaker short-circuits before it tries again
+ * @param jwksUri where profiles publishes the keys that sign login tokens (a service name, resolved by discovery)
+ * @param tokenIssuer the {@code iss} every token must carry
  */
 @ConfigurationProperties("shop.gateway")
-record GatewayProperties(List<String> services, Duration timeout, Duration breakerWaitInOpenState) {
+record GatewayProperties(List<String> services, Duration timeout, Duration breakerWaitInOpenState,
+        String jwksUri, String tokenIssuer) {
 }

@@ -9,35 +9,48 @@ import shop.testing.TestDatabases;
 import shop.testing.TestDatabases.TestDatabase;
 
 /**
- * Eureka, the catalog and the gateway as three real processes on free loopback ports, with the
- * catalog on a fresh database. Started once per test JVM and shared by the system tests; stopped
+ * Eureka, the gateway, the catalog and profiles as real processes on free loopback ports, each
+ * service on a fresh database. Started once per test JVM and shared by the system tests; stopped
  * when the JVM exits.
  */
 final class LocalStack {
 
+    static final String ADMIN_EMAIL = "admin@shop.test";
+    static final String ADMIN_PASSWORD = "system-test-admin";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static LocalStack shared;
 
     final int discoveryPort = ServiceProcess.freePort();
     final int catalogPort = ServiceProcess.freePort();
     final int catalogGrpcPort = ServiceProcess.freePort();
+    final int profilesPort = ServiceProcess.freePort();
     final int gatewayPort = ServiceProcess.freePort();
     final ServiceProcess discovery;
     final ServiceProcess catalog;
+    final ServiceProcess profiles;
     final ServiceProcess gateway;
 
     private LocalStack() {
         String eureka = "http://127.0.0.1:" + discoveryPort + "/eureka/";
-        TestDatabase database = TestDatabases.create("catalogsystem");
+        TestDatabase catalogDatabase = TestDatabases.create("catalogsystem");
+        TestDatabase profilesDatabase = TestDatabases.create("profilessystem");
         discovery = new ServiceProcess("discovery", jar("discovery", "discovery"),
                 Map.of("PORT", String.valueOf(discoveryPort)));
         catalog = new ServiceProcess("catalog", jar("services/catalog", "catalog"), Map.of(
                 "PORT", String.valueOf(catalogPort),
                 "GRPC_PORT", String.valueOf(catalogGrpcPort),
                 "EUREKA_URL", eureka,
-                "SPRING_DATASOURCE_URL", database.jdbcUrl(),
-                "SPRING_DATASOURCE_USERNAME", database.username(),
-                "SPRING_DATASOURCE_PASSWORD", database.password()));
+                "SPRING_DATASOURCE_URL", catalogDatabase.jdbcUrl(),
+                "SPRING_DATASOURCE_USERNAME", catalogDatabase.username(),
+                "SPRING_DATASOURCE_PASSWORD", catalogDatabase.password()));
+        profiles = new ServiceProcess("profiles", jar("services/profiles", "profiles"), Map.of(
+                "PORT", String.valueOf(profilesPort),
+                "EUREKA_URL", eureka,
+                "SHOP_ADMIN_EMAIL", ADMIN_EMAIL,
+                "SHOP_ADMIN_PASSWORD", ADMIN_PASSWORD,
+                "SPRING_DATASOURCE_URL", profilesDatabase.jdbcUrl(),
+                "SPRING_DATASOURCE_USERNAME", profilesDatabase.username(),
+                "SPRING_DATASOURCE_PASSWORD", profilesDatabase.password()));
         gateway = new ServiceProcess("gateway", jar("gateway", "gateway"), Map.of(
                 "PORT", String.valueOf(gatewayPort),
                 "EUREKA_URL", eureka));
@@ -62,11 +75,14 @@ final class LocalStack {
     }
 
     private void start() {
-        List.of(discovery, catalog, gateway).forEach(ServiceProcess::start);
+        List.of(discovery, catalog, profiles, gateway).forEach(ServiceProcess::start);
         discovery.awaitOk("http://127.0.0.1:" + discoveryPort + "/actuator/health", START_TIMEOUT);
         catalog.awaitOk(catalogUrl() + "/actuator/health", START_TIMEOUT);
+        profiles.awaitOk("http://127.0.0.1:" + profilesPort + "/actuator/health", START_TIMEOUT);
         gateway.awaitOk(gatewayUrl() + "/actuator/health", START_TIMEOUT);
         awaitCatalogRouted();
+        // Until profiles is routed the gateway's fallback answers 503; profiles itself says 401.
+        gateway.awaitStatus(gatewayUrl() + "/api/profiles/me", 401, START_TIMEOUT);
     }
 
     /** The gateway answers 503 until it has fetched the catalog's registration from Eureka. */
@@ -82,7 +98,7 @@ final class LocalStack {
     }
 
     private void stop() {
-        List.of(gateway, catalog, discovery).forEach(ServiceProcess::stop);
+        List.of(gateway, profiles, catalog, discovery).forEach(ServiceProcess::stop);
     }
 
     private static Path jar(String module, String name) {

@@ -85,6 +85,11 @@ final class ServiceProcess {
 
     /** Waits until the URL answers 200, failing early if the process dies. */
     void awaitOk(String url, Duration timeout) {
+        awaitStatus(url, 200, timeout);
+    }
+
+    /** Waits until the URL answers this status, failing early if the process dies. */
+    void awaitStatus(String url, int expected, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         int lastStatus = -1;
         while (Instant.now().isBefore(deadline)) {
@@ -92,12 +97,12 @@ final class ServiceProcess {
                 throw new IllegalStateException(name + " exited before " + url + " answered\n" + logTail());
             }
             lastStatus = status(url);
-            if (lastStatus == 200) {
+            if (lastStatus == expected) {
                 return;
             }
             sleep(Duration.ofMillis(500));
         }
-        throw new IllegalStateException(name + ": " + url + " did not answer 200 within " + timeout
+        throw new IllegalStateException(name + ": " + url + " did not answer " + expected + " within " + timeout
                 + " (last status " + lastStatus + ")\n" + logTail());
     }
 
