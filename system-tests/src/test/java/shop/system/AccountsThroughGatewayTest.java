@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import shop.testing.ApiClient;
+import tools.jackson.databind.JsonNode;
 
 /** Real profiles issuing real tokens, checked by the gateway and by the catalog through Eureka. */
 class AccountsThroughGatewayTest {
@@ -44,6 +45,21 @@ class AccountsThroughGatewayTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(gateway.get("/api/catalog/products/" + created.json().get("id").asLong()).json()
                 .get("sku").asString()).isEqualTo("SYS-001");
+    }
+
+    @Test
+    void cartIsPricedByTheRealCatalogOverGrpcThroughEureka() {
+        gateway.post("/api/profiles/register",
+                Map.of("email", "cart@example.com", "password", "cart password", "name", "Cy"));
+        ApiClient shopper = gateway.withToken(login("cart@example.com", "cart password"));
+        long espresso = gateway.get("/api/catalog/products?q=espresso+machine&size=1").json()
+                .get("items").get(0).get("id").asLong();
+
+        ApiClient.Response put = shopper.put("/api/profiles/me/cart/items/" + espresso, Map.of("quantity", 2));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        JsonNode cart = shopper.get("/api/profiles/me/cart").json();
+        assertThat(cart.get("items").get(0).get("name").asString()).isEqualTo("Espresso Machine");
+        assertThat(cart.get("totalCents").asLong()).isEqualTo(2 * 24900);
     }
 
     private String login(String email, String password) {

@@ -24,6 +24,7 @@ final class LocalStack {
     final int catalogPort = ServiceProcess.freePort();
     final int catalogGrpcPort = ServiceProcess.freePort();
     final int profilesPort = ServiceProcess.freePort();
+    final int profilesGrpcPort = ServiceProcess.freePort();
     final int gatewayPort = ServiceProcess.freePort();
     final ServiceProcess discovery;
     final ServiceProcess catalog;
@@ -45,6 +46,7 @@ final class LocalStack {
                 "SPRING_DATASOURCE_PASSWORD", catalogDatabase.password()));
         profiles = new ServiceProcess("profiles", jar("services/profiles", "profiles"), Map.of(
                 "PORT", String.valueOf(profilesPort),
+                "GRPC_PORT", String.valueOf(profilesGrpcPort),
                 "EUREKA_URL", eureka,
                 "SHOP_ADMIN_EMAIL", ADMIN_EMAIL,
                 "SHOP_ADMIN_PASSWORD", ADMIN_PASSWORD,

@@ -9,7 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param issuer the {@code iss} claim of every token
  * @param adminEmail the ADMIN account created at first start
  * @param adminPassword its password; blank means generate one and log it once
+ * @param currency what an empty cart is priced in
  */
 @ConfigurationProperties("shop.profiles")
-public record ProfilesProperties(Duration tokenTtl, String issuer, String adminEmail, String adminPassword) {
+public record ProfilesProperties(Duration tokenTtl, String issuer, String adminEmail, String adminPassword,
+        String currency) {
 }

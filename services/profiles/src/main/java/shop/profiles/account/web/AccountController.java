@@ -58,7 +58,8 @@ class AccountController {
     @GetMapping("/api/profiles/me")
     Profile me(@AuthenticationPrincipal Jwt token) {
         return accounts.find(UUID.fromString(token.getSubject())).map(Profile::of)
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "This account no longer exists."));
+                // A valid token for a deleted account: the front-end signs the shopper out on 401.
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.UNAUTHORIZED, "This account no longer exists."));
     }
 
     @PutMapping("/api/profiles/me")

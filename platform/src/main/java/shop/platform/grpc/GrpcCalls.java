@@ -1,0 +1,80 @@
+package shop.platform.grpc;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.AbstractStub;
+
+/**
+ * How a service calls another over gRPC: every call has a deadline and goes through the callee's
+ * circuit breaker; only calls the caller declares idempotent are retried, with backoff, and only
+ * when the callee could not be reached. An open breaker fails at once as UNAVAILABLE.
+ */
+public class GrpcCalls {
+
+    /** Failures worth another try: the call did not reach a working server. */
+    private static final Set<Status.Code> TRANSIENT = EnumSet.of(Status.Code.UNAVAILABLE);
+    /** Failures that say the callee is unwell; a caller's bad argument does not trip the breaker. */
+    private static final Set<Status.Code> CALLEE_FAILURES = EnumSet.of(Status.Code.UNAVAILABLE,
+            Status.Code.DEADLINE_EXCEEDED, Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.RESOURCE_EXHAUSTED);
+
+    private final GrpcClientProperties properties;
+    private final CircuitBreakerRegistry breakers;
+    private final RetryRegistry retries;
+
+    GrpcCalls(GrpcClientProperties properties) {
+        this.properties = properties;
+        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(10)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(properties.breakerWaitInOpenState())
+                .recordException(GrpcCalls::isCalleeFailure)
+                .build());
+        this.retries = RetryRegistry.of(RetryConfig.custom()
+                .maxAttempts(3)
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(100, 2))
+                .retryOnException(e -> e instanceof StatusRuntimeException failure
+                        && TRANSIENT.contains(failure.getStatus().getCode()))
+                .build());
+    }
+
+    /** The stub with this service's deadline applied, counted from now. */
+    public <S extends AbstractStub<S>> S withDeadline(S stub) {
+        return stub.withDeadlineAfter(properties.deadline().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A call that must not be repeated (it changes state and carries no idempotency key). */
+    public <T> T once(String service, Supplier<T> call) {
+        return guarded(service, () -> breakers.circuitBreaker(service).executeSupplier(call));
+    }
+
+    /** A call that is safe to repeat: a read, or a change keyed so the callee applies it once. */
+    public <T> T idempotent(String service, Supplier<T> call) {
+        return guarded(service, () -> breakers.circuitBreaker(service)
+                .executeSupplier(() -> retries.retry(service).executeSupplier(call)));
+    }
+
+    private static <T> T guarded(String service, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (CallNotPermittedException open) {
+            throw Status.UNAVAILABLE.withDescription(service + " is failing; its circuit breaker is open")
+                    .withCause(open).asRuntimeException();
+        }
+    }
+
+    private static boolean isCalleeFailure(Throwable e) {
+        return e instanceof StatusRuntimeException failure && CALLEE_FAILURES.contains(failure.getStatus().getCode());
+    }
+}

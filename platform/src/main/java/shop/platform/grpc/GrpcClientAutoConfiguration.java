@@ -1,0 +1,33 @@
+package shop.platform.grpc;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.grpc.ManagedChannel;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.context.annotation.Bean;
+
+/** For a service that calls others over gRPC: channels through discovery, and guarded calls. */
+@AutoConfiguration
+@ConditionalOnClass({ManagedChannel.class, DiscoveryClient.class, CircuitBreaker.class})
+@EnableConfigurationProperties(GrpcClientProperties.class)
+public class GrpcClientAutoConfiguration {
+
+    @Bean
+    ServiceChannels serviceChannels(DiscoveryClient discovery, GrpcClientProperties properties) {
+        return new ServiceChannels(new DiscoveryNameResolverProvider(discovery, properties.discoveryRefresh()));
+    }
+
+    @Bean
+    GrpcCalls grpcCalls(GrpcClientProperties properties) {
+        return new GrpcCalls(properties);
+    }
+
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    GrpcFailureProblems grpcFailureProblems() {
+        return new GrpcFailureProblems();
+    }
+}

@@ -1,0 +1,64 @@
+package shop.profiles.cart;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.web.server.ResponseStatusException;
+import shop.catalog.v1.GetProductsResponse;
+import shop.catalog.v1.Product;
+import shop.profiles.ProfilesProperties;
+
+/** The cart as the shopper sees it: each line priced from the catalog now, and the total. */
+@Service
+public class PricedCart {
+
+    public record Line(long productId, String sku, String name, int quantity, long priceCents) {
+    }
+
+    public record View(List<Line> items, long totalCents, String currency) {
+    }
+
+    private final Carts carts;
+    private final CatalogClient catalog;
+    private final ProfilesProperties properties;
+
+    PricedCart(Carts carts, CatalogClient catalog, ProfilesProperties properties) {
+        this.carts = carts;
+        this.catalog = catalog;
+        this.properties = properties;
+    }
+
+    public View view(UUID accountId) {
+        List<CartLine> lines = carts.lines(accountId);
+        GetProductsResponse found = catalog.products(lines.stream().map(CartLine::productId).toList());
+        carts.remove(accountId, found.getMissingIdsList());
+        Map<Long, Product> products = found.getProductsList().stream()
+                .collect(Collectors.toMap(Product::getId, Function.identity()));
+        List<Line> priced = lines.stream()
+                .filter(line -> products.containsKey(line.productId()))
+                .map(line -> {
+                    Product product = products.get(line.productId());
+                    return new Line(line.productId(), product.getSku(), product.getName(), line.quantity(),
+                            product.getPriceCents());
+                })
+                .toList();
+        long total = priced.stream().mapToLong(line -> line.priceCents() * line.quantity()).sum();
+        String currency = products.values().stream().map(Product::getCurrency).findFirst()
+                .orElse(properties.currency());
+        return new View(priced, total, currency);
+    }
+
+    /** @throws ResponseStatusException 404 when the catalog does not sell this product */
+    public View setQuantity(UUID accountId, long productId, int quantity) {
+        if (quantity > 0 && catalog.products(List.of(productId)).getProductsCount() == 0) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No product with id " + productId + ".");
+        }
+        carts.setQuantity(accountId, productId, quantity);
+        return view(accountId);
+    }
+}
