@@ -1,29 +1,43 @@
 // Fetch wrapper for the gateway. Every failure, including an unreachable network and the
 // gateway's 503 fallback, becomes an ApiError whose message can be shown to a shopper as is.
+// Calls carry the session's bearer token when there is one.
+import { currentSession, rememberName, sessionEnded, startSession } from './session.js';
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  // fieldErrors: the [{field, message}] list of a 400, so forms can show each next to its input.
+  constructor(status, message, fieldErrors = []) {
     super(message);
     this.status = status;
+    this.fieldErrors = fieldErrors;
   }
 }
 
 const DEFAULT_MESSAGES = {
   0: 'We can’t reach the shop right now. Check your connection and try again.',
+  401: 'Please sign in to continue.',
   404: 'We couldn’t find what you were looking for.',
   503: 'This part of the shop is taking a short break. Please try again in a moment.',
 };
 
-async function getJson(path, messages = {}) {
+// asGuest is for logging in and signing up: they never send a token, because a stale one would
+// be refused before the password is even looked at, and their 401 means a wrong password, not
+// an ended session.
+async function request(path, { method = 'GET', body, messages = {}, asGuest = false } = {}) {
+  const headers = { Accept: 'application/json' };
+  const token = asGuest ? null : currentSession()?.token;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {
-    response = await fetch(path, { headers: { Accept: 'application/json' } });
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, DEFAULT_MESSAGES[0]);
   }
   if (response.ok) return response.json();
   const problem = await response.json().catch(() => ({})); // a proxy error page may not be JSON
-  throw new ApiError(response.status, messages[response.status] ?? describe(response.status, problem));
+  if (response.status === 401 && !asGuest) sessionEnded();
+  throw new ApiError(response.status, messages[response.status] ?? describe(response.status, problem),
+    Array.isArray(problem.errors) ? problem.errors : []);
 }
 
 function describe(status, problem) {
@@ -40,21 +54,55 @@ export function listProducts({ q, category, page, size }) {
   const params = new URLSearchParams({ page, size });
   if (q) params.set('q', q);
   if (category) params.set('category', category);
-  return getJson(`/api/catalog/products?${params}`);
+  return request(`/api/catalog/products?${params}`);
 }
 
 export function getProduct(id) {
-  return getJson(`/api/catalog/products/${encodeURIComponent(id)}`, {
-    404: 'We couldn’t find that product. It may have been removed from the shop.',
+  return request(`/api/catalog/products/${encodeURIComponent(id)}`, {
+    messages: { 404: 'We couldn’t find that product. It may have been removed from the shop.' },
   });
 }
 
 // Categories rarely change, so one request serves the whole visit; a failed one is retried.
 let categories;
 export function getCategories() {
-  categories ??= getJson('/api/catalog/categories').catch((error) => {
+  categories ??= request('/api/catalog/categories').catch((error) => {
     categories = undefined;
     throw error;
   });
   return categories;
+}
+
+export function register({ email, password, name }) {
+  return request('/api/profiles/register', {
+    method: 'POST',
+    body: { email, password, name },
+    asGuest: true,
+    messages: { 409: 'An account with this email already exists. Sign in instead, or use another email.' },
+  });
+}
+
+// Starts the session, then fetches the profile so the header can greet the shopper by name.
+export async function logIn({ email, password }) {
+  startSession(await request('/api/profiles/login', {
+    method: 'POST',
+    body: { email, password },
+    asGuest: true,
+    messages: { 401: 'Email or password is wrong.' },
+  }));
+  // Without the name the shopper is still signed in; the header then says "Your account".
+  await getProfile().catch(() => {});
+}
+
+// Both profile calls refresh the name in the header, so it never lags behind the profile.
+export async function getProfile() {
+  const profile = await request('/api/profiles/me');
+  rememberName(profile.name);
+  return profile;
+}
+
+export async function updateProfile({ name, address }) {
+  const profile = await request('/api/profiles/me', { method: 'PUT', body: { name, address } });
+  rememberName(profile.name);
+  return profile;
 }

@@ -1,8 +1,12 @@
+import { showAccountNav } from './account-nav.js';
 import { ApiError } from './api.js';
 import { el } from './dom.js';
 import { catalogHash, parseRoute } from './routes.js';
+import { accountView } from './views/account.js';
 import { catalogView } from './views/catalog.js';
 import { productView } from './views/product.js';
+import { signInView } from './views/sign-in.js';
+import { signUpView } from './views/sign-up.js';
 
 const view = document.getElementById('view');
 const errorBox = document.getElementById('error-message');
@@ -10,9 +14,11 @@ const searchForm = document.getElementById('search-form');
 const searchInput = document.getElementById('search');
 
 let lastCatalogHash = '#/'; // where "Back to results" returns to
+let returnHash = '#/'; // where signing in or up returns to: the last page that was neither
 let latestRender = 0; // a slow response must never replace a page the shopper has moved on from
 
 function load(route) {
+  if (route.name !== 'sign-in' && route.name !== 'sign-up') returnHash = location.hash || '#/';
   switch (route.name) {
     case 'catalog':
       lastCatalogHash = catalogHash(route);
@@ -20,6 +26,12 @@ function load(route) {
       return catalogView(route);
     case 'product':
       return productView(route.id, lastCatalogHash);
+    case 'sign-in':
+      return signInView(returnHash);
+    case 'sign-up':
+      return signUpView(returnHash);
+    case 'account':
+      return accountView();
     default:
       return Promise.reject(new ApiError(404, 'That page doesn’t exist.'));
   }
@@ -27,12 +39,22 @@ function load(route) {
 
 // moveFocus is for navigation inside the app: start the new page at its heading, as a full
 // page load would, so keyboard and screen reader users are not left on a removed element.
+// A view answers { redirect } instead of a page when the shopper must be elsewhere, such as
+// signed out on a page that needs sign-in; replacing the hash keeps Back from bouncing there.
+// Leaving the hash (a redirect, or an ended session sending the shopper to sign in) also
+// makes the answer stale.
 async function render({ moveFocus }) {
   const renderId = ++latestRender;
+  const hash = location.hash;
+  const stale = () => renderId !== latestRender || location.hash !== hash;
   view.setAttribute('aria-busy', 'true');
   try {
-    const page = await load(parseRoute(location.hash));
-    if (renderId !== latestRender) return;
+    const page = await load(parseRoute(hash));
+    if (stale()) return;
+    if (page.redirect) {
+      location.replace(page.redirect);
+      return;
+    }
     errorBox.hidden = true;
     view.replaceChildren(page.node);
     document.title = `${page.title} · Fig & Co.`;
@@ -41,7 +63,7 @@ async function render({ moveFocus }) {
       view.querySelector('h1')?.focus();
     }
   } catch (error) {
-    if (renderId !== latestRender) return;
+    if (stale()) return;
     showError(error);
   } finally {
     if (renderId === latestRender) view.removeAttribute('aria-busy');
@@ -74,4 +96,5 @@ searchForm.addEventListener('submit', (event) => {
 });
 
 window.addEventListener('hashchange', () => render({ moveFocus: true }));
+showAccountNav(document.getElementById('account-nav'));
 render({ moveFocus: false });
