@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs the shop as plain processes on this host (until `./fig up` lands): Eureka on 8761, the
-# catalog on 8081 (gRPC 9081) and the gateway with the web front-end on 8080.
+# catalog on 8081 (gRPC 9081), profiles on 8087 (gRPC 9087) and the gateway with the web
+# front-end on 8080. SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD set the admin account.
 # Ctrl-C stops them all. Logs go to target/run-local/<service>.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup-machine.sh
-if [[ ! -f gateway/target/gateway.jar || ! -f services/catalog/target/catalog.jar \
-      || ! -f discovery/target/discovery.jar || -n "${REBUILD:-}" ]]; then
-  ./mvnw -B -q -DskipTests package
-fi
+JARS=(discovery/target/discovery.jar services/catalog/target/catalog.jar
+  services/profiles/target/profiles.jar gateway/target/gateway.jar)
+for jar in "${JARS[@]}"; do
+  [[ -f $jar && -z "${REBUILD:-}" ]] || { ./mvnw -B -q -DskipTests package; break; }
+done
 
 logs=target/run-local
 mkdir -p "$logs"
@@ -31,6 +33,7 @@ start() {
 
 start discovery discovery/target/discovery.jar
 start catalog services/catalog/target/catalog.jar
+start profiles services/profiles/target/profiles.jar
 start gateway gateway/target/gateway.jar
 
 echo "waiting for the gateway to route to the catalog..."

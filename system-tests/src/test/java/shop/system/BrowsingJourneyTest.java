@@ -2,14 +2,12 @@ package shop.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -20,11 +18,12 @@ class BrowsingJourneyTest {
 
     private final LocalStack stack = LocalStack.shared();
     private ChromeDriver browser;
+    private Browser session;
 
     @AfterEach
     void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (session != null) {
+            session.close();
         }
     }
 
@@ -70,15 +69,10 @@ class BrowsingJourneyTest {
         assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
     }
 
-    /** Opens the home page in a window of that size and waits until products are listed. */
     private WebDriverWait openShop(int width, int height) {
-        browser = Browser.open(width, height);
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        // The page re-renders its lists, so an element found a moment ago may be gone: look again.
-        wait.ignoring(StaleElementReferenceException.class);
-        browser.get(stack.gatewayUrl() + "/");
-        wait.until(ExpectedConditions.presenceOfAllElementsLocatedBy(By.cssSelector("article.product-card")));
-        return wait;
+        session = Browser.openShop(stack, width, height);
+        browser = session.driver;
+        return session.wait;
     }
 
     private List<WebElement> cardNamed(String name) {
