@@ -1,12 +1,18 @@
+import { cartCount, loadCartCount, onCartChange } from './cart.js';
 import { el } from './dom.js';
-import { accountHash, signInHash, signUpHash } from './routes.js';
+import { countLabel } from './format.js';
+import { accountHash, cartHash, signInHash, signUpHash } from './routes.js';
 import { currentSession, endSession, onSessionChange } from './session.js';
 
-// The header's account links, rebuilt whenever the session starts, ends or learns the name.
-// Later header links (the cart) belong in links() too, so one rebuild keeps them all in step.
+// The header's account and cart links, rebuilt whenever the session starts, ends or learns the
+// name. A cart change only rewrites the count: a rebuild would take keyboard focus off a header link.
 export function showAccountNav(nav) {
   const render = () => nav.replaceChildren(...links());
   onSessionChange(render);
+  onCartChange(() => {
+    const cartLink = nav.querySelector('#nav-cart');
+    if (cartLink) showCartCount(cartLink);
+  });
   render();
 }
 
@@ -26,5 +32,21 @@ function links() {
     document.getElementById('nav-sign-in').focus();
     location.hash = '#/';
   });
-  return [el('a', { id: 'nav-account', href: accountHash }, session.name || 'Your account'), signOut];
+  return [el('a', { id: 'nav-account', href: accountHash }, session.name || 'Your account'), cartLink(), signOut];
+}
+
+function cartLink() {
+  const link = el('a', { id: 'nav-cart', class: 'nav-cart', href: cartHash },
+    'Cart', el('span', { id: 'cart-count', class: 'cart-count' }));
+  showCartCount(link);
+  loadCartCount(); // until the cart arrives the link shows no count
+  return link;
+}
+
+function showCartCount(link) {
+  const count = cartCount();
+  const badge = link.querySelector('#cart-count');
+  badge.textContent = count ?? '';
+  badge.hidden = count === null;
+  link.setAttribute('aria-label', count === null ? 'Cart' : `Cart, ${countLabel(count, 'item')}`);
 }

@@ -1,6 +1,7 @@
 // Fetch wrapper for the gateway. Every failure, including an unreachable network and the
 // gateway's 503 fallback, becomes an ApiError whose message can be shown to a shopper as is.
-// Calls carry the session's bearer token when there is one.
+// Calls carry the session's bearer token when there is one. A feature that keeps state of its
+// own (cart.js) calls request() for its endpoints itself.
 import { currentSession, rememberName, sessionEnded, startSession } from './session.js';
 
 export class ApiError extends Error {
@@ -22,7 +23,7 @@ const DEFAULT_MESSAGES = {
 // asGuest is for logging in and signing up: they never send a token, because a stale one would
 // be refused before the password is even looked at, and their 401 means a wrong password, not
 // an ended session.
-async function request(path, { method = 'GET', body, messages = {}, asGuest = false } = {}) {
+export async function request(path, { method = 'GET', body, messages = {}, asGuest = false } = {}) {
   const headers = { Accept: 'application/json' };
   const token = asGuest ? null : currentSession()?.token;
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -33,7 +34,7 @@ async function request(path, { method = 'GET', body, messages = {}, asGuest = fa
   } catch {
     throw new ApiError(0, DEFAULT_MESSAGES[0]);
   }
-  if (response.ok) return response.json();
+  if (response.ok) return response.status === 204 ? null : response.json();
   const problem = await response.json().catch(() => ({})); // a proxy error page may not be JSON
   if (response.status === 401 && !asGuest) sessionEnded();
   throw new ApiError(response.status, messages[response.status] ?? describe(response.status, problem),

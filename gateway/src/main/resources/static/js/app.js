@@ -3,7 +3,9 @@ import { ApiError } from './api.js';
 import { el } from './dom.js';
 import { catalogHash, parseRoute } from './routes.js';
 import { accountView } from './views/account.js';
+import { cartView } from './views/cart.js';
 import { catalogView } from './views/catalog.js';
+import { checkoutView } from './views/checkout.js';
 import { productView } from './views/product.js';
 import { signInView } from './views/sign-in.js';
 import { signUpView } from './views/sign-up.js';
@@ -32,6 +34,10 @@ function load(route) {
       return signUpView(returnHash);
     case 'account':
       return accountView();
+    case 'cart':
+      return cartView();
+    case 'checkout':
+      return checkoutView();
     default:
       return Promise.reject(new ApiError(404, 'That page doesn’t exist.'));
   }

@@ -1,6 +1,7 @@
-// What the account forms share: labelled fields whose wrapper also holds their error, one
-// #form-message per form, and a submit handler that shows a failed request's field errors next
-// to the fields the server named and everything else in the form message.
+// What the shop's forms share: labelled fields whose wrapper also holds their error, one
+// .form-message per form (#form-message on the account forms), and a submit handler that shows a
+// failed request's field errors next to the fields the server named and everything else in the
+// form message.
 import { ApiError } from './api.js';
 import { el } from './dom.js';
 
@@ -18,7 +19,8 @@ export function formMessage(text = '') {
   return el('p', { id: 'form-message', class: 'form-message notice', role: 'alert' }, text);
 }
 
-// submit gets the form's raw values by input name and may return a confirmation to show.
+// submit gets the form's raw values by input name and may return a confirmation to show: text,
+// or a list of text and nodes (such as a link onwards).
 export function onSubmit(form, submit) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -27,7 +29,7 @@ export function onSubmit(form, submit) {
     form.setAttribute('aria-busy', 'true');
     try {
       const confirmation = await submit(Object.fromEntries(new FormData(form)));
-      if (confirmation) showMessage(form, confirmation, 'success');
+      if (confirmation) showMessage(form, 'success', ...[confirmation].flat());
     } catch (error) {
       showProblem(form, error);
     } finally {
@@ -38,8 +40,7 @@ export function onSubmit(form, submit) {
 
 function showProblem(form, error) {
   if (!(error instanceof ApiError)) {
-    console.error(error); // a bug in our code, not a failed request
-    showMessage(form, 'Something went wrong. Please try again.', 'error');
+    showMessage(form, 'error', failureMessage(error));
     return;
   }
   const messagesByInput = new Map();
@@ -51,7 +52,7 @@ function showProblem(form, error) {
   }
   messagesByInput.forEach(showFieldError);
   // When every problem sits beside its field, the form message only has to point there.
-  showMessage(form, messagesByInput.size && !unplaced ? 'Please correct the marked fields.' : error.message, 'error');
+  showMessage(form, 'error', messagesByInput.size && !unplaced ? 'Please correct the marked fields.' : error.message);
   form.querySelector('[aria-invalid="true"]')?.focus();
 }
 
@@ -65,20 +66,32 @@ function showFieldError(messages, input) {
 
 function clearErrors(form) {
   for (const error of form.querySelectorAll('.field-error')) {
-    const input = error.closest('.field').querySelector('input');
+    const input = error.closest('.field').querySelector('input, select');
     const rest = input.getAttribute('aria-describedby').split(' ').filter((id) => id !== error.id);
     if (rest.length) input.setAttribute('aria-describedby', rest.join(' '));
     else input.removeAttribute('aria-describedby');
     input.removeAttribute('aria-invalid');
     error.remove();
   }
-  showMessage(form, '', 'notice');
+  showMessage(form, 'notice');
 }
 
-function showMessage(form, text, kind) {
-  const message = form.querySelector('#form-message');
-  message.textContent = text;
+function showMessage(form, kind, ...content) {
+  showStatus(form.querySelector('.form-message'), kind, ...content);
+}
+
+// Fills a .form-message, in or outside a form; kind is 'notice', 'success' or 'error'.
+export function showStatus(message, kind, ...content) {
+  message.replaceChildren(...content);
   message.className = `form-message ${kind}`;
+}
+
+// What to tell the shopper when something failed: a failed request explains itself; anything
+// else is a bug in our code, logged for us and shown as a plain "try again".
+export function failureMessage(error) {
+  if (error instanceof ApiError) return error.message;
+  console.error(error);
+  return 'Something went wrong. Please try again.';
 }
 
 // Bean Validation speaks in fragments ("must not be blank"); shown alone they read better as sentences.

@@ -5,18 +5,21 @@
 //   #/products/42                         one product
 //   #/sign-in, #/sign-up                  log in or create an account
 //   #/account                             the signed-in shopper's profile and address
+//   #/cart, #/checkout                    the signed-in shopper's cart, and checking it out
 
 export const signInHash = '#/sign-in';
 export const signUpHash = '#/sign-up';
 export const accountHash = '#/account';
+export const cartHash = '#/cart';
+export const checkoutHash = '#/checkout';
 
 export function parseRoute(hash) {
   const [path, query = ''] = (hash.replace(/^#/, '') || '/').split('?');
   const product = path.match(/^\/products\/([^/]+)$/);
   if (product) return { name: 'product', id: decodeURIComponent(product[1]) };
   if (path === '/') return { name: 'catalog', ...catalogState(new URLSearchParams(query)) };
-  // Named after their path: 'sign-in', 'sign-up', 'account'.
-  if ([signInHash, signUpHash, accountHash].includes(`#${path}`)) return { name: path.slice(1) };
+  // Named after their path: 'sign-in', 'sign-up', 'account', 'cart', 'checkout'.
+  if ([signInHash, signUpHash, accountHash, cartHash, checkoutHash].includes(`#${path}`)) return { name: path.slice(1) };
   return { name: 'not-found' };
 }
 

@@ -30,7 +30,12 @@ export function endSession() {
 // ask the shopper to sign in again.
 export function sessionEnded() {
   endSession();
-  notice = 'Your session has ended. Please sign in again.';
+  askToSignIn('Your session has ended. Please sign in again.');
+}
+
+// Sends the shopper to the sign-in page, which shows why; signing in brings them back (app.js).
+export function askToSignIn(reason) {
+  notice = reason;
   location.hash = signInHash;
 }
 

@@ -2,6 +2,7 @@ import { getCategories, getProduct } from '../api.js';
 import { el } from '../dom.js';
 import { formatPrice, formatWeight } from '../format.js';
 import { catalogHash } from '../routes.js';
+import { addToCartPanel } from './add-to-cart.js';
 
 // One product. backHref is the catalogue state the shopper came from, so paging and search survive.
 export async function productView(id, backHref) {
@@ -28,7 +29,7 @@ export async function productView(id, backHref) {
           el('dl', { class: 'product-facts' },
             el('dt', {}, 'Weight'), el('dd', { id: 'product-weight' }, formatWeight(product.weightGrams)),
             el('dt', {}, 'SKU'), el('dd', {}, product.sku)))),
-      // Filled by later features: add to cart, "customers also bought".
-      el('section', { id: 'product-extras' })),
+      // Later features ("customers also bought") join the cart panel here.
+      el('section', { id: 'product-extras' }, addToCartPanel(product))),
   };
 }

@@ -2,6 +2,8 @@ package shop.platform.problem;
 
 import java.util.List;
 
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -40,6 +43,15 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return badRequest(List.of(new FieldProblem(e.field(), e.getMessage())), new HttpHeaders(), request);
     }
 
+    /** From method validation outside a controller's own parameters (a {@code @Validated} bean). */
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<Object> constraintViolated(ConstraintViolationException e, WebRequest request) {
+        List<FieldProblem> problems = e.getConstraintViolations().stream()
+                .map(violation -> new FieldProblem(lastNode(violation.getPropertyPath()), violation.getMessage()))
+                .toList();
+        return badRequest(problems, new HttpHeaders(), request);
+    }
+
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
         log.error("Unexpected error", e);
@@ -52,10 +64,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(
             HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        // A validated request body reports its own fields; any other parameter is the field itself.
         List<FieldProblem> problems = e.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream()
-                        .map(error -> new FieldProblem(parameterName(result.getMethodParameter()),
-                                messageOf(error))))
+                .flatMap(result -> result instanceof ParameterErrors body
+                        ? body.getFieldErrors().stream().map(error -> new FieldProblem(error.getField(), messageOf(error)))
+                        : result.getResolvableErrors().stream()
+                                .map(error -> new FieldProblem(parameterName(result.getMethodParameter()), messageOf(error))))
                 .toList();
         return badRequest(problems, headers, request);
     }
@@ -87,6 +101,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         problem.setProperty("errors", problems);
         return handleExceptionInternal(new IllegalArgumentException(problem.getDetail()), problem, headers,
                 HttpStatus.BAD_REQUEST, request);
+    }
+
+    private static String lastNode(Path path) {
+        String name = "";
+        for (Path.Node node : path) {
+            name = node.getName();
+        }
+        return name;
     }
 
     private static String parameterName(org.springframework.core.MethodParameter parameter) {

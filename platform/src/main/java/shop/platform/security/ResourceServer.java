@@ -3,6 +3,7 @@ package shop.platform.security;
 import java.io.IOException;
 
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -10,6 +11,7 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * How every service is an OAuth2 resource server for the tokens profiles issues: stateless,
@@ -27,6 +29,18 @@ public final class ResourceServer extends AbstractHttpConfigurer<ResourceServer,
 
     public static ResourceServer defaults() {
         return new ResourceServer();
+    }
+
+    /** The whole chain of a service whose API anyone may read and only an ADMIN may change. */
+    public static SecurityFilterChain publicReadsAdminWrites(HttpSecurity http, String apiPattern) {
+        return http.with(defaults(), resourceServer -> {
+        })
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(HttpMethod.GET, apiPattern, "/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/error").permitAll()
+                        .requestMatchers(apiPattern).hasRole("ADMIN")
+                        .anyRequest().denyAll())
+                .build();
     }
 
     @Override

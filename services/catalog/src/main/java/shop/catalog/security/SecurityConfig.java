@@ -2,7 +2,6 @@ package shop.catalog.security;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import shop.platform.security.ResourceServer;
@@ -13,14 +12,6 @@ class SecurityConfig {
 
     @Bean
     SecurityFilterChain security(HttpSecurity http) {
-        return http.with(ResourceServer.defaults(), resourceServer -> {
-        })
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(HttpMethod.GET, "/api/catalog/**", "/actuator/health/**", "/actuator/info")
-                        .permitAll()
-                        .requestMatchers("/error").permitAll()
-                        .requestMatchers("/api/catalog/**").hasRole("ADMIN")
-                        .anyRequest().denyAll())
-                .build();
+        return ResourceServer.publicReadsAdminWrites(http, "/api/catalog/**");
     }
 }

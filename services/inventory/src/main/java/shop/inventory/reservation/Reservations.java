@@ -1,0 +1,167 @@
+package shop.inventory.reservation;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import shop.inventory.InventoryProperties;
+
+/**
+ * Stock held for orders during checkout. Lifecycle of a reservation, keyed by its order id:
+ * Reserve takes the stock off (all items or none) and holds it until {@code expiresAt};
+ * then either Commit makes the sale final, or Release (or expiry) puts the stock back.
+ * Each step is idempotent, so the saga may repeat any of them after a crash.
+ *
+ * <p>No oversell under concurrency: stock is taken with one conditional UPDATE per SKU
+ * ({@code available >= quantity}), never read-then-write, in SKU order so concurrent
+ * reservations never deadlock.
+ */
+@Service
+@Transactional
+public class Reservations {
+
+    private final JdbcClient jdbc;
+    private final InventoryProperties properties;
+
+    Reservations(JdbcClient jdbc, InventoryProperties properties) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+    }
+
+    /**
+     * @return when the hold expires
+     * @throws ReservationRefused OUT_OF_STOCK or UNKNOWN_SKU; nothing is held then
+     */
+    public Instant reserve(String orderId, List<ReservationItem> items) {
+        Instant expiresAt = Instant.now().plus(properties.reservationTtl());
+        int inserted = jdbc.sql("""
+                insert into reservation (order_id, status, expires_at) values (?, 'RESERVED', ?)
+                on conflict (order_id) do nothing""")
+                .params(orderId, Timestamp.from(expiresAt))
+                .update();
+        if (inserted == 0) {
+            return repeatedReserve(orderId);
+        }
+        List<String> shortOf = new ArrayList<>();
+        for (Map.Entry<String, Integer> item : merged(items).entrySet()) {
+            int taken = jdbc.sql("update stock set available = available - ?, updated_at = now() where sku = ? and available >= ?")
+                    .params(item.getValue(), item.getKey(), item.getValue())
+                    .update();
+            if (taken == 0) {
+                shortOf.add(item.getKey());
+            } else {
+                jdbc.sql("insert into reservation_line (order_id, sku, quantity) values (?, ?, ?)")
+                        .params(orderId, item.getKey(), item.getValue())
+                        .update();
+            }
+        }
+        if (!shortOf.isEmpty()) {
+            // Thrown out of the transaction: every UPDATE above rolls back with it.
+            throw refusal(shortOf);
+        }
+        return expiresAt;
+    }
+
+    /** Puts held stock back; an unknown, released or expired order changes nothing. */
+    public void release(String orderId) {
+        Optional<String> status = lockedStatus(orderId);
+        if (status.isEmpty() || !status.get().equals("RESERVED")) {
+            if (status.filter("COMMITTED"::equals).isPresent()) {
+                throw new ReservationRefused(ReservationRefused.Reason.NOT_HELD,
+                        "order " + orderId + " is committed; its stock is sold");
+            }
+            return;
+        }
+        putBack(orderId);
+    }
+
+    /**
+     * @throws ReservationRefused NOT_HELD when the hold was released or has expired; an expired
+     *     hold found here is released on the way, so that change must not roll back
+     */
+    @Transactional(noRollbackFor = ReservationRefused.class)
+    public void commit(String orderId) {
+        Optional<String> status = lockedStatus(orderId);
+        if (status.filter("COMMITTED"::equals).isPresent()) {
+            return;
+        }
+        boolean expired = jdbc.sql("select expires_at < now() from reservation where order_id = ?")
+                .param(orderId).query(Boolean.class).optional().orElse(true);
+        if (status.filter("RESERVED"::equals).isEmpty() || expired) {
+            status.filter("RESERVED"::equals).ifPresent(held -> putBack(orderId));
+            throw new ReservationRefused(ReservationRefused.Reason.NOT_HELD,
+                    "order " + orderId + " holds no stock (never reserved, released or expired)");
+        }
+        jdbc.sql("update reservation set status = 'COMMITTED' where order_id = ?").param(orderId).update();
+    }
+
+    /**
+     * Returns the stock of holds that expired, a batch at a time. SKIP LOCKED lets several
+     * replicas sweep at once without waiting for, or double-releasing, the same hold.
+     *
+     * @return how many holds were released
+     */
+    public int releaseExpired(int batch) {
+        List<String> expired = jdbc.sql("""
+                select order_id from reservation where status = 'RESERVED' and expires_at < now()
+                order by expires_at limit ? for update skip locked""")
+                .param(batch)
+                .query(String.class)
+                .list();
+        expired.forEach(this::putBack);
+        return expired.size();
+    }
+
+    private Instant repeatedReserve(String orderId) {
+        record Held(String status, Instant expiresAt) {
+        }
+        Held held = jdbc.sql("select status, expires_at from reservation where order_id = ?")
+                .param(orderId)
+                .query((row, n) -> new Held(row.getString("status"), row.getTimestamp("expires_at").toInstant()))
+                .single();
+        if (!held.status().equals("RESERVED")) {
+            throw new ReservationRefused(ReservationRefused.Reason.NOT_HELD,
+                    "order " + orderId + " was already " + held.status().toLowerCase());
+        }
+        return held.expiresAt();
+    }
+
+    private Optional<String> lockedStatus(String orderId) {
+        return jdbc.sql("select status from reservation where order_id = ? for update")
+                .param(orderId).query(String.class).optional();
+    }
+
+    private void putBack(String orderId) {
+        jdbc.sql("""
+                update stock s set available = s.available + l.quantity, updated_at = now()
+                from reservation_line l where l.order_id = ? and l.sku = s.sku""")
+                .param(orderId)
+                .update();
+        jdbc.sql("update reservation set status = 'RELEASED' where order_id = ?").param(orderId).update();
+    }
+
+    private ReservationRefused refusal(List<String> shortSkus) {
+        List<String> unknown = shortSkus.stream()
+                .filter(sku -> jdbc.sql("select count(*) from stock where sku = ?").param(sku).query(Long.class).single() == 0)
+                .toList();
+        if (!unknown.isEmpty()) {
+            return new ReservationRefused(ReservationRefused.Reason.UNKNOWN_SKU, "no stock is kept for " + String.join(", ", unknown));
+        }
+        return new ReservationRefused(ReservationRefused.Reason.OUT_OF_STOCK, "out of stock: " + String.join(", ", shortSkus));
+    }
+
+    /** One quantity per SKU, in SKU order: the lock order that keeps concurrent reservations deadlock-free. */
+    private static Map<String, Integer> merged(List<ReservationItem> items) {
+        Map<String, Integer> bySku = new TreeMap<>(Comparator.naturalOrder());
+        items.forEach(item -> bySku.merge(item.sku(), item.quantity(), Integer::sum));
+        return bySku;
+    }
+}
