@@ -37,7 +37,7 @@ function links() {
 
 function cartLink() {
   const link = el('a', { id: 'nav-cart', class: 'nav-cart', href: cartHash },
-    'Cart', el('span', { id: 'cart-count', class: 'cart-count' }));
+    el('span', { class: 'nav-cart-label' }, 'Cart'), el('span', { id: 'cart-count', class: 'cart-count' }));
   showCartCount(link);
   loadCartCount(); // until the cart arrives the link shows no count
   return link;
