@@ -105,7 +105,9 @@ public class Payments {
             select id, order_id, user_id, amount_cents, currency, card_brand, card_last4, status, decline_reason
             from payment""";
 
-    private Optional<PaymentRecord> byKey(String idempotencyKey) {
+    /** The payment an authorisation with this key made, if one was made. */
+    @Transactional(readOnly = true)
+    public Optional<PaymentRecord> byKey(String idempotencyKey) {
         return jdbc.sql(SELECT + " where idempotency_key = ?").param(idempotencyKey).query(Payments::record).optional();
     }
 

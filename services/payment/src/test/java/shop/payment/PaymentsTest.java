@@ -30,6 +30,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import shop.payment.v1.AuthorizeRequest;
 import shop.payment.v1.CaptureRequest;
 import shop.payment.v1.Card;
+import shop.payment.v1.LookupRequest;
 import shop.payment.v1.Payment;
 import shop.payment.v1.PaymentServiceGrpc;
 import shop.payment.v1.PaymentStatus;
@@ -148,6 +149,17 @@ class PaymentsTest {
         authorize(reused, "order-5", 1000, APPROVED);
         assertThatThrownBy(() -> authorize(reused, "order-5", 99999, APPROVED))
                 .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION));
+    }
+
+    @Test
+    void lookupFindsWhatAnAuthoriseWithTheKeyDidAndNothingElse() {
+        String key = key();
+        assertThatThrownBy(() -> call().lookup(LookupRequest.newBuilder().setIdempotencyKey(key).build()))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.NOT_FOUND));
+        Payment authorised = authorize(key, "order-9", 1200, APPROVED);
+        Payment found = call().lookup(LookupRequest.newBuilder().setIdempotencyKey(key).build());
+        assertThat(found.getPaymentId()).isEqualTo(authorised.getPaymentId());
+        assertThat(found.getStatus()).isEqualTo(PaymentStatus.AUTHORIZED);
     }
 
     @Test

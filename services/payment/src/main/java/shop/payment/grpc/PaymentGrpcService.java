@@ -13,6 +13,7 @@ import shop.payment.card.CardDetails;
 import shop.payment.card.InvalidCardException;
 import shop.payment.v1.AuthorizeRequest;
 import shop.payment.v1.CaptureRequest;
+import shop.payment.v1.LookupRequest;
 import shop.payment.v1.Payment;
 import shop.payment.v1.PaymentServiceGrpc;
 import shop.payment.v1.PaymentStatus;
@@ -55,6 +56,14 @@ class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBase {
     @Override
     public void refund(RefundRequest request, StreamObserver<Payment> response) {
         step(Payments.Step.REFUND, request.getIdempotencyKey(), request.getPaymentId(), response);
+    }
+
+    @Override
+    public void lookup(LookupRequest request, StreamObserver<Payment> response) {
+        payments.byKey(request.getIdempotencyKey()).ifPresentOrElse(payment -> {
+            response.onNext(toMessage(payment));
+            response.onCompleted();
+        }, () -> response.onError(Status.NOT_FOUND.withDescription("no authorisation with this key").asRuntimeException()));
     }
 
     private void step(Payments.Step step, String idempotencyKey, String paymentId, StreamObserver<Payment> response) {
