@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,6 +53,7 @@ public final class ApiClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private String bearer;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiClient(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -59,7 +62,15 @@ public final class ApiClient {
     /** Sends this token with every later request; null sends none. */
     public ApiClient withToken(String token) {
         ApiClient client = new ApiClient(baseUrl);
+        client.headers.putAll(headers);
         client.bearer = token;
+        return client;
+    }
+
+    /** Sends this header (an Idempotency-Key, an Accept) with every later request. */
+    public ApiClient withHeader(String name, String value) {
+        ApiClient client = withToken(bearer);
+        client.headers.put(name, value);
         return client;
     }
 
@@ -84,6 +95,7 @@ public final class ApiClient {
         if (bearer != null) {
             builder.header("Authorization", "Bearer " + bearer);
         }
+        headers.forEach(builder::header);
         return builder;
     }
 

@@ -1,0 +1,169 @@
+package shop.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import shop.billing.order.Address;
+import shop.billing.order.OrderLine;
+import shop.billing.order.OrderStore;
+import shop.testing.ApiClient;
+import shop.testing.FreshDatabase;
+import shop.testing.TestTokens;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Billing's own API against a real PostgreSQL, with no other service running: what it refuses
+ * before any saga step, what a shopper may read, and what a checkout does when the services it
+ * needs are down. The saga with every service running is in system-tests (CheckoutTest).
+ */
+@FreshDatabase
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "shop.security.jwks-load-balanced=false", "shop.grpc.client.deadline=1s"})
+class OrdersApiTest {
+
+    static final TestTokens tokens = new TestTokens();
+    static final Map<String, Object> ADDRESS = Map.of("line1", "1 Main St", "city", "Springfield",
+            "postalCode", "12345", "country", "US");
+    static final Map<String, Object> CARD = Map.of("cardNumber", "4242 4242 4242 4242", "expMonth", 12,
+            "expYear", 2099, "cvc", "123");
+
+    @DynamicPropertySource
+    static void jwks(DynamicPropertyRegistry registry) {
+        registry.add("shop.security.jwks-uri", tokens::jwksUri);
+    }
+
+    @AfterAll
+    static void stopJwks() {
+        tokens.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    OrderStore orders;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    ApiClient anonymous;
+    UUID annId = UUID.randomUUID();
+    ApiClient ann;
+    ApiClient bob;
+
+    @BeforeEach
+    void connect() {
+        anonymous = new ApiClient("http://127.0.0.1:" + port);
+        ann = anonymous.withToken(tokens.token(annId));
+        bob = anonymous.withToken(tokens.token(UUID.randomUUID()));
+    }
+
+    @Test
+    void anonymousShoppersCannotCheckOutNorReadOrders() {
+        anonymous.withHeader("Idempotency-Key", key()).post("/api/billing/orders", checkout(ADDRESS, CARD))
+                .assertProblem(401);
+        anonymous.get("/api/billing/orders").assertProblem(401);
+    }
+
+    @Test
+    void checkoutNeedsAnIdempotencyKey() {
+        ann.post("/api/billing/orders", checkout(ADDRESS, CARD)).assertBadField("Idempotency-Key");
+        assertThat(ordersStartedBy(annId)).isZero();
+    }
+
+    @Test
+    void badAddressAndCardFieldsAreNamedAndNothingIsStarted() {
+        ApiClient keyed = ann.withHeader("Idempotency-Key", key());
+        keyed.post("/api/billing/orders", checkout(Map.of("line1", "1 Main St", "city", "Springfield",
+                "postalCode", "12345", "country", "Narnia"), CARD)).assertBadField("shippingAddress.country");
+        keyed.post("/api/billing/orders", checkout(Map.of("city", "Springfield", "postalCode", "1", "country", "US"),
+                CARD)).assertBadField("shippingAddress.line1");
+        keyed.post("/api/billing/orders", checkout(ADDRESS, Map.of("cardNumber", "4242", "expMonth", 12,
+                "expYear", 2099, "cvc", "123"))).assertBadField("payment.cardNumber");
+        keyed.post("/api/billing/orders", checkout(ADDRESS, Map.of("cardNumber", "4242424242424242", "expMonth", 13,
+                "expYear", 2099, "cvc", "123"))).assertBadField("payment.expMonth");
+        keyed.post("/api/billing/orders", checkout(ADDRESS, Map.of("cardNumber", "4242424242424242", "expMonth", 1,
+                "expYear", 2099, "cvc", "12a"))).assertBadField("payment.cvc");
+        keyed.post("/api/billing/orders", Map.of("shippingAddress", ADDRESS)).assertBadField("payment");
+        keyed.post("/api/billing/orders", "{not json").assertProblem(400);
+        assertThat(ordersStartedBy(annId)).isZero();
+    }
+
+    @Test
+    void whenTheServicesItNeedsAreDownCheckoutFailsCleanlyWithinItsDeadlines() {
+        long started = System.nanoTime();
+        ApiClient.Response refused = ann.withHeader("Idempotency-Key", key())
+                .post("/api/billing/orders", checkout(ADDRESS, CARD));
+        refused.assertProblem(503);
+        assertThat(refused.json().get("detail").asString()).contains("profiles");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        // The failed checkout is remembered for its key, but it is not an order of hers.
+        assertThat(ann.get("/api/billing/orders").json()).isEmpty();
+    }
+
+    @Test
+    void aShopperReadsHerOwnOrderAndInvoiceAndNobodyElseCan() {
+        UUID orderId = placedOrder(annId);
+        JsonNode order = ann.get("/api/billing/orders/" + orderId).json();
+        assertThat(order.get("status").asString()).isEqualTo("PENDING");
+        assertThat(order.get("totalCents").asLong()).isEqualTo(2 * 1250 + 499);
+        assertThat(order.get("lines").get(0).get("lineCents").asLong()).isEqualTo(2500);
+        assertThat(order.get("card").get("last4").asString()).isEqualTo("4242");
+        String invoiceId = order.get("invoiceId").asString();
+        assertThat(order.get("invoiceNumber").asString()).matches("INV-\\d{4}-\\d{6}");
+
+        List<JsonNode> history = ann.get("/api/billing/orders").json().valueStream().toList();
+        assertThat(history).extracting(entry -> entry.get("orderId").asString()).containsExactly(orderId.toString());
+
+        JsonNode invoice = ann.get("/api/billing/invoices/" + invoiceId).json();
+        assertThat(invoice.get("orderId").asString()).isEqualTo(orderId.toString());
+        assertThat(invoice.get("billingAddress").get("city").asString()).isEqualTo("Springfield <Upper>");
+
+        ApiClient.Response printable = ann.withHeader("Accept", "text/html").get("/api/billing/invoices/" + invoiceId);
+        assertThat(printable.status()).isEqualTo(200);
+        assertThat(printable.contentType()).startsWith("text/html");
+        assertThat(printable.body()).contains("<!doctype html>", order.get("invoiceNumber").asString(),
+                "Springfield &lt;Upper&gt;", "USD 29.99").doesNotContain("<Upper>");
+
+        bob.get("/api/billing/orders/" + orderId).assertProblem(404);
+        bob.get("/api/billing/invoices/" + invoiceId).assertProblem(404);
+        bob.withHeader("Accept", "text/html").get("/api/billing/invoices/" + invoiceId).assertProblem(404);
+        assertThat(bob.get("/api/billing/orders").json()).isEmpty();
+        ann.get("/api/billing/orders/not-a-uuid").assertBadField("id");
+    }
+
+    /** An order stored as a checkout stores it just after authorising the payment. */
+    private UUID placedOrder(UUID owner) {
+        UUID id = UUID.randomUUID();
+        orders.start(id, owner, key(), "digest", new Address("1 Main St", null, "Springfield <Upper>", "12345", "US"),
+                Duration.ofMinutes(1));
+        orders.priced(id, List.of(new OrderLine(7, "KIT-007", "Tea Kettle", 2, 1250, 900)), 2500, "USD");
+        orders.place(id, 499, "Parcel Post", UUID.randomUUID(), "visa", "4242", Duration.ofMinutes(1));
+        return id;
+    }
+
+    private long ordersStartedBy(UUID userId) {
+        return jdbc.sql("select count(*) from customer_order where user_id = ?").param(userId).query(Long.class).single();
+    }
+
+    private static Map<String, Object> checkout(Map<String, Object> address, Map<String, Object> card) {
+        return Map.of("shippingAddress", address, "payment", card);
+    }
+
+    private static String key() {
+        return UUID.randomUUID().toString();
+    }
+}
