@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Makes this machine ready to run the engine and its tests: the OCI runtimes, debootstrap, and the
+# Debian root filesystem the engine imports as debian:bookworm-slim. Idempotent and quiet when
+# everything is already there. Run as root on Debian 12.
+# The rootfs cache lives outside the clone (SHOP_ENGINE_CACHE, default /var/cache/shop-engine) so
+# that CI runs on this machine share it; debootstrap takes ~30 s and ~200 MB.
+set -euo pipefail
+
+CACHE=${SHOP_ENGINE_CACHE:-/var/cache/shop-engine}
+declare -A COMMAND_OF=([crun]=crun [runc]=runc [debootstrap]=debootstrap [util-linux]=unshare)
+
+missing=()
+for package in "${!COMMAND_OF[@]}"; do
+  command -v "${COMMAND_OF[$package]}" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The mirror the host itself uses, so the rootfs comes from where apt already reaches.
+mirror=$(awk '
+  /^URIs:/ && !/security/ { print $2; exit }
+  /^deb / && !/security/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' \
+  /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true)
+mirror=${mirror:-http://deb.debian.org/debian}
+
+tarball="$CACHE/debian-bookworm-minbase.tar"
+if [[ ! -s $tarball ]]; then
+  echo "debootstrap bookworm (minbase) from $mirror into $CACHE"
+  mkdir -p "$CACHE"
+  work=$(mktemp -d "$CACHE/rootfs.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  debootstrap --variant=minbase bookworm "$work" "$mirror" >"$CACHE/debootstrap.log" 2>&1 \
+    || { tail -20 "$CACHE/debootstrap.log" >&2; exit 1; }
+  # Apt lists and caches make the image big and stale; Docker's slim image ships without them.
+  rm -rf "$work"/var/cache/apt/archives/*.deb "$work"/var/lib/apt/lists/*
+  tar --numeric-owner --xattrs -C "$work" -cf "$tarball.tmp" .
+  mv "$tarball.tmp" "$tarball"
+fi

@@ -1,0 +1,137 @@
+package shop.engine.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shop.engine.EngineException;
+import shop.engine.Json;
+import shop.engine.TestTars;
+import shop.engine.content.Digest;
+import shop.engine.content.LayoutContentStore;
+
+class LayoutImageStoreTest {
+
+    @TempDir
+    Path root;
+
+    private ImageStore store() {
+        return new LayoutImageStore(new LayoutContentStore(root));
+    }
+
+    private static byte[] rootfs() {
+        return new TestTars().dir("bin").file("bin/hello", "#!/bin/sh\necho hi\n", 0755).bytes();
+    }
+
+    @Test
+    void importMakesOneLayerImageWhoseDiffIdIsTheTarDigest() {
+        ImageStore store = store();
+        byte[] tar = rootfs();
+        ContainerConfig config = ContainerConfig.EMPTY.withCmd(List.of("bash"));
+
+        Image image = store.importRootfs(new ByteArrayInputStream(tar), "debian:bookworm-slim", config);
+
+        assertThat(image.config().diffIds()).containsExactly(Digest.of(tar));
+        assertThat(image.manifest().layers()).singleElement().satisfies(l -> assertThat(l.digest()).isEqualTo(Digest.of(tar)));
+        assertThat(image.config().containerConfig().cmd()).containsExactly("bash");
+        assertThat(image.config().history()).hasSize(1);
+        assertThat(image.names()).extracting(Reference::familiar).containsExactly("debian:bookworm-slim");
+        assertThat(store.resolve("docker.io/library/debian:bookworm-slim").id()).isEqualTo(image.id());
+        assertThat(store.resolve(image.shortId()).id()).isEqualTo(image.id());
+        assertThat(image.id()).isEqualTo(Digest.of(store.content().read(image.manifest().config().digest())));
+    }
+
+    @Test
+    void importAcceptsGzip() throws Exception {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(rootfs());
+        }
+        Image image = store().importRootfs(new ByteArrayInputStream(gz.toByteArray()), "x", ContainerConfig.EMPTY);
+        assertThat(image.config().diffIds()).containsExactly(Digest.of(rootfs()));
+    }
+
+    @Test
+    void tagThenRmiUntagsFirstAndDeletesBlobsWithTheLastName() {
+        ImageStore store = store();
+        Image image = store.importRootfs(new ByteArrayInputStream(rootfs()), "a:1", ContainerConfig.EMPTY);
+        store.tag("a:1", "localhost:5000/b:2");
+        assertThat(store.resolve("a:1").names()).hasSize(2);
+        assertThat(store.list()).hasSize(1);
+
+        assertThatThrownBy(() -> store.remove(image.id(), false))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.CONFLICT));
+        assertThat(store.remove("a:1", false)).containsExactly("Untagged: a:1");
+        assertThat(store.content().digests()).hasSize(3);
+        assertThat(store.remove("localhost:5000/b:2", false))
+                .containsExactly("Untagged: localhost:5000/b:2", "Deleted: " + image.id());
+        assertThat(store.content().digests()).isEmpty();
+        assertThat(store.list()).isEmpty();
+        assertThatThrownBy(() -> store.resolve("a:1")).hasMessage("No such image: a:1");
+    }
+
+    @Test
+    void saveWritesOciLayoutAndDockerArchiveThatLoadBackWithTheSameId() throws Exception {
+        ImageStore first = store();
+        Image image = first.importRootfs(new ByteArrayInputStream(rootfs()), "app:1", ContainerConfig.EMPTY);
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        first.save(List.of("app:1"), saved);
+
+        List<String> names = new java.util.ArrayList<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new ByteArrayInputStream(saved.toByteArray()))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                names.add(e.getName());
+                if (e.getName().equals("manifest.json")) {
+                    ImageArchive.DockerArchiveEntry[] entries = Json.read(tar.readAllBytes(), ImageArchive.DockerArchiveEntry[].class, "m");
+                    assertThat(entries[0].repoTags()).containsExactly("app:1");
+                }
+            }
+        }
+        assertThat(names).contains("oci-layout", "index.json", "manifest.json",
+                "blobs/sha256/" + image.id().substring(7), "blobs/sha256/" + image.manifestDescriptor().digest().substring(7));
+
+        ImageStore other = new LayoutImageStore(new LayoutContentStore(Files.createDirectory(root.resolve("other"))));
+        List<Image> loaded = other.load(new ByteArrayInputStream(saved.toByteArray()));
+        assertThat(loaded).singleElement().satisfies(i -> {
+            assertThat(i.id()).isEqualTo(image.id());
+            assertThat(i.names()).extracting(Reference::familiar).containsExactly("app:1");
+        });
+    }
+
+    @Test
+    void loadsAnOciLayoutWithoutDockerManifest() throws Exception {
+        ImageStore first = store();
+        Image image = first.importRootfs(new ByteArrayInputStream(rootfs()), "app:oci", ContainerConfig.EMPTY);
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        first.save(List.of("app:oci"), saved);
+        TestTars layoutOnly = new TestTars();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new ByteArrayInputStream(saved.toByteArray()))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                if (!e.getName().equals("manifest.json")) {
+                    layoutOnly.file(e.getName(), tar.readAllBytes(), 0644);
+                }
+            }
+        }
+        ImageStore other = new LayoutImageStore(new LayoutContentStore(Files.createDirectory(root.resolve("other"))));
+        List<Image> loaded = other.load(new ByteArrayInputStream(layoutOnly.bytes()));
+        assertThat(loaded).singleElement().satisfies(i -> assertThat(i.manifestDescriptor().digest())
+                .isEqualTo(image.manifestDescriptor().digest()));
+    }
+
+    @Test
+    void loadRefusesArchivesWithoutManifests() {
+        assertThatThrownBy(() -> store().load(new ByteArrayInputStream(new TestTars().file("x", "y").bytes())))
+                .isInstanceOf(EngineException.class).hasMessageContaining("neither manifest.json nor index.json");
+    }
+}
