@@ -1,0 +1,99 @@
+package shop.platform.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.cloud.client.discovery.simple.InstanceProperties;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClient;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
+import shop.catalog.v1.CatalogServiceGrpc;
+import shop.catalog.v1.GetProductsRequest;
+import shop.catalog.v1.GetProductsResponse;
+import shop.catalog.v1.Product;
+
+/**
+ * A service scaled out to two instances, found through the discovery client as Eureka would list
+ * them: calls are balanced over both, and when one dies the retried calls go to the other.
+ * The two servers are real gRPC servers on loopback that answer with their own name.
+ */
+class ServiceChannelsTest {
+
+    private final List<Server> servers = new ArrayList<>();
+    private ServiceChannels channels;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (channels != null) {
+            channels.close();
+        }
+        for (Server server : servers) {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void callsAreBalancedOverEveryInstanceAndSurviveOneDying() throws Exception {
+        Server first = serve("first");
+        Server second = serve("second");
+        SimpleDiscoveryProperties registry = new SimpleDiscoveryProperties();
+        registry.setInstances(Map.of("catalog", List.of(instance(first), instance(second))));
+        channels = new ServiceChannels(new DiscoveryNameResolverProvider(new SimpleDiscoveryClient(registry),
+                Duration.ofMillis(200)));
+        GrpcCalls calls = new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), null, null));
+        CatalogServiceGrpc.CatalogServiceBlockingStub catalog =
+                CatalogServiceGrpc.newBlockingStub(channels.channel("catalog"));
+
+        List<String> answeredBy = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answeredBy.add(calls.idempotent("catalog", () -> calls.withDeadline(catalog)
+                    .getProducts(GetProductsRequest.newBuilder().addIds(1).build())).getProducts(0).getName());
+        }
+        assertThat(answeredBy).filteredOn("first"::equals).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(answeredBy).filteredOn("second"::equals).hasSizeGreaterThanOrEqualTo(5);
+
+        first.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        for (int i = 0; i < 10; i++) {
+            assertThat(calls.idempotent("catalog", () -> calls.withDeadline(catalog)
+                    .getProducts(GetProductsRequest.newBuilder().addIds(1).build())).getProducts(0).getName())
+                    .isEqualTo("second");
+        }
+    }
+
+    private Server serve(String name) throws IOException {
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new CatalogServiceGrpc.CatalogServiceImplBase() {
+                    @Override
+                    public void getProducts(GetProductsRequest request, StreamObserver<GetProductsResponse> response) {
+                        response.onNext(GetProductsResponse.newBuilder()
+                                .addProducts(Product.newBuilder().setId(1).setName(name)).build());
+                        response.onCompleted();
+                    }
+                })
+                .build()
+                .start();
+        servers.add(server);
+        return server;
+    }
+
+    private static InstanceProperties instance(Server server) {
+        InstanceProperties instance = new InstanceProperties();
+        instance.setInstanceId("catalog-" + server.getPort());
+        instance.setServiceId("catalog");
+        instance.setUri(URI.create("http://127.0.0.1:1"));
+        instance.setMetadata(Map.of("grpc-port", String.valueOf(server.getPort())));
+        return instance;
+    }
+}
