@@ -1,0 +1,14 @@
+package shop.shipping;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class ShippingApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(ShippingApplication.class, args);
+    }
+}

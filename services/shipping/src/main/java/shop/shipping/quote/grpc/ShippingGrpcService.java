@@ -1,0 +1,77 @@
+package shop.shipping.quote.grpc;
+
+import java.util.List;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import org.springframework.stereotype.Service;
+import shop.platform.problem.InvalidFieldException;
+import shop.shipping.quote.Quote;
+import shop.shipping.quote.RateCard;
+import shop.shipping.quote.ShippedItem;
+import shop.shipping.v1.Item;
+import shop.shipping.v1.QuoteRequest;
+import shop.shipping.v1.QuoteResponse;
+import shop.shipping.v1.ShippingServiceGrpc;
+
+/** The shipping step of billing's checkout saga: billing sends the items as it priced and weighed them. */
+@Service
+class ShippingGrpcService extends ShippingServiceGrpc.ShippingServiceImplBase {
+
+    private final RateCard rates;
+
+    ShippingGrpcService(RateCard rates) {
+        this.rates = rates;
+    }
+
+    @Override
+    public void quote(QuoteRequest request, StreamObserver<QuoteResponse> response) {
+        String problem = invalid(request);
+        if (problem != null) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
+            return;
+        }
+        List<ShippedItem> items = request.getItemsList().stream()
+                .map(item -> new ShippedItem(item.getQuantity(), item.getWeightGrams(), item.getPriceCents()))
+                .toList();
+        Quote quote;
+        try {
+            quote = rates.quote(rates.zoneOf(request.getAddress().getCountry()), items, request.getCurrency());
+        } catch (InvalidFieldException e) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription(e.field() + ": " + e.getMessage())
+                    .asRuntimeException());
+            return;
+        }
+        response.onNext(QuoteResponse.newBuilder()
+                .setCostCents(quote.costCents())
+                .setCurrency(quote.currency())
+                .setCarrier(quote.carrier())
+                .setEtaDays(quote.etaDays())
+                .setZone(quote.zone().wireName())
+                .build());
+        response.onCompleted();
+    }
+
+    private static String invalid(QuoteRequest request) {
+        if (!request.hasAddress()) {
+            return "address: required";
+        }
+        if (request.getItemsCount() == 0 || request.getItemsCount() > RateCard.MAX_ITEMS) {
+            return "items: between 1 and " + RateCard.MAX_ITEMS + " required, got " + request.getItemsCount();
+        }
+        for (int i = 0; i < request.getItemsCount(); i++) {
+            Item item = request.getItems(i);
+            if (item.getQuantity() < 1 || item.getQuantity() > RateCard.MAX_QUANTITY) {
+                return "items[" + i + "].quantity: between 1 and " + RateCard.MAX_QUANTITY + ", got "
+                        + item.getQuantity();
+            }
+            if (item.getWeightGrams() < 1) {
+                return "items[" + i + "].weight_grams: must be positive, got " + item.getWeightGrams();
+            }
+            if (item.getPriceCents() < 0) {
+                return "items[" + i + "].price_cents: must not be negative, got " + item.getPriceCents();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,2 @@
+-- The shipping database's first version. Quotes keep no state; shipments and their tracking
+-- events, the next feature, arrive as V2.

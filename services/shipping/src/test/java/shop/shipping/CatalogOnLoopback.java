@@ -1,0 +1,83 @@
+package shop.shipping;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import shop.catalog.v1.CatalogServiceGrpc;
+import shop.catalog.v1.GetProductsRequest;
+import shop.catalog.v1.GetProductsResponse;
+import shop.catalog.v1.Product;
+
+/**
+ * The catalog's gRPC contract on a loopback port, serving a fixed set of products, so shipping's
+ * tests need no other team's service (as profiles' tests do it). Shipping reaches it through its
+ * discovery client, like the real catalog; the system tests use the real one.
+ */
+final class CatalogOnLoopback implements AutoCloseable {
+
+    private final Map<Long, Product> products;
+    private final int port;
+    private Server server;
+
+    CatalogOnLoopback(List<Product> products) {
+        this.products = products.stream().collect(Collectors.toMap(Product::getId, Function.identity()));
+        server = serve(0);
+        port = server.getPort();
+    }
+
+    static Product product(long id, String sku, int weightGrams, long priceCents) {
+        return Product.newBuilder().setId(id).setSku(sku).setName(sku).setWeightGrams(weightGrams)
+                .setPriceCents(priceCents).setCurrency("USD").build();
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Stops answering, as a crashed catalog would: connections are refused. */
+    void goDown() throws InterruptedException {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    void comeBack() {
+        server = serve(port);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        goDown();
+    }
+
+    private Server serve(int onPort) {
+        CatalogServiceGrpc.CatalogServiceImplBase catalog = new CatalogServiceGrpc.CatalogServiceImplBase() {
+            @Override
+            public void getProducts(GetProductsRequest request, StreamObserver<GetProductsResponse> response) {
+                GetProductsResponse.Builder found = GetProductsResponse.newBuilder();
+                request.getIdsList().forEach(id -> {
+                    if (products.containsKey(id)) {
+                        found.addProducts(products.get(id));
+                    } else {
+                        found.addMissingIds(id);
+                    }
+                });
+                response.onNext(found.build());
+                response.onCompleted();
+            }
+        };
+        try {
+            return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort)).addService(catalog)
+                    .build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
