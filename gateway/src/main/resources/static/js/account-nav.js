@@ -1,11 +1,12 @@
 import { cartCount, loadCartCount, onCartChange } from './cart.js';
 import { el } from './dom.js';
 import { countLabel } from './format.js';
-import { accountHash, cartHash, signInHash, signUpHash } from './routes.js';
+import { accountHash, cartHash, ordersHash, signInHash, signUpHash } from './routes.js';
 import { currentSession, endSession, onSessionChange } from './session.js';
 
-// The header's account and cart links, rebuilt whenever the session starts, ends or learns the
-// name. A cart change only rewrites the count: a rebuild would take keyboard focus off a header link.
+// The header's account, orders and cart links, rebuilt whenever the session starts, ends or learns
+// the name. A cart change only rewrites the count: a rebuild would take keyboard focus off a header
+// link.
 export function showAccountNav(nav) {
   const render = () => nav.replaceChildren(...links());
   onSessionChange(render);
@@ -32,7 +33,12 @@ function links() {
     document.getElementById('nav-sign-in').focus();
     location.hash = '#/';
   });
-  return [el('a', { id: 'nav-account', href: accountHash }, session.name || 'Your account'), cartLink(), signOut];
+  return [
+    el('a', { id: 'nav-account', href: accountHash }, session.name || 'Your account'),
+    el('a', { id: 'nav-orders', href: ordersHash }, 'Orders'),
+    cartLink(),
+    signOut,
+  ];
 }
 
 function cartLink() {

@@ -6,10 +6,12 @@ import { currentSession, rememberName, sessionEnded, startSession } from './sess
 
 export class ApiError extends Error {
   // fieldErrors: the [{field, message}] list of a 400, so forms can show each next to its input.
-  constructor(status, message, fieldErrors = []) {
+  // problem: the problem+json body as sent, for a caller that must tell apart who answered.
+  constructor(status, message, fieldErrors = [], problem = {}) {
     super(message);
     this.status = status;
     this.fieldErrors = fieldErrors;
+    this.problem = problem;
   }
 }
 
@@ -22,9 +24,11 @@ const DEFAULT_MESSAGES = {
 
 // asGuest is for logging in and signing up: they never send a token, because a stale one would
 // be refused before the password is even looked at, and their 401 means a wrong password, not
-// an ended session.
-export async function request(path, { method = 'GET', body, messages = {}, asGuest = false } = {}) {
-  const headers = { Accept: 'application/json' };
+// an ended session. An answer in another type than JSON (accept) comes back as a Blob.
+export async function request(path, {
+  method = 'GET', body, headers: extraHeaders = {}, accept = 'application/json', messages = {}, asGuest = false,
+} = {}) {
+  const headers = { Accept: accept, ...extraHeaders };
   const token = asGuest ? null : currentSession()?.token;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -34,11 +38,14 @@ export async function request(path, { method = 'GET', body, messages = {}, asGue
   } catch {
     throw new ApiError(0, DEFAULT_MESSAGES[0]);
   }
-  if (response.ok) return response.status === 204 ? null : response.json();
+  if (response.ok) {
+    if (response.status === 204) return null;
+    return accept === 'application/json' ? response.json() : response.blob();
+  }
   const problem = await response.json().catch(() => ({})); // a proxy error page may not be JSON
   if (response.status === 401 && !asGuest) sessionEnded();
   throw new ApiError(response.status, messages[response.status] ?? describe(response.status, problem),
-    Array.isArray(problem.errors) ? problem.errors : []);
+    Array.isArray(problem.errors) ? problem.errors : [], problem);
 }
 
 function describe(status, problem) {
@@ -106,4 +113,9 @@ export async function updateProfile({ name, address }) {
   const profile = await request('/api/profiles/me', { method: 'PUT', body: { name, address } });
   rememberName(profile.name);
   return profile;
+}
+
+// items: [{productId, quantity}]. Public: a quote needs no account.
+export function quoteShipping(address, items) {
+  return request('/api/shipping/quotes', { method: 'POST', body: { address, items } });
 }

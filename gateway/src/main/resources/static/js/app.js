@@ -6,6 +6,9 @@ import { accountView } from './views/account.js';
 import { cartView } from './views/cart.js';
 import { catalogView } from './views/catalog.js';
 import { checkoutView } from './views/checkout.js';
+import { invoiceView } from './views/invoice.js';
+import { orderView } from './views/order.js';
+import { ordersView } from './views/orders.js';
 import { productView } from './views/product.js';
 import { signInView } from './views/sign-in.js';
 import { signUpView } from './views/sign-up.js';
@@ -38,6 +41,12 @@ function load(route) {
       return cartView();
     case 'checkout':
       return checkoutView();
+    case 'orders':
+      return ordersView();
+    case 'order':
+      return orderView(route.id);
+    case 'invoice':
+      return invoiceView(route.id);
     default:
       return Promise.reject(new ApiError(404, 'That page doesn’t exist.'));
   }

@@ -6,20 +6,26 @@
 //   #/sign-in, #/sign-up                  log in or create an account
 //   #/account                             the signed-in shopper's profile and address
 //   #/cart, #/checkout                    the signed-in shopper's cart, and checking it out
+//   #/orders, #/orders/7                  the shopper's order history, and one order
+//   #/invoices/7                          one invoice, printable
 
 export const signInHash = '#/sign-in';
 export const signUpHash = '#/sign-up';
 export const accountHash = '#/account';
 export const cartHash = '#/cart';
 export const checkoutHash = '#/checkout';
+export const ordersHash = '#/orders';
 
 export function parseRoute(hash) {
   const [path, query = ''] = (hash.replace(/^#/, '') || '/').split('?');
-  const product = path.match(/^\/products\/([^/]+)$/);
-  if (product) return { name: 'product', id: decodeURIComponent(product[1]) };
+  // One thing by its id: 'product', 'order', 'invoice'.
+  const single = path.match(/^\/(product|order|invoice)s\/([^/]+)$/);
+  if (single) return { name: single[1], id: decodeURIComponent(single[2]) };
   if (path === '/') return { name: 'catalog', ...catalogState(new URLSearchParams(query)) };
-  // Named after their path: 'sign-in', 'sign-up', 'account', 'cart', 'checkout'.
-  if ([signInHash, signUpHash, accountHash, cartHash, checkoutHash].includes(`#${path}`)) return { name: path.slice(1) };
+  // Named after their path: 'sign-in', 'sign-up', 'account', 'cart', 'checkout', 'orders'.
+  if ([signInHash, signUpHash, accountHash, cartHash, checkoutHash, ordersHash].includes(`#${path}`)) {
+    return { name: path.slice(1) };
+  }
   return { name: 'not-found' };
 }
 
@@ -43,4 +49,12 @@ export function catalogHash({ q = '', category = '', page = 1 } = {}) {
 
 export function productHash(id) {
   return `#/products/${encodeURIComponent(id)}`;
+}
+
+export function orderHash(id) {
+  return `#/orders/${encodeURIComponent(id)}`;
+}
+
+export function invoiceHash(id) {
+  return `#/invoices/${encodeURIComponent(id)}`;
 }
