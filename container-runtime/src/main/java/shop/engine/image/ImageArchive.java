@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +19,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import shop.engine.EngineException;
+import shop.engine.FileTrees;
 import shop.engine.Json;
+import shop.engine.content.Compression;
 import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
 
@@ -101,7 +102,7 @@ final class ImageArchive {
         } catch (IOException e) {
             throw EngineException.invalid("load: " + e.getMessage());
         } finally {
-            deleteTree(dir);
+            FileTrees.deleteOrFail(dir, "load's scratch copy");
         }
     }
 
@@ -153,9 +154,7 @@ final class ImageArchive {
     /** Layers keep their compression; the media type says which it is. */
     private Descriptor writeLayer(Path dir, String name) throws IOException {
         try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(inside(dir, name)))) {
-            in.mark(2);
-            boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
-            in.reset();
+            boolean gzip = Compression.isGzip(in);
             return store.content().write(gzip ? MediaTypes.OCI_LAYER_GZIP : MediaTypes.OCI_LAYER, in, null);
         }
     }
@@ -194,16 +193,5 @@ final class ImageArchive {
         tar.putArchiveEntry(entry);
         tar.write(bytes);
         tar.closeArchiveEntry();
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // Best effort: a leftover temp dir under the store holds nothing anyone reads.
-        }
     }
 }

@@ -1,6 +1,5 @@
 package shop.engine.image;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,9 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.zip.GZIPInputStream;
 import shop.engine.EngineException;
 import shop.engine.Json;
+import shop.engine.content.Compression;
 import shop.engine.content.ContentStore;
 import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
@@ -180,7 +179,7 @@ public final class LayoutImageStore implements ImageStore {
         Reference.parse(ref);
         String now = Instant.now().toString();
         Descriptor layer;
-        try (InputStream plain = ungzipped(new BufferedInputStream(tar))) {
+        try (InputStream plain = Compression.plain(tar)) {
             layer = content.write(MediaTypes.OCI_LAYER, plain, null);
         } catch (IOException e) {
             throw EngineException.failed("import " + ref + ": " + e.getMessage(), e);
@@ -234,14 +233,6 @@ public final class LayoutImageStore implements ImageStore {
         } catch (EngineException e) {
             return text;
         }
-    }
-
-    static InputStream ungzipped(BufferedInputStream in) throws IOException {
-        in.mark(2);
-        int b1 = in.read();
-        int b2 = in.read();
-        in.reset();
-        return b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
     private Index readIndex() {

@@ -1,0 +1,111 @@
+package shop.engine.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import shop.engine.Commands;
+import shop.engine.EngineException;
+import shop.engine.TestTars;
+
+/** Hostile tars: each must be refused and leave nothing outside the target directory. */
+class SafeTarExtractorTest {
+
+    @TempDir
+    Path temp;
+    Path root;
+    Path outside;
+    SafeTarExtractor extractor;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        root = Files.createDirectory(temp.resolve("root"));
+        outside = Files.createDirectory(temp.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "keep");
+        Path whiteout = temp.resolve("whiteout");
+        Commands.run(java.util.List.of("mknod", whiteout.toString(), "c", "0", "0"), null, "test whiteout");
+        extractor = new SafeTarExtractor(whiteout);
+    }
+
+    static Stream<Arguments> hostileTars() {
+        return Stream.of(
+                Arguments.of("dot-dot", new TestTars().rawFile("../outside/evil", "x"), ".."),
+                Arguments.of("dot-dot in the middle", new TestTars().rawFile("a/../../outside/evil", "x"), ".."),
+                Arguments.of("absolute", new TestTars().rawFile("/tmp/evil-absolute", "x"), "absolute"),
+                Arguments.of("file through symlink to outside",
+                        new TestTars().symlink("link", "../outside").file("link/evil", "x"), "symlink"),
+                Arguments.of("file through absolute symlink",
+                        new TestTars().symlink("etc", "/etc").file("etc/evil", "x"), "symlink"),
+                Arguments.of("dir through symlink then file",
+                        new TestTars().symlink("d", "/").dir("d/tmp").file("d/tmp/evil", "x"), "symlink"),
+                Arguments.of("hardlink to outside",
+                        new TestTars().hardlink("h", "../outside/secret"), ".."),
+                Arguments.of("hardlink to absolute path",
+                        new TestTars().hardlink("h", "/etc/passwd"), "absolute"),
+                Arguments.of("hardlink through symlink",
+                        new TestTars().symlink("l", "../outside").hardlink("h", "l/secret"), "symlink"),
+                Arguments.of("hardlink to nothing in this layer",
+                        new TestTars().hardlink("h", "missing"), "not an earlier file"),
+                Arguments.of("whiteout of dot-dot", new TestTars().rawFile(".wh...", ""), "whiteout"),
+                Arguments.of("whiteout through symlink",
+                        new TestTars().symlink("l", "../outside").rawFile("l/.wh.secret", ""), "symlink"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileTars")
+    void refusesAndWritesNothingOutside(String name, TestTars tar, String reason) throws Exception {
+        assertThatThrownBy(() -> extractor.extract(new ByteArrayInputStream(tar.bytes()), root, "hostile"))
+                .isInstanceOf(EngineException.class).hasMessageContaining("refusing").hasMessageContaining(reason);
+
+        try (Stream<Path> files = Files.list(outside)) {
+            assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("secret");
+        }
+        assertThat(Files.readString(outside.resolve("secret"))).isEqualTo("keep");
+        assertThat(Path.of("/tmp/evil-absolute")).doesNotExist();
+        assertThat(Path.of("/etc/evil")).doesNotExist();
+    }
+
+    @Test
+    void extractsOrdinaryEntriesWithModesOwnersAndLinks() throws Exception {
+        byte[] tar = new TestTars()
+                .dir("usr/bin").file("usr/bin/tool", "#!/bin/sh\n", 04755)
+                .symlink("bin", "usr/bin")
+                .symlink("abs", "/etc/passwd")
+                .hardlink("usr/bin/tool2", "usr/bin/tool")
+                .file("./dot/slash", "ok")
+                .bytes();
+        extractor.extract(new ByteArrayInputStream(tar), root, "layer");
+
+        assertThat(Files.readString(root.resolve("usr/bin/tool"))).isEqualTo("#!/bin/sh\n");
+        assertThat((Integer) Files.getAttribute(root.resolve("usr/bin/tool"), "unix:mode") & 07777).isEqualTo(04755);
+        assertThat(Files.readSymbolicLink(root.resolve("bin"))).isEqualTo(Path.of("usr/bin"));
+        assertThat(Files.readSymbolicLink(root.resolve("abs"))).isEqualTo(Path.of("/etc/passwd"));
+        assertThat(Files.getAttribute(root.resolve("usr/bin/tool2"), "unix:ino"))
+                .isEqualTo(Files.getAttribute(root.resolve("usr/bin/tool"), "unix:ino"));
+        assertThat(Files.readString(root.resolve("dot/slash"))).isEqualTo("ok");
+    }
+
+    @Test
+    void whiteoutsBecomeOverlayWhiteoutsAndOpaqueXattrs() throws Exception {
+        byte[] tar = new TestTars().dir("d").rawFile("d/.wh..wh..opq", "").rawFile(".wh.gone", "").bytes();
+        extractor.extract(new ByteArrayInputStream(tar), root, "layer");
+
+        Path gone = root.resolve("gone");
+        assertThat((Integer) Files.getAttribute(gone, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000).isEqualTo(0020000);
+        assertThat(Files.getAttribute(gone, "unix:rdev", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0L);
+        assertThat(Files.getFileAttributeView(root.resolve("d"), UserDefinedFileAttributeView.class).list())
+                .contains("overlay.opaque");
+        assertThat(root.resolve("d/.wh..wh..opq")).doesNotExist();
+    }
+}
