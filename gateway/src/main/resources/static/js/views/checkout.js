@@ -11,7 +11,7 @@ import { thankFor } from './order.js';
 import { shippingPrice, totalsList } from './receipt.js';
 
 const QUOTE_DELAY_MS = 400; // a pause in typing, so a quote is not asked for at every keystroke
-const SHIPPING_PENDING = { 'no-country': 'Needs your country', quoting: 'Calculating…', unavailable: 'At payment' };
+const SHIPPING_PENDING = { 'no-address': 'Needs your address', quoting: 'Calculating…', unavailable: 'At payment' };
 const TEST_CARDS = [
   ['4242 4242 4242 4242', 'is approved'],
   ['4000 0000 0000 0002', 'is declined'],
@@ -34,7 +34,9 @@ export async function checkoutView() {
   const pay = el('button', { type: 'submit', id: 'pay' }, 'Pay');
   const addressSet = el('fieldset', {},
     el('legend', {}, 'Shipping address'),
-    ...addressFields({ idPrefix: 'shipping', namePrefix: 'shippingAddress', address: profile.address ?? {}, required: true }));
+    ...addressFields({
+      idPrefix: 'shipping', namePrefix: 'shippingAddress', address: profile.address ?? {}, required: true,
+    }));
   const form = el('form', { id: 'checkout-form', class: 'stacked-form checkout-form', novalidate: true },
     addressSet,
     el('fieldset', {},
@@ -58,8 +60,10 @@ export async function checkoutView() {
   const requestQuote = async () => {
     const quoteId = ++latestQuote;
     const address = readAddress(Object.fromEntries(new FormData(form)), 'shippingAddress');
-    if (!/^[A-Z]{2}$/.test(address.country)) {
-      totals.show({ state: 'no-country' });
+    // Shipping quotes a whole address only; the rate itself depends on the country.
+    const complete = address.line1 && address.city && address.postalCode && /^[A-Z]{2}$/.test(address.country);
+    if (!complete) {
+      totals.show({ state: 'no-address' });
       return;
     }
     totals.show({ state: 'quoting' });
@@ -73,7 +77,7 @@ export async function checkoutView() {
     clearTimeout(quoteTimer);
     quoteTimer = setTimeout(requestQuote, QUOTE_DELAY_MS);
   });
-  requestQuote(); // the saved address may already have a country
+  requestQuote(); // the saved address may be complete already
 
   onSubmit(form, async (values) => {
     const checkout = { shippingAddress: readAddress(values, 'shippingAddress'), payment: paymentDetails(values) };
@@ -112,7 +116,7 @@ function orderSummary(cart, totalsNode) {
     el('a', { href: cartHash }, 'Change your cart'));
 }
 
-// The totals as far as they are known: shipping needs a country, then a quote. The Pay button
+// The totals as far as they are known: shipping needs the address, then a quote. The Pay button
 // names the amount once shipping is in it.
 function checkoutTotals(cart, pay) {
   const { totalCents: itemsCents, currency } = cart;
