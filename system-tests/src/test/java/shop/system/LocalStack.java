@@ -2,6 +2,8 @@ package shop.system;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,9 +11,9 @@ import shop.testing.TestDatabases;
 import shop.testing.TestDatabases.TestDatabase;
 
 /**
- * Eureka, the gateway, the catalog and profiles as real processes on free loopback ports, each
- * service on a fresh database. Started once per test JVM and shared by the system tests; stopped
- * when the JVM exits.
+ * Eureka, the gateway and every service as real processes on free loopback ports, each service
+ * on a fresh database. Started once per test JVM and shared by the system tests; stopped when
+ * the JVM exits. A test that stops or freezes a service brings it back before it ends.
  */
 final class LocalStack {
 
@@ -21,41 +23,56 @@ final class LocalStack {
     private static LocalStack shared;
 
     final int discoveryPort = ServiceProcess.freePort();
-    final int catalogPort = ServiceProcess.freePort();
-    final int catalogGrpcPort = ServiceProcess.freePort();
-    final int profilesPort = ServiceProcess.freePort();
-    final int profilesGrpcPort = ServiceProcess.freePort();
     final int gatewayPort = ServiceProcess.freePort();
+    final String eureka = "http://127.0.0.1:" + discoveryPort + "/eureka/";
     final ServiceProcess discovery;
-    final ServiceProcess catalog;
-    final ServiceProcess profiles;
+    final Service catalog;
+    final Service inventory;
+    final Service shipping;
+    final Service payment;
+    final Service billing;
+    final Service profiles;
     final ServiceProcess gateway;
 
+    /** A domain service: its process, its ports and its database. */
+    record Service(ServiceProcess process, int port, TestDatabase database) {
+
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        void awaitHealthy() {
+            process.awaitOk(url() + "/actuator/health", START_TIMEOUT);
+        }
+    }
+
     private LocalStack() {
-        String eureka = "http://127.0.0.1:" + discoveryPort + "/eureka/";
-        TestDatabase catalogDatabase = TestDatabases.create("catalogsystem");
-        TestDatabase profilesDatabase = TestDatabases.create("profilessystem");
         discovery = new ServiceProcess("discovery", jar("discovery", "discovery"),
                 Map.of("PORT", String.valueOf(discoveryPort)));
-        catalog = new ServiceProcess("catalog", jar("services/catalog", "catalog"), Map.of(
-                "PORT", String.valueOf(catalogPort),
-                "GRPC_PORT", String.valueOf(catalogGrpcPort),
-                "EUREKA_URL", eureka,
-                "SPRING_DATASOURCE_URL", catalogDatabase.jdbcUrl(),
-                "SPRING_DATASOURCE_USERNAME", catalogDatabase.username(),
-                "SPRING_DATASOURCE_PASSWORD", catalogDatabase.password()));
-        profiles = new ServiceProcess("profiles", jar("services/profiles", "profiles"), Map.of(
-                "PORT", String.valueOf(profilesPort),
-                "GRPC_PORT", String.valueOf(profilesGrpcPort),
-                "EUREKA_URL", eureka,
-                "SHOP_ADMIN_EMAIL", ADMIN_EMAIL,
-                "SHOP_ADMIN_PASSWORD", ADMIN_PASSWORD,
-                "SPRING_DATASOURCE_URL", profilesDatabase.jdbcUrl(),
-                "SPRING_DATASOURCE_USERNAME", profilesDatabase.username(),
-                "SPRING_DATASOURCE_PASSWORD", profilesDatabase.password()));
+        catalog = service("catalog", Map.of());
+        inventory = service("inventory", Map.of());
+        shipping = service("shipping", Map.of());
+        payment = service("payment", Map.of());
+        // A short lease, so the crash test sees an interrupted checkout recovered within seconds.
+        billing = service("billing", Map.of("SAGA_LEASE", "10s", "SAGA_RECOVERY_INTERVAL", "1s"));
+        profiles = service("profiles", Map.of("SHOP_ADMIN_EMAIL", ADMIN_EMAIL, "SHOP_ADMIN_PASSWORD", ADMIN_PASSWORD));
         gateway = new ServiceProcess("gateway", jar("gateway", "gateway"), Map.of(
                 "PORT", String.valueOf(gatewayPort),
                 "EUREKA_URL", eureka));
+    }
+
+    private Service service(String name, Map<String, String> settings) {
+        int port = ServiceProcess.freePort();
+        TestDatabase database = TestDatabases.create(name + "system");
+        Map<String, String> environment = new HashMap<>(settings);
+        environment.putAll(Map.of(
+                "PORT", String.valueOf(port),
+                "GRPC_PORT", String.valueOf(ServiceProcess.freePort()),
+                "EUREKA_URL", eureka,
+                "SPRING_DATASOURCE_URL", database.jdbcUrl(),
+                "SPRING_DATASOURCE_USERNAME", database.username(),
+                "SPRING_DATASOURCE_PASSWORD", database.password()));
+        return new Service(new ServiceProcess(name, jar("services/" + name, name), environment), port, database);
     }
 
     static synchronized LocalStack shared() {
@@ -73,18 +90,26 @@ final class LocalStack {
     }
 
     String catalogUrl() {
-        return "http://127.0.0.1:" + catalogPort;
+        return catalog.url();
+    }
+
+    private List<Service> services() {
+        return List.of(catalog, inventory, shipping, payment, billing, profiles);
     }
 
     private void start() {
-        List.of(discovery, catalog, profiles, gateway).forEach(ServiceProcess::start);
+        discovery.start();
+        services().forEach(service -> service.process().start());
+        gateway.start();
         discovery.awaitOk("http://127.0.0.1:" + discoveryPort + "/actuator/health", START_TIMEOUT);
-        catalog.awaitOk(catalogUrl() + "/actuator/health", START_TIMEOUT);
-        profiles.awaitOk("http://127.0.0.1:" + profilesPort + "/actuator/health", START_TIMEOUT);
+        services().forEach(Service::awaitHealthy);
         gateway.awaitOk(gatewayUrl() + "/actuator/health", START_TIMEOUT);
         awaitCatalogRouted();
-        // Until profiles is routed the gateway's fallback answers 503; profiles itself says 401.
-        gateway.awaitStatus(gatewayUrl() + "/api/profiles/me", 401, START_TIMEOUT);
+        // Until a service is routed the gateway's fallback answers 503; these answer 401 without a token.
+        for (String path : List.of("/api/profiles/me", "/api/billing/orders")) {
+            gateway.awaitStatus(gatewayUrl() + path, 401, START_TIMEOUT);
+        }
+        gateway.awaitStatus(gatewayUrl() + "/api/inventory/stock/NONE-1", 404, START_TIMEOUT);
     }
 
     /** The gateway answers 503 until it has fetched the catalog's registration from Eureka. */
@@ -93,14 +118,35 @@ final class LocalStack {
     }
 
     void restartCatalog() {
-        catalog.stop();
-        catalog.start();
-        catalog.awaitOk(catalogUrl() + "/actuator/health", START_TIMEOUT);
+        restart(catalog);
         awaitCatalogRouted();
     }
 
+    /** Stops the service and starts it again on the same ports. */
+    void restart(Service service) {
+        service.process().stop();
+        service.process().start();
+        service.awaitHealthy();
+    }
+
+    /** Stops every process at once: one after another they would outlast the test JVM's exit. */
     private void stop() {
-        List.of(gateway, profiles, catalog, discovery).forEach(ServiceProcess::stop);
+        List<Thread> stopping = new ArrayList<>();
+        List<ServiceProcess> processes = new ArrayList<>(List.of(gateway, discovery));
+        services().forEach(service -> processes.add(service.process()));
+        for (ServiceProcess process : processes) {
+            Thread thread = new Thread(process::stop, "stop-" + process);
+            thread.start();
+            stopping.add(thread);
+        }
+        for (Thread thread : stopping) {
+            try {
+                thread.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static Path jar(String module, String name) {

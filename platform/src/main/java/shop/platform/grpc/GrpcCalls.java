@@ -36,6 +36,8 @@ public class GrpcCalls {
         this.properties = properties;
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowSize(20)
+                // A recovered callee closes the breaker after a few good probes, not the default ten.
+                .permittedNumberOfCallsInHalfOpenState(3)
                 .minimumNumberOfCalls(10)
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(properties.breakerWaitInOpenState())

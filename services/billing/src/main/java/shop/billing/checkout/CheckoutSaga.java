@@ -81,7 +81,7 @@ class CheckoutSaga {
             undo(orderId, progress, failure);
             throw failure;
         } catch (StatusRuntimeException e) {
-            log.warn("checkout {} failed at {}: {}", orderId, progress.service, e.getStatus());
+            log.warn("checkout {} failed at {}: {}", orderId, progress.service, brief(e));
             CheckoutFailed failure = new CheckoutFailed(503, "The " + progress.service + " service is not answering "
                     + "right now. Nothing was charged and your cart is unchanged; please try again shortly.");
             undo(orderId, progress, failure);
@@ -112,7 +112,7 @@ class CheckoutSaga {
             }
         } catch (StatusRuntimeException e) {
             // Its lease runs out again and the next round tries again.
-            log.warn("checkout {} could not be resumed yet: {}", saga.id(), e.getStatus());
+            log.warn("checkout {} could not be resumed yet: {}", saga.id(), brief(e));
         }
     }
 
@@ -277,7 +277,7 @@ class CheckoutSaga {
             calls.clearCart(userId.toString());
             orders.confirmed(orderId);
         } catch (StatusRuntimeException e) {
-            log.warn("order {} is placed; finishing it later: {}", orderId, e.getStatus());
+            log.warn("order {} is placed; finishing it later: {}", orderId, brief(e));
         }
     }
 
@@ -292,7 +292,7 @@ class CheckoutSaga {
                 voidAuthorization(orderId);
             }
         } catch (StatusRuntimeException e) {
-            log.warn("checkout {} failed and is undone later: {}", orderId, e.getStatus());
+            log.warn("checkout {} failed and is undone later: {}", orderId, brief(e));
             undone = false;
         }
         orders.failed(orderId, failure.status(), failure.getMessage(), failure.field(), undone);
@@ -308,6 +308,11 @@ class CheckoutSaga {
         calls.authorization(authorizeKey(orderId))
                 .filter(payment -> payment.getStatus() == PaymentStatus.AUTHORIZED)
                 .ifPresent(payment -> calls.voidPayment(orderId + ":void", payment.getPaymentId()));
+    }
+
+    /** The status without its cause: gRPC's Status.toString would put a whole stack trace in a warning. */
+    private static String brief(StatusRuntimeException e) {
+        return e.getStatus().getCode() + " " + e.getStatus().getDescription();
     }
 
     private static String authorizeKey(UUID orderId) {

@@ -1,0 +1,334 @@
+package shop.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+import shop.testing.ApiClient;
+import shop.testing.TestDatabases.TestDatabase;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The checkout saga with every service running as a real process, through the gateway:
+ * the happy path, each failure and what it gives back, idempotency, concurrency, ownership,
+ * a payment service that is down, and a billing that crashes mid-checkout.
+ */
+class CheckoutTest {
+
+    static final String APPROVED = "4242424242424242";
+    static final String DECLINED = "4000000000000002";
+    static final Map<String, Object> ADDRESS = Map.of("line1", "1 Main St", "city", "Springfield",
+            "postalCode", "12345", "country", "US");
+
+    private final LocalStack stack = LocalStack.shared();
+    private final ApiClient gateway = new ApiClient(stack.gatewayUrl());
+
+    /** A signed-in shopper through the gateway, and their account id. */
+    record Shopper(ApiClient api, String id) {
+    }
+
+    @Test
+    void aShopperBuysAndReadsTheInvoice() {
+        Shopper ann = signUp();
+        Product kettle = product("KIT-008");
+        Product mug = product("OUT-009");
+        int kettlesBefore = stock(kettle.sku());
+        fill(ann, kettle, 2);
+        fill(ann, mug, 1);
+
+        ApiClient.Response placed = checkout(ann, key(), APPROVED);
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        JsonNode order = placed.json();
+        assertThat(order.get("status").asString()).isEqualTo("CONFIRMED");
+        assertThat(order.get("itemsCents").asLong()).isEqualTo(2 * kettle.priceCents() + mug.priceCents());
+        assertThat(order.get("totalCents").asLong())
+                .isEqualTo(order.get("itemsCents").asLong() + order.get("shippingCents").asLong());
+
+        String orderId = order.get("orderId").asString();
+        JsonNode stored = ann.api().get("/api/billing/orders/" + orderId).json();
+        assertThat(stored.get("lines")).hasSize(2);
+        assertThat(stored.get("card").get("last4").asString()).isEqualTo("4242");
+        JsonNode invoice = ann.api().get("/api/billing/invoices/" + order.get("invoiceId").asString()).json();
+        assertThat(invoice.get("totalCents").asLong()).isEqualTo(order.get("totalCents").asLong());
+        assertThat(invoice.get("invoiceNumber").asString()).startsWith("INV-");
+        assertThat(ann.api().withHeader("Accept", "text/html").get("/api/billing/invoices/"
+                + order.get("invoiceId").asString()).body()).contains(invoice.get("invoiceNumber").asString());
+
+        assertThat(stock(kettle.sku())).isEqualTo(kettlesBefore - 2);
+        assertThat(ann.api().get("/api/profiles/me/cart").json().get("items")).isEmpty();
+        assertThat(payments(ann, "CAPTURED")).isOne();
+        assertThat(ann.api().get("/api/billing/orders").json().get(0).get("orderId").asString()).isEqualTo(orderId);
+    }
+
+    @Test
+    void aDeclinedCardReleasesTheStockAndLeavesNoOrder() {
+        Shopper bob = signUp();
+        Product board = product("KIT-004");
+        int before = stock(board.sku());
+        fill(bob, board, 3);
+
+        ApiClient.Response declined = checkout(bob, key(), DECLINED);
+        declined.assertProblem(402);
+        assertThat(declined.json().get("detail").asString()).contains("declined");
+        assertThat(stock(board.sku())).isEqualTo(before);
+        assertThat(bob.api().get("/api/billing/orders").json()).isEmpty();
+        assertThat(bob.api().get("/api/profiles/me/cart").json().get("items")).hasSize(1);
+        assertThat(payments(bob, "AUTHORIZED")).isZero();
+    }
+
+    @Test
+    void outOfStockIs409AndNoPaymentIsAuthorised() {
+        Shopper cy = signUp();
+        Product lamp = product("HOM-003");
+        setStock(lamp.sku(), 1);
+        fill(cy, lamp, 2);
+
+        ApiClient.Response refused = checkout(cy, key(), APPROVED);
+        refused.assertProblem(409);
+        assertThat(refused.json().get("detail").asString()).contains(lamp.name());
+        assertThat(stock(lamp.sku())).isEqualTo(1);
+        assertThat(payments(cy, null)).isZero();
+    }
+
+    @Test
+    void theSameKeyPlacesOneOrderAndChargesOnceEvenWhenSentConcurrently() {
+        Shopper dee = signUp();
+        fill(dee, product("HOM-006"), 1);
+        String key = key();
+        List<ApiClient.Response> attempts = concurrently(List.of(dee, dee, dee, dee), shopper -> checkout(shopper, key,
+                APPROVED));
+        List<String> orderIds = new ArrayList<>();
+        for (ApiClient.Response response : attempts) {
+            assertThat(response.status()).as(response.body()).isEqualTo(201);
+            orderIds.add(response.json().get("orderId").asString());
+        }
+        ApiClient.Response again = checkout(dee, key, APPROVED);
+        orderIds.add(again.json().get("orderId").asString());
+        assertThat(orderIds).hasSize(5).containsOnly(orderIds.get(0));
+        assertThat(dee.api().get("/api/billing/orders").json()).hasSize(1);
+        assertThat(payments(dee, "CAPTURED")).isOne();
+        assertThat(captures(dee)).isOne();
+    }
+
+    @Test
+    void twentyShoppersRaceForTheLastFiveUnitsAndExactlyFiveWin() {
+        Product last = product("HOM-002");
+        List<Shopper> shoppers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Shopper shopper = signUp();
+            fill(shopper, last, 1);
+            shoppers.add(shopper);
+        }
+        setStock(last.sku(), 5);
+        List<Integer> statuses = concurrently(shoppers, shopper -> checkout(shopper, key(), APPROVED)).stream()
+                .map(ApiClient.Response::status).toList();
+        assertThat(statuses).filteredOn(status -> status == 201).hasSize(5);
+        assertThat(statuses).filteredOn(status -> status == 409).hasSize(15);
+        assertThat(stock(last.sku())).isZero();
+    }
+
+    @Test
+    void shoppersSeeOnlyTheirOwnOrdersAndAnonymousCannotCheckOut() {
+        Shopper eve = signUp();
+        Shopper fay = signUp();
+        fill(eve, product("HOM-004"), 1);
+        JsonNode order = checkout(eve, key(), APPROVED).json();
+        fay.api().get("/api/billing/orders/" + order.get("orderId").asString()).assertProblem(404);
+        fay.api().get("/api/billing/invoices/" + order.get("invoiceId").asString()).assertProblem(404);
+        assertThat(fay.api().get("/api/billing/orders").json()).isEmpty();
+        gateway.withHeader("Idempotency-Key", key()).post("/api/billing/orders", body(APPROVED)).assertProblem(401);
+    }
+
+    @Test
+    void whenPaymentIsDownCheckoutFailsWithin10SecondsAndReleasesTheStock() {
+        Shopper gus = signUp();
+        Product vase = product("HOM-011");
+        int before = stock(vase.sku());
+        fill(gus, vase, 1);
+        stack.payment.process().stop();
+        try {
+            Instant started = Instant.now();
+            ApiClient.Response failed = checkout(gus, key(), APPROVED);
+            assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(10));
+            failed.assertProblem(503);
+            assertThat(failed.json().get("detail").asString()).contains("payment");
+            assertThat(stock(vase.sku())).isEqualTo(before);
+        } finally {
+            stack.restart(stack.payment);
+        }
+        assertThat(eventually(() -> checkout(gus, key(), APPROVED).status() == 201)).isTrue();
+    }
+
+    @Test
+    void aCheckoutInterruptedByABillingCrashIsUndoneWhenBillingComesBack() throws Exception {
+        Shopper ivy = signUp();
+        fill(ivy, product("HOM-012"), 1);
+        assertThat(eventually(() -> checkout(ivy, key(), APPROVED).status() == 201)).as("payment answers").isTrue();
+        Shopper hal = signUp();
+        Product clock = product("HOM-010");
+        int before = stock(clock.sku());
+        fill(hal, clock, 1);
+        // Payment hangs, so the saga is caught between holding stock and hearing about the payment.
+        stack.payment.process().freeze();
+        CompletableFuture<ApiClient.Response> interrupted;
+        try {
+            interrupted = CompletableFuture.supplyAsync(() -> checkout(hal, key(), APPROVED));
+            assertThat(eventually(() -> stock(clock.sku()) == before - 1)).as("stock held").isTrue();
+            stack.billing.process().kill();
+        } finally {
+            stack.payment.process().thaw();
+        }
+        assertThat(sagaSteps(hal)).as("killed mid-saga, before it failed or finished").containsExactly("NEW");
+        assertThat(interrupted.handle((response, error) -> response == null || response.status() >= 500).get())
+                .isTrue();
+        stack.billing.process().start();
+        stack.billing.awaitHealthy();
+
+        assertThat(eventually(() -> stock(clock.sku()) == before)).as("stock given back").isTrue();
+        assertThat(eventually(() -> payments(hal, "AUTHORIZED") == 0)).as("no authorisation left").isTrue();
+        assertThat(payments(hal, "CAPTURED")).isZero();
+        assertThat(sagaSteps(hal)).containsExactly("DONE");
+        assertThat(hal.api().get("/api/profiles/me/cart").json().get("items")).hasSize(1);
+        assertThat(eventually(() -> checkout(hal, key(), APPROVED).status() == 201)).isTrue();
+    }
+
+    private record Product(long id, String sku, String name, long priceCents) {
+    }
+
+    /** A seeded product; each test buys its own, so that their stock counts do not meet. */
+    private Product product(String sku) {
+        for (int page = 0; ; page++) {
+            JsonNode items = gateway.get("/api/catalog/products?size=50&page=" + page).json().get("items");
+            assertThat(items).as("a product with SKU " + sku).isNotEmpty();
+            for (JsonNode found : items) {
+                if (found.get("sku").asString().equals(sku)) {
+                    return new Product(found.get("id").asLong(), sku, found.get("name").asString(),
+                            found.get("priceCents").asLong());
+                }
+            }
+        }
+    }
+
+    private Shopper signUp() {
+        String email = "shopper-" + UUID.randomUUID() + "@example.com";
+        String id = gateway.post("/api/profiles/register", Map.of("email", email, "password", "a password",
+                "name", "Shopper")).json().get("id").asString();
+        String token = gateway.post("/api/profiles/login", Map.of("email", email, "password", "a password"))
+                .json().get("token").asString();
+        return new Shopper(gateway.withToken(token), id);
+    }
+
+    private static void fill(Shopper shopper, Product product, int quantity) {
+        ApiClient.Response put = shopper.api().put("/api/profiles/me/cart/items/" + product.id(),
+                Map.of("quantity", quantity));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+    }
+
+    private static ApiClient.Response checkout(Shopper shopper, String key, String cardNumber) {
+        return shopper.api().withHeader("Idempotency-Key", key).post("/api/billing/orders", body(cardNumber));
+    }
+
+    private static Map<String, Object> body(String cardNumber) {
+        return Map.of("shippingAddress", ADDRESS, "payment",
+                Map.of("cardNumber", cardNumber, "expMonth", 12, "expYear", 2099, "cvc", "123"));
+    }
+
+    private int stock(String sku) {
+        return gateway.get("/api/inventory/stock/" + sku).json().get("available").asInt();
+    }
+
+    private void setStock(String sku, int available) {
+        ApiClient admin = gateway.withToken(gateway.post("/api/profiles/login",
+                Map.of("email", LocalStack.ADMIN_EMAIL, "password", LocalStack.ADMIN_PASSWORD)).json().get("token")
+                .asString());
+        ApiClient.Response set = admin.put("/api/inventory/stock/" + sku, Map.of("available", available));
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+    }
+
+    /** The shopper's payments in this status (any status when null), read from payment's own database. */
+    private long payments(Shopper shopper, String status) {
+        return count(stack.payment.database(), "select count(*) from payment where user_id = ?"
+                + (status == null ? "" : " and status = '" + status + "'"), shopper.id());
+    }
+
+    /** How far each of the shopper's checkouts got, from billing's own database. */
+    private List<String> sagaSteps(Shopper shopper) {
+        return column(stack.billing.database(), "select step from customer_order where user_id = ?::uuid",
+                shopper.id());
+    }
+
+    private long captures(Shopper shopper) {
+        return count(stack.payment.database(), """
+                select count(*) from payment_event e join payment p on p.id = e.payment_id
+                where p.user_id = ? and e.kind = 'CAPTURE'""", shopper.id());
+    }
+
+    private static long count(TestDatabase database, String sql, String parameter) {
+        return Long.parseLong(column(database, sql, parameter).get(0));
+    }
+
+    /** The first column of every row the query finds, read straight from a service's database. */
+    private static List<String> column(TestDatabase database, String sql, String parameter) {
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.username(),
+                database.password()); var statement = connection.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            List<String> values = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls for up to 30 s: recovery and discovery converge in seconds, never at a fixed time. */
+    private static boolean eventually(java.util.function.BooleanSupplier condition) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Sends one checkout per shopper at once, each on its own thread, and waits for every answer. */
+    private static List<ApiClient.Response> concurrently(List<Shopper> shoppers,
+            Function<Shopper, ApiClient.Response> call) {
+        ExecutorService pool = Executors.newFixedThreadPool(shoppers.size());
+        try {
+            List<CompletableFuture<ApiClient.Response>> calls = shoppers.stream()
+                    .map(shopper -> CompletableFuture.supplyAsync(() -> call.apply(shopper), pool)).toList();
+            return calls.stream().map(CompletableFuture::join).toList();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static String key() {
+        return UUID.randomUUID().toString();
+    }
+}
