@@ -1,0 +1,651 @@
+package shop.engine.container;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import shop.engine.EngineException;
+import shop.engine.FileTrees;
+import shop.engine.Json;
+import shop.engine.image.BaseImages;
+import shop.engine.image.ContainerConfig;
+import shop.engine.image.Image;
+import shop.engine.runtime.BundleSpec;
+import shop.engine.runtime.CliRuntime;
+import shop.engine.runtime.OciRuntime;
+import shop.engine.snapshot.Layer;
+import shop.engine.snapshot.Snapshotter;
+
+/** {@link ContainerService} on an overlay {@link Snapshotter} and an {@link OciRuntime}. */
+public final class LocalContainers implements ContainerService {
+
+    private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final long POLL_MS = 20;
+
+    private final Path root;
+    private final BaseImages images;
+    private final Snapshotter snapshots;
+    private final OciRuntime runtime;
+    private final ScheduledExecutorService supervisor = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "container-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, ScheduledFuture<?>> healthChecks = new ConcurrentHashMap<>();
+    private final Map<String, Object> watched = new ConcurrentHashMap<>();
+
+    public LocalContainers(Path root, BaseImages images, Snapshotter snapshots, OciRuntime runtime) {
+        this.root = root;
+        this.images = images;
+        this.snapshots = snapshots;
+        this.runtime = runtime;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw EngineException.failed("create " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Container create(CreateRequest request) {
+        String name = request.name() == null || request.name().isEmpty() ? null : request.name().replaceFirst("^/", "");
+        if (name != null && !name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+            throw EngineException.invalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+        }
+        if (request.image() == null || request.image().isEmpty()) {
+            throw EngineException.invalid("create: no image given");
+        }
+        HostConfig host = request.hostConfig() == null ? HostConfig.DEFAULT : request.hostConfig();
+        Image image = images.resolve(request.image());
+        ContainerConfig config = merge(image.config().containerConfig(), request.config());
+        if (args(config).isEmpty()) {
+            throw EngineException.invalid("create: no command specified (the image has no CMD or ENTRYPOINT)");
+        }
+        String id = HexFormat.of().formatHex(randomBytes());
+        String containerName = name != null ? name : "c_" + id.substring(0, 12);
+        synchronized (this) {
+            if (findOrNull(containerName) != null) {
+                throw EngineException.conflict("Conflict. The container name \"/" + containerName + "\" is already in use");
+            }
+            Path dir = root.resolve(id);
+            try {
+                Files.createDirectories(dir);
+                Path rootfs = snapshots.mount(id, layers(image));
+                Users.Resolved user = Users.resolve(rootfs, config.user());
+                Files.createDirectories(rootfs.resolve(config.workingDir().substring(1)));
+                List<String> env = new ArrayList<>(config.env());
+                if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
+                    env.add("HOME=" + user.home());
+                }
+                env.add("HOSTNAME=" + id.substring(0, 12));
+                runtime.writeBundle(new BundleSpec(rootfs, args(config), env, config.workingDir(), user.uid(), user.gid(),
+                        user.additionalGids(), id.substring(0, 12), mounts(dir, id, host), host.networkMode(),
+                        host.memory(), host.nanoCpus(), host.pidsLimit() == null ? 0 : host.pidsLimit(),
+                        CliRuntime.cgroupsPath(id)), dir.resolve("bundle"));
+                Files.createFile(dir.resolve("stdout.log"));
+                Files.createFile(dir.resolve("stderr.log"));
+                Container container = new Container(id, containerName, image.id(), request.image(),
+                        Instant.now().toString(), config, host, ContainerState.created());
+                save(container);
+                return container;
+            } catch (IOException | RuntimeException e) {
+                // Never leave a half-created container: no mount, no directory.
+                snapshots.remove(id);
+                FileTrees.deleteOrFail(dir, "undo a failed create");
+                if (e instanceof EngineException engine) {
+                    throw engine;
+                }
+                throw EngineException.failed("create container from " + request.image() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Docker's merge: request fields win; a request Entrypoint drops the image's Cmd. */
+    static ContainerConfig merge(ContainerConfig image, ContainerConfig request) {
+        ContainerConfig req = request == null ? ContainerConfig.EMPTY : request;
+        Map<String, String> env = new LinkedHashMap<>();
+        for (List<String> list : List.of(image.env() == null ? List.of(DEFAULT_PATH) : image.env(),
+                req.env() == null ? List.<String>of() : req.env())) {
+            for (String e : list) {
+                int eq = e.indexOf('=');
+                env.put(eq < 0 ? e : e.substring(0, eq), e);
+            }
+        }
+        List<String> entrypoint = req.entrypoint() != null ? req.entrypoint() : image.entrypoint();
+        List<String> cmd = req.entrypoint() != null ? req.cmd() : req.cmd() != null ? req.cmd() : image.cmd();
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (image.labels() != null) {
+            labels.putAll(image.labels());
+        }
+        if (req.labels() != null) {
+            labels.putAll(req.labels());
+        }
+        String workdir = notEmpty(req.workingDir()) ? req.workingDir() : notEmpty(image.workingDir()) ? image.workingDir() : "/";
+        if (!workdir.startsWith("/")) {
+            throw EngineException.invalid("the working directory '" + workdir + "' is invalid: it needs to be an absolute path");
+        }
+        return new ContainerConfig(notEmpty(req.user()) ? req.user() : image.user(), image.exposedPorts(),
+                List.copyOf(env.values()), entrypoint, cmd, image.volumes(), workdir, labels,
+                notEmpty(req.stopSignal()) ? req.stopSignal() : image.stopSignal(),
+                req.healthcheck() != null ? req.healthcheck() : image.healthcheck(), null);
+    }
+
+    private static boolean notEmpty(String s) {
+        return s != null && !s.isEmpty();
+    }
+
+    private static List<String> args(ContainerConfig config) {
+        List<String> args = new ArrayList<>();
+        if (config.entrypoint() != null) {
+            args.addAll(config.entrypoint());
+        }
+        if (config.cmd() != null) {
+            args.addAll(config.cmd());
+        }
+        return args;
+    }
+
+    private List<Layer> layers(Image image) {
+        List<Layer> layers = new ArrayList<>();
+        List<String> diffIds = image.config().diffIds();
+        for (int i = 0; i < diffIds.size(); i++) {
+            layers.add(new Layer(diffIds.get(i), images.store().content().path(image.manifest().layers().get(i).digest())));
+        }
+        return layers;
+    }
+
+    private List<BundleSpec.Mount> mounts(Path dir, String id, HostConfig host) throws IOException {
+        List<BundleSpec.Mount> mounts = new ArrayList<>();
+        Files.writeString(dir.resolve("hostname"), id.substring(0, 12) + "\n");
+        Files.writeString(dir.resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                + "127.0.1.1\t" + id.substring(0, 12) + "\n");
+        Path hostResolv = Path.of("/etc/resolv.conf");
+        Files.writeString(dir.resolve("resolv.conf"), Files.isReadable(hostResolv) ? Files.readString(hostResolv) : "");
+        for (String file : List.of("hostname", "hosts", "resolv.conf")) {
+            mounts.add(BundleSpec.Mount.bind(dir.resolve(file), "/etc/" + file, false));
+        }
+        for (String bind : host.binds()) {
+            mounts.add(bindMount(bind));
+        }
+        return mounts;
+    }
+
+    /** {@code /host/path:/container/path[:ro]}, or a named volume {@code name:/path} kept under the state dir. */
+    private BundleSpec.Mount bindMount(String bind) throws IOException {
+        String[] parts = bind.split(":");
+        if (parts.length < 2 || parts.length > 3 || !parts[1].startsWith("/")
+                || (parts.length == 3 && !parts[2].matches("(ro|rw)(,.*)?"))) {
+            throw EngineException.invalid("invalid volume specification: '" + bind + "' (want source:/path[:ro])");
+        }
+        Path source;
+        if (parts[0].startsWith("/")) {
+            source = Path.of(parts[0]);
+            if (!Files.exists(source)) {
+                Files.createDirectories(source);
+            }
+        } else if (parts[0].matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
+            source = Files.createDirectories(root.resolveSibling("volumes").resolve(parts[0]).resolve("_data"));
+        } else {
+            throw EngineException.invalid("invalid volume specification: '" + bind + "': bad volume name " + parts[0]);
+        }
+        return BundleSpec.Mount.bind(source, parts[1], parts.length == 3 && parts[2].startsWith("ro"));
+    }
+
+    @Override
+    public synchronized void start(String idOrName) {
+        Container c = refresh(find(idOrName));
+        if (c.state().running()) {
+            return;
+        }
+        if (c.state().status().equals("exited")) {
+            runtime.delete(c.id());
+        }
+        launch(c);
+    }
+
+    private void launch(Container c) {
+        Path dir = root.resolve(c.id());
+        snapshots.mount(c.id(), layers(images.store().resolve(c.imageId())));
+        ProcessHandle supervisorProcess = runtime.run(c.id(), dir.resolve("bundle"), dir.resolve("stdout.log"), dir.resolve("stderr.log"));
+        long pid = awaitPid(dir.resolve("bundle"), supervisorProcess);
+        Container running = c.withState(c.state().withRunning(supervisorProcess.pid(), pid, Instant.now().toString()));
+        save(running);
+        watch(running, supervisorProcess);
+        scheduleHealthcheck(running);
+    }
+
+    /** Waits for the runtime's pid file, so a started container has a pid to report and signal. */
+    private long awaitPid(Path bundle, ProcessHandle supervisorProcess) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            long pid = runtime.pid(bundle);
+            if (pid > 0 || !supervisorProcess.isAlive()) {
+                return pid;
+            }
+            sleep(POLL_MS / 4);
+        }
+        return 0;
+    }
+
+    private void watch(Container c, ProcessHandle supervisorProcess) {
+        Object token = new Object();
+        watched.put(c.id(), token);
+        supervisorProcess.onExit().thenRunAsync(() -> exited(c.id(), token), supervisor);
+    }
+
+    /** The container's supervising process is gone: record the exit, then apply the restart policy. */
+    private synchronized void exited(String id, Object token) {
+        if (watched.get(id) != token) {
+            return;
+        }
+        watched.remove(id);
+        Container c = findOrNull(id);
+        if (c == null) {
+            return;
+        }
+        Integer code = runtime.exitCode(root.resolve(id).resolve("bundle"));
+        Container done = c.withState(c.state().withExited(code == null ? 255 : code, Instant.now().toString()));
+        save(done);
+        stopHealthcheck(id);
+        runtime.delete(id);
+        HostConfig.RestartPolicy policy = done.hostConfig().restartPolicy();
+        if (policy.restarts(done.state().exitCode(), done.state().restartCount(), done.state().stoppedByUser())) {
+            long delay = Math.min(100L << Math.min(done.state().restartCount(), 6), 5_000);
+            supervisor.schedule(() -> restart(id), delay, TimeUnit.MILLISECONDS);
+        } else if (done.hostConfig().autoRemove()) {
+            remove(id, true);
+        }
+    }
+
+    private synchronized void restart(String id) {
+        Container c = findOrNull(id);
+        if (c != null && !c.state().running() && !c.state().stoppedByUser()) {
+            launch(c.withState(c.state().withRestart()));
+        }
+    }
+
+    @Override
+    public void stop(String idOrName, int timeoutSeconds) {
+        Container c;
+        synchronized (this) {
+            c = refresh(find(idOrName));
+            save(c.withState(c.state().withStoppedByUser()));
+            if (!c.state().running()) {
+                return;
+            }
+            signal(c, c.config().stopSignal() == null ? "SIGTERM" : c.config().stopSignal());
+        }
+        if (!awaitExit(c.id(), timeoutSeconds * 1000L)) {
+            signal(c, "SIGKILL");
+            awaitExit(c.id(), 10_000);
+        }
+    }
+
+    @Override
+    public void kill(String idOrName, String signal) {
+        Container c = refresh(find(idOrName));
+        if (!c.state().running()) {
+            throw EngineException.conflict("Container " + c.shortId() + " is not running");
+        }
+        signal(c, signal == null || signal.isEmpty() ? "SIGKILL" : signal);
+    }
+
+    private void signal(Container c, String signal) {
+        String normalized = signal.matches("\\d+") ? signal : (signal.startsWith("SIG") ? signal : "SIG" + signal);
+        try {
+            runtime.kill(c.id(), normalized);
+        } catch (EngineException e) {
+            // It may have exited between the check and the signal; only a still-running container is an error.
+            if (refresh(find(c.id())).state().running()) {
+                throw e;
+            }
+        }
+    }
+
+    private boolean awaitExit(String id, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            Container c = findOrNull(id);
+            if (c == null || !refresh(c).state().running()) {
+                return true;
+            }
+            sleep(POLL_MS);
+        }
+        return false;
+    }
+
+    @Override
+    public int await(String idOrName) {
+        String id = find(idOrName).id();
+        while (true) {
+            Container c = findOrNull(id);
+            if (c == null) {
+                throw EngineException.notFound("No such container: " + idOrName);
+            }
+            c = refresh(c);
+            if (!c.state().running() && watched.get(id) == null && !restartPending(c)) {
+                return c.state().exitCode();
+            }
+            sleep(POLL_MS);
+        }
+    }
+
+    private boolean restartPending(Container c) {
+        ContainerState s = c.state();
+        return s.status().equals("exited")
+                && c.hostConfig().restartPolicy().restarts(s.exitCode(), s.restartCount(), s.stoppedByUser());
+    }
+
+    @Override
+    public void remove(String idOrName, boolean force) {
+        Container c = refresh(find(idOrName));
+        if (c.state().running()) {
+            if (!force) {
+                throw EngineException.conflict("You cannot remove a running container " + c.shortId()
+                        + ". Stop the container before attempting removal or force remove");
+            }
+            synchronized (this) {
+                save(c.withState(c.state().withStoppedByUser()));
+            }
+            signal(c, "SIGKILL");
+            awaitExit(c.id(), 10_000);
+        }
+        synchronized (this) {
+            watched.remove(c.id());
+            stopHealthcheck(c.id());
+            runtime.delete(c.id());
+            snapshots.remove(c.id());
+            FileTrees.deleteOrFail(root.resolve(c.id()), "remove container " + c.shortId());
+        }
+    }
+
+    @Override
+    public Container inspect(String idOrName) {
+        return refresh(find(idOrName));
+    }
+
+    @Override
+    public List<Container> list(boolean all) {
+        List<Container> result = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                Container c = read(dir.getFileName().toString());
+                if (c != null && (all || refresh(c).state().running())) {
+                    result.add(refresh(c));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        result.sort((a, b) -> b.created().compareTo(a.created()));
+        return result;
+    }
+
+    @Override
+    public void logs(String idOrName, boolean follow, int tail, OutputStream stdout, OutputStream stderr) {
+        Container c = find(idOrName);
+        Path dir = root.resolve(c.id());
+        try (InputStream out = Files.newInputStream(dir.resolve("stdout.log"));
+             InputStream err = Files.newInputStream(dir.resolve("stderr.log"))) {
+            if (tail >= 0) {
+                skipToLastLines(out, dir.resolve("stdout.log"), tail);
+                skipToLastLines(err, dir.resolve("stderr.log"), tail);
+            }
+            while (true) {
+                boolean running = follow && refresh(find(c.id())).state().running();
+                copyAvailable(out, stdout);
+                copyAvailable(err, stderr);
+                if (!running) {
+                    return;
+                }
+                sleep(POLL_MS * 5);
+            }
+        } catch (IOException e) {
+            throw EngineException.failed("logs of " + c.shortId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyAvailable(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[8192];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            out.write(buffer, 0, n);
+        }
+        out.flush();
+    }
+
+    private static void skipToLastLines(InputStream in, Path file, int lines) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        int newlines = 0;
+        int start = all.length;
+        for (int i = all.length - 1; i >= 0; i--) {
+            if (all[i] == '\n' && i != all.length - 1 && ++newlines == lines) {
+                start = i + 1;
+                break;
+            }
+            start = i;
+        }
+        if (lines == 0) {
+            start = all.length;
+        }
+        in.skipNBytes(start);
+    }
+
+    @Override
+    public int exec(String idOrName, List<String> cmd, List<String> env, String user, OutputStream stdout, OutputStream stderr) {
+        Container c = refresh(find(idOrName));
+        if (!c.state().running()) {
+            throw EngineException.conflict("Container " + c.shortId() + " is not running");
+        }
+        if (cmd == null || cmd.isEmpty()) {
+            throw EngineException.invalid("exec: no command specified");
+        }
+        Users.Resolved u = Users.resolve(snapshots.rootfs(c.id()), notEmpty(user) ? user : c.config().user());
+        List<String> fullEnv = new ArrayList<>(c.config().env());
+        if (env != null) {
+            fullEnv.addAll(env);
+        }
+        Path dir = root.resolve(c.id());
+        try {
+            Path out = Files.createTempFile(dir, "exec", ".out");
+            Path err = Files.createTempFile(dir, "exec", ".err");
+            try {
+                int code = runtime.exec(c.id(), cmd, fullEnv, c.config().workingDir(), u.uid(), u.gid(), out, err);
+                Files.copy(out, stdout);
+                Files.copy(err, stderr);
+                return code;
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw EngineException.failed("exec in " + c.shortId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void recover() {
+        for (Container c : list(true)) {
+            if (!c.state().running() && restartPending(c) && watched.get(c.id()) == null && c.state().finishedAt() != null) {
+                supervisor.schedule(() -> restart(c.id()), 0, TimeUnit.MILLISECONDS);
+            }
+            if (c.state().running() && watched.get(c.id()) == null) {
+                ProcessHandle.of(c.state().supervisorPid()).ifPresent(handle -> {
+                    watch(c, handle);
+                    scheduleHealthcheck(c);
+                });
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        supervisor.shutdownNow();
+    }
+
+    // --- health ---
+
+    private void scheduleHealthcheck(Container c) {
+        ContainerConfig.Healthcheck hc = c.config().healthcheck();
+        if (hc == null || hc.test() == null || hc.test().isEmpty() || hc.test().get(0).equals("NONE")) {
+            return;
+        }
+        long interval = nanosToMillis(hc.interval(), 30_000);
+        long startedAt = System.currentTimeMillis();
+        healthChecks.put(c.id(), supervisor.scheduleWithFixedDelay(() -> probe(c.id(), hc, startedAt),
+                interval, interval, TimeUnit.MILLISECONDS));
+    }
+
+    private void stopHealthcheck(String id) {
+        ScheduledFuture<?> check = healthChecks.remove(id);
+        if (check != null) {
+            check.cancel(false);
+        }
+    }
+
+    private void probe(String id, ContainerConfig.Healthcheck hc, long startedAt) {
+        Container c = findOrNull(id);
+        if (c == null || !refresh(c).state().running()) {
+            return;
+        }
+        List<String> test = hc.test();
+        List<String> cmd = switch (test.get(0)) {
+            case "CMD" -> test.subList(1, test.size());
+            case "CMD-SHELL" -> List.of("/bin/sh", "-c", String.join(" ", test.subList(1, test.size())));
+            default -> List.of("/bin/sh", "-c", String.join(" ", test));
+        };
+        int code;
+        try {
+            code = exec(id, cmd, List.of(), null, OutputStream.nullOutputStream(), OutputStream.nullOutputStream());
+        } catch (EngineException e) {
+            code = 1;
+        }
+        synchronized (this) {
+            Container now = findOrNull(id);
+            if (now == null || !now.state().running()) {
+                return;
+            }
+            ContainerState.Health old = now.state().health() == null ? new ContainerState.Health("starting", 0) : now.state().health();
+            ContainerState.Health next;
+            int retries = hc.retries() == null || hc.retries() <= 0 ? 3 : hc.retries();
+            boolean inStartPeriod = System.currentTimeMillis() - startedAt < nanosToMillis(hc.startPeriod(), 0);
+            if (code == 0) {
+                next = new ContainerState.Health("healthy", 0);
+            } else if (inStartPeriod) {
+                next = old;
+            } else {
+                int streak = old.failingStreak() + 1;
+                next = new ContainerState.Health(streak >= retries ? "unhealthy" : old.status(), streak);
+            }
+            save(now.withState(now.state().withHealth(next)));
+        }
+    }
+
+    private static long nanosToMillis(Long nanos, long dflt) {
+        return nanos == null || nanos <= 0 ? dflt : Math.max(1, nanos / 1_000_000);
+    }
+
+    // --- records ---
+
+    /** The record, with its state brought up to date from the runtime's files. */
+    private Container refresh(Container c) {
+        if (!c.state().running()) {
+            return c;
+        }
+        Path bundle = root.resolve(c.id()).resolve("bundle");
+        Integer code = runtime.exitCode(bundle);
+        boolean supervisorAlive = ProcessHandle.of(c.state().supervisorPid()).map(ProcessHandle::isAlive).orElse(false);
+        if (code == null && supervisorAlive) {
+            return c;
+        }
+        return c.withState(c.state().withExited(code == null ? 255 : code, Instant.now().toString()));
+    }
+
+    private Container find(String idOrName) {
+        Container c = findOrNull(idOrName);
+        if (c == null) {
+            throw EngineException.notFound("No such container: " + idOrName);
+        }
+        return c;
+    }
+
+    private Container findOrNull(String idOrName) {
+        String key = idOrName.startsWith("/") ? idOrName.substring(1) : idOrName;
+        if (key.matches("[a-f0-9]{64}")) {
+            return read(key);
+        }
+        Map<String, Container> byPrefix = new HashMap<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                Container c = read(dir.getFileName().toString());
+                if (c == null) {
+                    continue;
+                }
+                if (c.name().equals(key)) {
+                    return c;
+                }
+                if (key.length() >= 1 && c.id().startsWith(key)) {
+                    byPrefix.put(c.id(), c);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (byPrefix.size() > 1) {
+            throw EngineException.invalid("multiple containers match " + idOrName);
+        }
+        return byPrefix.values().stream().findFirst().orElse(null);
+    }
+
+    private Container read(String id) {
+        Path file = root.resolve(id).resolve("container.json");
+        try {
+            return Files.exists(file) ? Json.MAPPER.readValue(file.toFile(), Container.class) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void save(Container c) {
+        Path file = root.resolve(c.id()).resolve("container.json");
+        try {
+            Path temp = file.resolveSibling("container.json.tmp");
+            Files.write(temp, Json.bytes(c));
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw EngineException.failed("save container " + c.shortId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.failed("interrupted", e);
+        }
+    }
+}

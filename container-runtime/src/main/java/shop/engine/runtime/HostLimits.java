@@ -1,0 +1,61 @@
+package shop.engine.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Facts about the engine's own process that container configs must respect. */
+final class HostLimits {
+
+    private HostLimits() {
+    }
+
+    /** The hard RLIMIT_NOFILE of this process, from /proc/self/limits. */
+    static long openFilesHardLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String hard = line.substring("Max open files".length()).trim().split("\\s+")[1];
+                    return hard.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(hard);
+                }
+            }
+        } catch (IOException ignored) {
+            // Fall through to a limit every Linux process may have.
+        }
+        return 1024;
+    }
+
+    /**
+     * The cgroup containers nest under: the engine's own memory cgroup on a v1 or hybrid host (the
+     * controller that enforces limits). On pure v2 the top of the tree: a v2 cgroup that holds
+     * processes, such as the engine's, cannot also hand controllers to children.
+     */
+    static String parentCgroup() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+                String[] parts = line.split(":", 3);
+                if (parts[1].equals("memory")) {
+                    return parts[2];
+                }
+            }
+        } catch (IOException ignored) {
+            // Fall through to the root.
+        }
+        return "/";
+    }
+
+    /** True where crun 1.8 refuses to run: cgroup v1 with a cgroup2 mount at /sys/fs/cgroup/unified. */
+    static boolean hybridCgroups() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] fields = line.split(" ");
+                if (fields[4].equals("/sys/fs/cgroup/unified")) {
+                    return true;
+                }
+            }
+        } catch (IOException ignored) {
+            // No mountinfo: nothing to work around.
+        }
+        return false;
+    }
+}

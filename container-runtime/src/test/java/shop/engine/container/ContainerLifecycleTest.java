@@ -1,0 +1,223 @@
+package shop.engine.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import shop.engine.Engine;
+import shop.engine.EngineException;
+import shop.engine.TestEngines;
+import shop.engine.image.BaseImages;
+import shop.engine.image.ContainerConfig;
+import shop.engine.snapshot.Mounts;
+
+/** Real containers on crun (and runc where named), as root. */
+class ContainerLifecycleTest {
+
+    Engine engine;
+    ContainerService containers;
+
+    @BeforeEach
+    void open() {
+        engine = TestEngines.open("crun");
+        containers = engine.containers();
+    }
+
+    @AfterEach
+    void removeEverything() {
+        for (Container c : containers.list(true)) {
+            containers.remove(c.id(), true);
+        }
+        containers.close();
+        assertThat(Mounts.under(TestEngines.STATE.resolve("snapshots/active"))).isEmpty();
+    }
+
+    private Container create(ContainerConfig config, HostConfig host) {
+        return containers.create(new ContainerService.CreateRequest(null, BaseImages.DEBIAN, config, host));
+    }
+
+    private static ContainerConfig cmd(String... args) {
+        return ContainerConfig.EMPTY.withCmd(List.of(args));
+    }
+
+    private String logs(Container c) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        containers.logs(c.id(), false, -1, out, out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"crun", "runc"})
+    void runsAProcessAndKeepsItsOutputAndExitCode(String runtime) {
+        containers.close();
+        engine = TestEngines.open(runtime);
+        containers = engine.containers();
+        Container c = create(cmd("sh", "-c", "echo hello; echo oops >&2; exit 3"), null);
+        assertThat(containers.inspect(c.id()).state().status()).isEqualTo("created");
+
+        containers.start(c.id());
+
+        assertThat(containers.await(c.id())).isEqualTo(3);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        containers.logs(c.id(), false, -1, out, err);
+        assertThat(out.toString()).isEqualTo("hello\n");
+        assertThat(err.toString()).isEqualTo("oops\n");
+        assertThat(containers.inspect(c.id()).state().status()).isEqualTo("exited");
+    }
+
+    @Test
+    void mergesEnvWorkdirAndUserLikeDocker() {
+        ContainerConfig config = cmd("sh", "-c", "echo $GREETING $PATH; pwd; id -u; id -g")
+                .withEnv(List.of("GREETING=hi")).withWorkingDir("/work/dir").withUser("nobody");
+        Container c = create(config, null);
+        containers.start(c.id());
+        assertThat(containers.await(c.id())).isZero();
+        assertThat(logs(c)).isEqualTo("hi /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n/work/dir\n65534\n65534\n");
+    }
+
+    @Test
+    void aMemoryLimitOomKills() {
+        HostConfig host = new HostConfig(List.of(), "none", null, 32L << 20, 0, null, false);
+        Container c = create(cmd("sh", "-c", "dd if=/dev/zero of=/dev/null bs=200M count=1 && echo survived"), host);
+        containers.start(c.id());
+        assertThat(containers.await(c.id())).isEqualTo(137);
+        assertThat(logs(c)).doesNotContain("survived");
+    }
+
+    @Test
+    void aPidsLimitStopsForks() {
+        HostConfig host = new HostConfig(List.of(), "none", null, 0, 0, 5L, false);
+        Container c = create(cmd("sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 5 & done; wait"), host);
+        containers.start(c.id());
+        containers.await(c.id());
+        assertThat(logs(c)).contains("fork");
+    }
+
+    @Test
+    void onFailureRestartsUpToItsLimit() {
+        HostConfig host = new HostConfig(List.of(), "none", HostConfig.RestartPolicy.parse("on-failure:2"), 0, 0, null, false);
+        Container c = create(cmd("sh", "-c", "echo run; exit 1"), host);
+        containers.start(c.id());
+        assertThat(containers.await(c.id())).isEqualTo(1);
+        assertThat(containers.inspect(c.id()).state().restartCount()).isEqualTo(2);
+        assertThat(logs(c)).isEqualTo("run\nrun\nrun\n");
+    }
+
+    @Test
+    void aFailingHealthcheckTurnsUnhealthy() throws Exception {
+        ContainerConfig config = cmd("sleep", "60").withHealthcheck(
+                new ContainerConfig.Healthcheck(List.of("CMD-SHELL", "test -e /healthy"), 200_000_000L, null, null, 2));
+        Container c = create(config, null);
+        containers.start(c.id());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline && health(c).equals("starting")) {
+            Thread.sleep(50);
+        }
+        assertThat(health(c)).isEqualTo("unhealthy");
+        containers.exec(c.id(), List.of("touch", "/healthy"), List.of(), null, System.out, System.err);
+        while (System.currentTimeMillis() < deadline && health(c).equals("unhealthy")) {
+            Thread.sleep(50);
+        }
+        assertThat(health(c)).isEqualTo("healthy");
+    }
+
+    private String health(Container c) {
+        ContainerState.Health h = containers.inspect(c.id()).state().health();
+        return h == null ? "starting" : h.status();
+    }
+
+    @Test
+    void stopSendsTheStopSignalThenKillsAfterTheTimeout() {
+        // sleep as pid 1 has no SIGTERM handler, so the kernel ignores SIGTERM: only SIGKILL ends it.
+        Container c = create(cmd("sleep", "60"), null);
+        containers.start(c.id());
+        long started = System.nanoTime();
+        containers.stop(c.id(), 1);
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(tookMs).isBetween(900L, 8_000L);
+        assertThat(containers.inspect(c.id()).state().exitCode()).isEqualTo(137);
+
+        Container trapping = create(cmd("sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.1; done"), null);
+        containers.start(trapping.id());
+        containers.stop(trapping.id(), 10);
+        assertThat(containers.inspect(trapping.id()).state().exitCode()).isZero();
+    }
+
+    @Test
+    void execRunsInTheRunningContainer() {
+        Container c = create(cmd("sleep", "60"), null);
+        containers.start(c.id());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = containers.exec(c.id(), List.of("sh", "-c", "cat /etc/hostname; exit 4"), List.of(), null, out, out);
+        assertThat(code).isEqualTo(4);
+        assertThat(out.toString()).isEqualTo(c.id().substring(0, 12) + "\n");
+    }
+
+    @Test
+    void anEngineRestartKeepsTheContainerRunning() throws Exception {
+        Container c = create(cmd("sh", "-c", "trap 'exit 7' TERM; while :; do sleep 0.1; done"), null);
+        containers.start(c.id());
+        long pid = containers.inspect(c.id()).state().pid();
+        containers.close();
+
+        Engine restarted = TestEngines.open("crun");
+        containers = restarted.containers();
+        containers.recover();
+
+        Container adopted = containers.inspect(c.id());
+        assertThat(adopted.state().running()).isTrue();
+        assertThat(adopted.state().pid()).isEqualTo(pid);
+        assertThat(ProcessHandle.of(pid)).isPresent();
+        containers.stop(c.id(), 10);
+        assertThat(containers.inspect(c.id()).state().exitCode()).isEqualTo(7);
+    }
+
+    @Test
+    void bindMountsAndNamedVolumes(@TempDir Path host) throws Exception {
+        Files.writeString(host.resolve("in.txt"), "from host");
+        String volume = "vol" + System.nanoTime();
+        HostConfig binds = new HostConfig(List.of(host + ":/mnt/host:ro", volume + ":/data"), "none", null, 0, 0, null, false);
+        Container first = create(cmd("sh", "-c", "cat /mnt/host/in.txt; echo kept > /data/f; touch /mnt/host/x || echo readonly"), binds);
+        containers.start(first.id());
+        assertThat(containers.await(first.id())).isZero();
+        assertThat(logs(first)).startsWith("from host").contains("readonly");
+
+        Container second = create(cmd("cat", "/data/f"), binds);
+        containers.start(second.id());
+        containers.await(second.id());
+        assertThat(logs(second)).isEqualTo("kept\n");
+    }
+
+    @Test
+    void aFailedCreateLeavesNoMountAndNoRecord() {
+        assertThatThrownBy(() -> create(cmd("true").withUser("nosuchuser"), null))
+                .isInstanceOf(EngineException.class).hasMessageContaining("unable to find user nosuchuser");
+        assertThat(containers.list(true)).isEmpty();
+        assertThat(Mounts.under(TestEngines.STATE)).isEmpty();
+    }
+
+    @Test
+    void badRequestsAreRefusedWithTheirKind() {
+        assertThatThrownBy(() -> containers.create(new ContainerService.CreateRequest(null, "nosuch:image", null, null)))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.NOT_FOUND));
+        containers.create(new ContainerService.CreateRequest("taken", BaseImages.DEBIAN, cmd("true"), null));
+        assertThatThrownBy(() -> containers.create(new ContainerService.CreateRequest("taken", BaseImages.DEBIAN, cmd("true"), null)))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.CONFLICT));
+        assertThatThrownBy(() -> containers.inspect("nosuchcontainer")).hasMessage("No such container: nosuchcontainer");
+        Container c = containers.inspect("taken");
+        containers.start(c.id());
+        containers.await(c.id());
+        assertThatThrownBy(() -> containers.kill(c.id(), "KILL")).hasMessageContaining("is not running");
+    }
+}
