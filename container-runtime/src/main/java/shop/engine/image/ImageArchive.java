@@ -84,7 +84,7 @@ final class ImageArchive {
         }
     }
 
-    List<Image> load(InputStream in) {
+    List<String> load(InputStream in) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory(store.content().root(), "load");
@@ -106,8 +106,8 @@ final class ImageArchive {
         }
     }
 
-    private List<Image> loadDockerArchive(Path dir, DockerArchiveEntry[] entries) throws IOException {
-        List<Image> loaded = new ArrayList<>();
+    private List<String> loadDockerArchive(Path dir, DockerArchiveEntry[] entries) throws IOException {
+        List<String> loaded = new ArrayList<>();
         for (DockerArchiveEntry entry : entries) {
             Descriptor config = writeFile(dir, entry.config(), MediaTypes.OCI_CONFIG);
             ImageConfig imageConfig = Json.read(store.content().read(config.digest()), ImageConfig.class, entry.config());
@@ -117,16 +117,17 @@ final class ImageArchive {
             }
             Image image = store.commit(config, imageConfig, layers, Map.of());
             if (entry.repoTags() == null || entry.repoTags().isEmpty()) {
-                loaded.add(image);
+                loaded.add(image.id());
             }
             for (String tag : entry.repoTags() == null ? List.<String>of() : entry.repoTags()) {
-                loaded.add(store.tag(image.id(), tag));
+                store.tag(image.id(), tag);
+                loaded.add(Reference.parse(tag).familiar());
             }
         }
         return loaded;
     }
 
-    private List<Image> loadLayout(Path dir, Index index) throws IOException {
+    private List<String> loadLayout(Path dir, Index index) throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve("blobs/sha256"))) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 try (InputStream blob = Files.newInputStream(file)) {
@@ -134,13 +135,12 @@ final class ImageArchive {
                 }
             }
         }
-        List<Image> loaded = new ArrayList<>();
+        List<String> loaded = new ArrayList<>();
         for (Descriptor entry : index.manifests()) {
             String name = LayoutImageStore.name(entry);
             store.addEntry(entry.withAnnotations(name == null ? null
                     : Map.of(LayoutImageStore.NAME, name, LayoutImageStore.OCI_REF_NAME, Reference.parse(name).tag())));
-            Image image = store.load(entry);
-            loaded.add(store.resolve(name != null ? name : image.id()));
+            loaded.add(name != null ? Reference.parse(name).familiar() : store.load(entry).id());
         }
         return loaded;
     }

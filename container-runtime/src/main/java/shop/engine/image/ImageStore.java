@@ -41,8 +41,8 @@ public interface ImageStore {
     /** Writes one tarball that is both an OCI image layout and a docker-archive (as Docker 25+ does). */
     void save(List<String> refs, OutputStream out);
 
-    /** Reads an OCI-layout tarball or a docker-archive (docker save); returns the images it named. */
-    List<Image> load(InputStream tar);
+    /** Reads an OCI-layout tarball or a docker-archive (docker save); returns the names it loaded (IDs for unnamed images). */
+    List<String> load(InputStream tar);
 
     ContentStore content();
 }

@@ -196,7 +196,7 @@ public final class LayoutImageStore implements ImageStore {
     }
 
     @Override
-    public List<Image> load(InputStream tar) {
+    public List<String> load(InputStream tar) {
         return new ImageArchive(this).load(tar);
     }
 

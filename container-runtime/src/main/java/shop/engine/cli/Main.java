@@ -1,0 +1,69 @@
+package shop.engine.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import shop.engine.Engine;
+import shop.engine.EngineException;
+
+/**
+ * The {@code shop-engine} command. Each subcommand only translates arguments into calls on the
+ * engine's parts and their results into text; the logic lives in the packages.
+ */
+@Command(name = "shop-engine", mixinStandardHelpOptions = true, version = "shop-engine 0.1",
+        description = "Builds images from Dockerfiles and runs them as containers on crun.",
+        subcommands = {ImageCommands.Images.class, ImageCommands.Inspect.class, ImageCommands.Tag.class,
+                ImageCommands.Rmi.class, ImageCommands.Import.class, ImageCommands.Save.class, ImageCommands.Load.class,
+                ContainerCommands.Create.class, ContainerCommands.Run.class, ContainerCommands.Start.class,
+                ContainerCommands.Stop.class, ContainerCommands.Kill.class, ContainerCommands.Wait.class,
+                ContainerCommands.Rm.class, ContainerCommands.Logs.class, ContainerCommands.Ps.class,
+                ContainerCommands.Exec.class})
+public final class Main {
+
+    @Option(names = "--root", description = "State directory (default: $SHOP_ENGINE_ROOT or /var/lib/shop-engine)")
+    Path root;
+
+    @Option(names = "--runtime", defaultValue = "crun", description = "OCI runtime: crun or runc (default: ${DEFAULT-VALUE})")
+    String runtime;
+
+    private Engine engine;
+    PrintStream out;
+    PrintStream err;
+
+    Engine engine() {
+        if (engine == null) {
+            engine = Engine.open(root != null ? root : Engine.defaultState(), runtime);
+        }
+        return engine;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /** Runs one command line; engine errors become "Error: ..." on stderr and exit status 1. */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        Main main = new Main();
+        main.out = out;
+        main.err = err;
+        CommandLine cli = new CommandLine(main);
+        // As docker does: options end at the first positional, so "run IMAGE sh -c ..." keeps its -c.
+        cli.setStopAtPositional(true);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("Error: " + (e instanceof EngineException ? e.getMessage() : e.toString()));
+            return 1;
+        });
+        try {
+            return cli.execute(args);
+        } finally {
+            if (main.engine != null) {
+                main.engine.containers().close();
+            }
+        }
+    }
+}
