@@ -71,7 +71,9 @@ final class LocalStack {
                 "EUREKA_URL", eureka,
                 "SPRING_DATASOURCE_URL", database.jdbcUrl(),
                 "SPRING_DATASOURCE_USERNAME", database.username(),
-                "SPRING_DATASOURCE_PASSWORD", database.password()));
+                "SPRING_DATASOURCE_PASSWORD", database.password(),
+                // Eight processes beside the test JVMs: keep well below PostgreSQL's 100 connections.
+                "SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE", "5"));
         return new Service(new ServiceProcess(name, jar("services/" + name, name), environment), port, database);
     }
 

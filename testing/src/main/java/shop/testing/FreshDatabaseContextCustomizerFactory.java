@@ -30,7 +30,10 @@ class FreshDatabaseContextCustomizerFactory implements ContextCustomizerFactory 
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("freshDatabase", Map.of(
                     "spring.datasource.url", database.jdbcUrl(),
                     "spring.datasource.username", database.username(),
-                    "spring.datasource.password", database.password())));
+                    "spring.datasource.password", database.password(),
+                    // Cached contexts keep their pools open: small ones, so a module's test classes
+                    // together stay far below PostgreSQL's max_connections (100 by default).
+                    "spring.datasource.hikari.maximum-pool-size", "3")));
         }
     }
 }
