@@ -1,6 +1,8 @@
 package shop.engine;
 
 import java.nio.file.Path;
+import shop.engine.build.Builder;
+import shop.engine.build.DockerfileBuilder;
 import shop.engine.container.ContainerService;
 import shop.engine.container.LocalContainers;
 import shop.engine.content.LayoutContentStore;
@@ -14,10 +16,11 @@ import shop.engine.snapshot.Snapshotter;
 
 /**
  * The engine's parts wired over one state directory: {@code images/} (an OCI image layout),
- * {@code snapshots/}, {@code containers/}, {@code volumes/} and {@code runtime/<name>/}.
+ * {@code snapshots/}, {@code containers/}, {@code volumes/}, {@code builds/} (RUN scratch) and
+ * {@code runtime/<name>/}.
  */
 public record Engine(Path state, ImageStore images, BaseImages baseImages, Snapshotter snapshots,
-                     OciRuntime runtime, ContainerService containers) {
+                     OciRuntime runtime, ContainerService containers, Builder builder) {
 
     /** $SHOP_ENGINE_ROOT or /var/lib/shop-engine. */
     public static Path defaultState() {
@@ -32,6 +35,7 @@ public record Engine(Path state, ImageStore images, BaseImages baseImages, Snaps
         Snapshotter snapshots = new OverlaySnapshotter(root.resolve("snapshots"));
         OciRuntime runtime = new CliRuntime(runtimeName, root.resolve("runtime").resolve(runtimeName));
         ContainerService containers = new LocalContainers(root.resolve("containers"), base, snapshots, runtime);
-        return new Engine(root, images, base, snapshots, runtime, containers);
+        Builder builder = new DockerfileBuilder(root.resolve("builds"), base, snapshots, runtime);
+        return new Engine(root, images, base, snapshots, runtime, containers, builder);
     }
 }

@@ -29,7 +29,7 @@ public final class DockerfileParser {
         this.file = file;
     }
 
-    public List<Instruction> parse(String text) {
+    public Dockerfile parse(String text) {
         String[] lines = text.split("\r?\n", -1);
         char escape = '\\';
         int first = 0;
@@ -65,10 +65,6 @@ public final class DockerfileParser {
             String stripped = stripTrailing(line);
             if (!stripped.isEmpty() && stripped.charAt(stripped.length() - 1) == escape) {
                 logical.append(stripped, 0, stripped.length() - 1);
-                if (i == lines.length - 1) {
-                    instructions.add(instruction(logical.toString(), start));
-                    logical = null;
-                }
                 continue;
             }
             logical.append(line);
@@ -78,7 +74,7 @@ public final class DockerfileParser {
         if (logical != null && !logical.toString().isBlank()) {
             instructions.add(instruction(logical.toString(), start));
         }
-        return instructions;
+        return new Dockerfile(file, escape, instructions);
     }
 
     private static String stripTrailing(String s) {

@@ -30,6 +30,7 @@ import shop.engine.image.Image;
 import shop.engine.runtime.BundleSpec;
 import shop.engine.runtime.CliRuntime;
 import shop.engine.runtime.OciRuntime;
+import shop.engine.runtime.Users;
 import shop.engine.snapshot.Layer;
 import shop.engine.snapshot.Snapshotter;
 

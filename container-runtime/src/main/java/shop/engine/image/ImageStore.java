@@ -30,6 +30,9 @@ public interface ImageStore {
     /** Stores a manifest for already-written layer blobs; the image has no name until tagged. */
     Image commit(ImageConfig config, List<Descriptor> layers, Map<String, String> keepers);
 
+    /** The image a keeper committed under this value (the build cache's lookup). */
+    Optional<Image> kept(String keeper, String value);
+
     Image tag(String source, String target);
 
     /** Untags a name, or removes an image by ID; returns what was untagged and deleted, Docker-style. */

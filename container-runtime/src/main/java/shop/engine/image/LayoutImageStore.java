@@ -116,6 +116,17 @@ public final class LayoutImageStore implements ImageStore {
         return new Image(configDescriptor.digest(), manifestDescriptor, manifest, config, List.of());
     }
 
+    @Override
+    public Optional<Image> kept(String keeper, String value) {
+        for (Descriptor entry : readIndex().manifests()) {
+            if (entry.annotations() != null && value.equals(entry.annotations().get(KEEPER_PREFIX + keeper))
+                    && content.contains(entry.digest())) {
+                return Optional.of(load(entry));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Adds an index entry as it is (a loaded layout's entry keeps its manifest and name). */
     void addEntry(Descriptor entry) {
         updateIndex(list -> {

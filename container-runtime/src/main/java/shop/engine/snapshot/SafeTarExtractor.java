@@ -29,18 +29,19 @@ import shop.engine.content.Compression;
  * snapshotter makes at start (Java cannot mknod), and the opaque xattr. Device nodes and FIFOs
  * in layers are skipped: the runtime gives each container its own /dev.
  */
-final class SafeTarExtractor {
+public final class SafeTarExtractor {
 
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     private final Path whiteoutDevice;
 
-    SafeTarExtractor(Path whiteoutDevice) {
+    /** @param whiteoutDevice the 0/0 device whiteouts link to, or null where whiteouts mean nothing (ADD of an archive) */
+    public SafeTarExtractor(Path whiteoutDevice) {
         this.whiteoutDevice = whiteoutDevice;
     }
 
     /** Extracts a plain or gzip tar into {@code root}, which must exist. */
-    void extract(InputStream raw, Path root, String what) {
+    public void extract(InputStream raw, Path root, String what) {
         List<Runnable> directoryTimes = new ArrayList<>();
         try (InputStream in = Compression.plain(raw);
              TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
@@ -70,11 +71,11 @@ final class SafeTarExtractor {
         Files.createDirectories(parent);
         String base = target.getFileName().toString();
 
-        if (base.equals(Whiteouts.OPAQUE)) {
+        if (whiteoutDevice != null && base.equals(Whiteouts.OPAQUE)) {
             userXattr(parent, Whiteouts.OPAQUE_XATTR, "y");
             return;
         }
-        if (base.startsWith(Whiteouts.PREFIX)) {
+        if (whiteoutDevice != null && base.startsWith(Whiteouts.PREFIX)) {
             String hiddenName = base.substring(Whiteouts.PREFIX.length());
             if (hiddenName.isEmpty() || hiddenName.equals(".") || hiddenName.equals("..")) {
                 throw refuse(what, name, "whiteout names no sibling");

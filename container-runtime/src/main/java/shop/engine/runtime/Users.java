@@ -1,4 +1,4 @@
-package shop.engine.container;
+package shop.engine.runtime;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,15 +12,15 @@ import shop.engine.EngineException;
  * Resolves Docker's {@code user[:group]} (names or numbers) against the container's own
  * /etc/passwd and /etc/group, as Docker does at start.
  */
-final class Users {
+public final class Users {
 
-    record Resolved(int uid, int gid, List<Integer> additionalGids, String home) {
+    public record Resolved(int uid, int gid, List<Integer> additionalGids, String home) {
     }
 
     private Users() {
     }
 
-    static Resolved resolve(Path rootfs, String spec) {
+    public static Resolved resolve(Path rootfs, String spec) {
         if (spec == null || spec.isEmpty()) {
             spec = "0";
         }
