@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs the shop as plain processes on this host (until `./fig up` lands): Eureka on 8761, the
-# catalog on 8081 (gRPC 9081), shipping on 8083 (gRPC 9083), profiles on 8087 (gRPC 9087) and
-# the gateway with the web front-end on 8080. SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD set the
+# gateway with the web front-end on 8080, and catalog, inventory, shipping, payment, billing and
+# profiles on 8081..8087 (gRPC on 9081..9087). SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD set the
 # admin account. Ctrl-C stops them all. Logs go to target/run-local/<service>.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup-machine.sh
-JARS=(discovery/target/discovery.jar services/catalog/target/catalog.jar
-  services/shipping/target/shipping.jar services/profiles/target/profiles.jar gateway/target/gateway.jar)
+SERVICES=(catalog inventory shipping payment billing profiles)
+JARS=(discovery/target/discovery.jar gateway/target/gateway.jar)
+for service in "${SERVICES[@]}"; do JARS+=("services/$service/target/$service.jar"); done
 for jar in "${JARS[@]}"; do
   [[ -f $jar && -z "${REBUILD:-}" ]] || { ./mvnw -B -q -DskipTests package; break; }
 done
@@ -32,9 +33,9 @@ start() {
 }
 
 start discovery discovery/target/discovery.jar
-start catalog services/catalog/target/catalog.jar
-start shipping services/shipping/target/shipping.jar
-start profiles services/profiles/target/profiles.jar
+for service in "${SERVICES[@]}"; do
+  start "$service" "services/$service/target/$service.jar"
+done
 start gateway gateway/target/gateway.jar
 
 echo "waiting for the gateway to route to the catalog..."
