@@ -20,7 +20,7 @@ import shop.engine.EngineException;
                 ContainerCommands.Create.class, ContainerCommands.Run.class, ContainerCommands.Start.class,
                 ContainerCommands.Stop.class, ContainerCommands.Kill.class, ContainerCommands.Wait.class,
                 ContainerCommands.Rm.class, ContainerCommands.Logs.class, ContainerCommands.Ps.class,
-                ContainerCommands.Exec.class, BuildCommand.class})
+                ContainerCommands.Exec.class, BuildCommand.class, ServeCommand.class})
 public final class Main {
 
     @Option(names = "--root", description = "State directory (default: $SHOP_ENGINE_ROOT or /var/lib/shop-engine)")

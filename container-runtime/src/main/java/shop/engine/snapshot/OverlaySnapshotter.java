@@ -3,7 +3,6 @@ package shop.engine.snapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,8 +122,8 @@ public final class OverlaySnapshotter implements Snapshotter {
     public void diff(String key, OutputStream out) {
         try {
             new UpperDirDiff(upper(key)).write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("diff snapshot " + key, e);
+        } catch (IOException | RuntimeException e) {
+            throw EngineException.failed("diff snapshot " + key + ": " + e, e);
         }
     }
 

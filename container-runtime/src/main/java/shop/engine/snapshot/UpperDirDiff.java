@@ -76,7 +76,8 @@ final class UpperDirDiff {
             entry.setUserId((Integer) attrs.get("uid"));
             entry.setGroupId((Integer) attrs.get("gid"));
             entry.setModTime(((java.nio.file.attribute.FileTime) attrs.get("lastModifiedTime")).toMillis());
-            put(tar, entry, entry.isFile() && !entry.isLink() ? child : null);
+            // Only a regular file's first name carries content (TarArchiveEntry.isFile() is true for symlinks too).
+            put(tar, entry, type == 0100000 && !entry.isLink() ? child : null);
             if (type == 0040000) {
                 if (isOpaque(child)) {
                     put(tar, new TarArchiveEntry(name + "/" + Whiteouts.OPAQUE), null);

@@ -83,6 +83,7 @@ class OverlaySnapshotterTest {
         Files.writeString(rootfs.resolve("d/new"), "n");
         Files.writeString(rootfs.resolve("b"), "changed");
         Files.createLink(rootfs.resolve("b2"), rootfs.resolve("b"));
+        Files.createSymbolicLink(rootfs.resolve("to-b"), Path.of("/b"));
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         snapshots.diff("c1", out);
@@ -90,15 +91,17 @@ class OverlaySnapshotterTest {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
-                entries.add(e.getName() + (e.isLink() ? " link " + e.getLinkName() : ""));
+                entries.add(e.getName() + (e.isLink() ? " link " + e.getLinkName() : "")
+                        + (e.isSymbolicLink() ? " -> " + e.getLinkName() + " size " + e.getSize() : ""));
             }
         }
-        assertThat(entries).containsExactly(".wh.a", "b", "b2 link b", "d/", "d/.wh..wh..opq", "d/new");
+        assertThat(entries).containsExactly(".wh.a", "b", "b2 link b", "d/", "d/.wh..wh..opq", "d/new", "to-b -> /b size 0");
 
         Layer diff = layer("diff", out.toByteArray());
         Path replay = snapshots.mount("c2", List.of(base, diff));
         assertThat(replay.resolve("a")).doesNotExist();
         assertThat(Files.readString(replay.resolve("b"))).isEqualTo("changed");
+        assertThat(Files.readSymbolicLink(replay.resolve("to-b"))).isEqualTo(Path.of("/b"));
         try (Stream<Path> d = Files.list(replay.resolve("d"))) {
             assertThat(d).extracting(p -> p.getFileName().toString()).containsExactly("new");
         }

@@ -1,0 +1,443 @@
+package shop.engine.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import shop.engine.Engine;
+import shop.engine.EngineException;
+import shop.engine.FileTrees;
+import shop.engine.Json;
+import shop.engine.build.Builder;
+import shop.engine.container.ContainerService;
+import shop.engine.container.HostConfig;
+import shop.engine.image.ContainerConfig;
+import shop.engine.image.Image;
+import shop.engine.image.Reference;
+import shop.engine.snapshot.SafeTarExtractor;
+
+/**
+ * Translates Docker Engine API requests into engine calls and results into Docker's JSON; holds
+ * no logic of its own. Paths are served with any {@code /vN.NN} prefix and without one. Engine
+ * errors become {@code {"message": ...}} with 400, 404 or 409; anything else a 500 with a
+ * one-line message, never a stack trace.
+ */
+final class ApiHandler extends Handler.Abstract {
+
+    static final String API_VERSION = "1.51";
+    static final String MIN_API_VERSION = "1.24";
+    private static final Pattern VERSION_PREFIX = Pattern.compile("^/v\\d+\\.\\d+(/.*)$");
+    private static final String NEVER = "0001-01-01T00:00:00Z";
+
+    private interface Route {
+        void handle(Matcher path, Request request, Response response, Fields query) throws Exception;
+    }
+
+    private record Endpoint(String method, Pattern path, Route route) {
+    }
+
+    private final Engine engine;
+    private final List<Endpoint> endpoints = new ArrayList<>();
+
+    ApiHandler(Engine engine) {
+        this.engine = engine;
+        on("GET", "/_ping", (m, rq, rs, q) -> text(rs, 200, "OK"));
+        on("HEAD", "/_ping", (m, rq, rs, q) -> text(rs, 200, ""));
+        on("GET", "/version", (m, rq, rs, q) -> json(rs, 200, version()));
+        on("GET", "/info", (m, rq, rs, q) -> json(rs, 200, info()));
+        on("GET", "/images/json", (m, rq, rs, q) -> json(rs, 200, images()));
+        on("GET", "/images/(.+)/json", (m, rq, rs, q) -> json(rs, 200, imageInspect(engine.images().resolve(m.group(1)))));
+        on("POST", "/images/(.+)/tag", (m, rq, rs, q) -> {
+            String repo = required(q, "repo");
+            String tag = q.getValue("tag");
+            engine.images().tag(m.group(1), tag == null || tag.isEmpty() ? repo : repo + ":" + tag);
+            empty(rs, 201);
+        });
+        on("DELETE", "/images/(.+)", (m, rq, rs, q) -> {
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            for (String line : engine.images().remove(m.group(1), flag(q, "force"))) {
+                String[] kv = line.split(": ", 2);
+                out.addObject().put(kv[0], kv[1]);
+            }
+            json(rs, 200, out);
+        });
+        on("POST", "/containers/create", (m, rq, rs, q) -> {
+            shop.engine.container.Container c = engine.containers().create(createRequest(q.getValue("name"), body(rq)));
+            json(rs, 201, Json.MAPPER.createObjectNode().put("Id", c.id()).set("Warnings", Json.MAPPER.createArrayNode()));
+        });
+        on("GET", "/containers/json", (m, rq, rs, q) -> json(rs, 200, containers(flag(q, "all"))));
+        on("GET", "/containers/([^/]+)/json", (m, rq, rs, q) -> json(rs, 200, containerInspect(engine.containers().inspect(m.group(1)))));
+        on("POST", "/containers/([^/]+)/start", (m, rq, rs, q) -> {
+            boolean running = engine.containers().inspect(m.group(1)).state().running();
+            engine.containers().start(m.group(1));
+            empty(rs, running ? 304 : 204);
+        });
+        on("POST", "/containers/([^/]+)/stop", (m, rq, rs, q) -> {
+            engine.containers().stop(m.group(1), q.getValue("t") == null ? 10 : Integer.parseInt(q.getValue("t")));
+            empty(rs, 204);
+        });
+        on("POST", "/containers/([^/]+)/kill", (m, rq, rs, q) -> {
+            engine.containers().kill(m.group(1), q.getValue("signal"));
+            empty(rs, 204);
+        });
+        on("POST", "/containers/([^/]+)/wait", (m, rq, rs, q) -> {
+            int code = engine.containers().await(m.group(1));
+            json(rs, 200, Json.MAPPER.createObjectNode().put("StatusCode", code).putNull("Error"));
+        });
+        on("DELETE", "/containers/([^/]+)", (m, rq, rs, q) -> {
+            engine.containers().remove(m.group(1), flag(q, "force"));
+            empty(rs, 204);
+        });
+        on("GET", "/containers/([^/]+)/logs", (m, rq, rs, q) -> {
+            String id = engine.containers().inspect(m.group(1)).id();
+            rs.setStatus(200);
+            rs.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/vnd.docker.multiplexed-stream");
+            try (OutputStream out = Content.Sink.asOutputStream(rs)) {
+                OutputStream stdout = flag(q, "stdout") ? new MultiplexedStream(out, 1) : OutputStream.nullOutputStream();
+                OutputStream stderr = flag(q, "stderr") ? new MultiplexedStream(out, 2) : OutputStream.nullOutputStream();
+                String tail = q.getValue("tail");
+                engine.containers().logs(id, flag(q, "follow"), tail == null || tail.equals("all") ? -1 : Integer.parseInt(tail),
+                        stdout, stderr);
+            }
+        });
+        on("POST", "/build", (m, rq, rs, q) -> build(rq, rs, q));
+    }
+
+    private void on(String method, String path, Route route) {
+        endpoints.add(new Endpoint(method, Pattern.compile(path), route));
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        Matcher versioned = VERSION_PREFIX.matcher(path);
+        if (versioned.matches()) {
+            path = versioned.group(1);
+        }
+        response.getHeaders().put("Api-Version", API_VERSION);
+        response.getHeaders().put("Ostype", "linux");
+        response.getHeaders().put("Server", "shop-engine/0.1 (linux)");
+        try {
+            Fields query = Request.extractQueryParameters(request);
+            boolean pathKnown = false;
+            for (Endpoint endpoint : endpoints) {
+                Matcher m = endpoint.path().matcher(path);
+                if (m.matches()) {
+                    pathKnown = true;
+                    if (endpoint.method().equals(request.getMethod())) {
+                        endpoint.route().handle(m, request, response, query);
+                        callback.succeeded();
+                        return true;
+                    }
+                }
+            }
+            error(response, pathKnown ? 405 : 404, pathKnown ? "method not allowed" : "page not found");
+        } catch (EngineException e) {
+            error(response, switch (e.kind()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case FAILED -> 500;
+            }, e.getMessage());
+        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JacksonException e) {
+            error(response, 400, "bad request: " + e.getMessage());
+        } catch (Exception e) {
+            error(response, 500, e.toString());
+        }
+        callback.succeeded();
+        return true;
+    }
+
+    // --- bodies ---
+
+    private static JsonNode body(Request request) throws IOException {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] bytes = in.readAllBytes();
+            if (bytes.length == 0) {
+                throw EngineException.invalid("a JSON body is required");
+            }
+            return Json.MAPPER.readTree(bytes);
+        }
+    }
+
+    /** The create body is Docker's Config with HostConfig inside; both records read Docker's names. */
+    private static ContainerService.CreateRequest createRequest(String name, JsonNode body) throws IOException {
+        if (!body.isObject()) {
+            throw EngineException.invalid("the create body must be a JSON object");
+        }
+        ObjectNode config = (ObjectNode) body.deepCopy();
+        JsonNode entrypoint = config.get("Entrypoint");
+        if (entrypoint != null && entrypoint.isTextual()) {
+            config.set("Entrypoint", Json.MAPPER.createArrayNode().add(entrypoint.asText()));
+        }
+        JsonNode hostNode = config.remove("HostConfig");
+        HostConfig host = null;
+        if (hostNode != null && hostNode.isObject()) {
+            ObjectNode h = (ObjectNode) hostNode;
+            String mode = h.path("NetworkMode").asText("");
+            // This engine has no bridge networks yet: the default network is a namespace with loopback only.
+            if (mode.equals("bridge") || mode.equals("default")) {
+                h.put("NetworkMode", "none");
+            }
+            host = Json.MAPPER.treeToValue(h, HostConfig.class);
+        }
+        ContainerConfig containerConfig = Json.MAPPER.treeToValue(config, ContainerConfig.class);
+        return new ContainerService.CreateRequest(name, body.path("Image").asText(null), containerConfig, host);
+    }
+
+    private void build(Request request, Response response, Fields query) throws IOException {
+        Path context = Files.createTempDirectory(engine.state(), "build-context");
+        try {
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                new SafeTarExtractor(null).extract(in, context, "build context");
+            }
+            List<String> tags = query.getValues("t") == null ? List.of() : query.getValues("t");
+            Builder.BuildRequest build = new Builder.BuildRequest(context, query.getValue("dockerfile"), tags,
+                    stringMap(query.getValue("buildargs")), emptyToNull(query.getValue("target")), flag(query, "nocache"),
+                    stringMap(query.getValue("labels")));
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                try {
+                    Image image = engine.builder().build(build, line -> streamLine(out, Json.MAPPER.createObjectNode().put("stream", line)));
+                    streamLine(out, Json.MAPPER.createObjectNode().set("aux", Json.MAPPER.createObjectNode().put("ID", image.id())));
+                } catch (EngineException e) {
+                    // Headers are sent: Docker reports a failed build inside the stream.
+                    ObjectNode error = Json.MAPPER.createObjectNode().put("error", e.getMessage());
+                    error.putObject("errorDetail").put("message", e.getMessage());
+                    streamLine(out, error);
+                }
+            }
+        } finally {
+            FileTrees.deleteOrFail(context, "build context");
+        }
+    }
+
+    private static void streamLine(OutputStream out, JsonNode node) {
+        try {
+            out.write(Json.bytes(node));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw EngineException.failed("client went away: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> stringMap(String json) throws IOException {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (json != null && !json.isEmpty()) {
+            Json.MAPPER.readTree(json).fields().forEachRemaining(e -> {
+                if (!e.getValue().isNull()) {
+                    map.put(e.getKey(), e.getValue().asText());
+                }
+            });
+        }
+        return map;
+    }
+
+    // --- views ---
+
+    private static ObjectNode version() {
+        ObjectNode v = Json.MAPPER.createObjectNode();
+        v.put("Version", "0.1.0").put("ApiVersion", API_VERSION).put("MinAPIVersion", MIN_API_VERSION)
+                .put("Os", "linux").put("Arch", "amd64").put("KernelVersion", System.getProperty("os.version"))
+                .put("GoVersion", "n/a (Java " + Runtime.version() + ")").put("GitCommit", "shop-engine");
+        ObjectNode engine = v.putArray("Components").addObject().put("Name", "Engine").put("Version", "0.1.0");
+        engine.putObject("Details").put("ApiVersion", API_VERSION).put("MinAPIVersion", MIN_API_VERSION)
+                .put("Os", "linux").put("Arch", "amd64").put("KernelVersion", System.getProperty("os.version"));
+        return v;
+    }
+
+    private ObjectNode info() {
+        List<shop.engine.container.Container> all = engine.containers().list(true);
+        long running = all.stream().filter(c -> c.state().running()).count();
+        ObjectNode i = Json.MAPPER.createObjectNode();
+        i.put("ID", "shop-engine").put("Name", "shop-engine").put("OSType", "linux").put("Architecture", "x86_64")
+                .put("OperatingSystem", "shop-engine on Linux").put("KernelVersion", System.getProperty("os.version"))
+                .put("ServerVersion", "0.1.0").put("Driver", "overlayfs").put("DockerRootDir", engine.state().toString())
+                .put("Containers", all.size()).put("ContainersRunning", running).put("ContainersPaused", 0)
+                .put("ContainersStopped", all.size() - running).put("Images", engine.images().list().size())
+                .put("NCPU", Runtime.getRuntime().availableProcessors()).put("MemTotal", Runtime.getRuntime().maxMemory())
+                .put("DefaultRuntime", engine.runtime().name()).put("CgroupDriver", "cgroupfs");
+        i.putObject("Runtimes").putObject(engine.runtime().name()).put("path", engine.runtime().name());
+        return i;
+    }
+
+    private ArrayNode images() {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (Image image : engine.images().list()) {
+            ObjectNode o = out.addObject();
+            o.put("Id", image.id()).put("ParentId", "").put("Created", epochSeconds(image.config().created()))
+                    .put("Size", size(image)).put("SharedSize", -1).put("Containers", -1);
+            ArrayNode tags = o.putArray("RepoTags");
+            image.names().forEach(n -> tags.add(n.familiar()));
+            o.putArray("RepoDigests");
+            o.set("Labels", Json.MAPPER.valueToTree(image.config().containerConfig().labels()));
+        }
+        return out;
+    }
+
+    private static ObjectNode imageInspect(Image image) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("Id", image.id());
+        ArrayNode tags = o.putArray("RepoTags");
+        image.names().forEach(n -> tags.add(n.familiar()));
+        o.putArray("RepoDigests");
+        o.put("Created", image.config().created()).put("Os", image.config().os()).put("Architecture", image.config().architecture())
+                .put("Author", image.config().author()).put("Size", size(image));
+        o.set("Config", Json.MAPPER.valueToTree(image.config().containerConfig()));
+        ObjectNode rootfs = o.putObject("RootFS").put("Type", "layers");
+        image.config().diffIds().forEach(rootfs.putArray("Layers")::add);
+        return o;
+    }
+
+    private ArrayNode containers(boolean all) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (shop.engine.container.Container c : engine.containers().list(all)) {
+            ObjectNode o = out.addObject();
+            o.put("Id", c.id());
+            o.putArray("Names").add("/" + c.name());
+            o.put("Image", c.imageName()).put("ImageID", c.imageId()).put("Command", String.join(" ", args(c)))
+                    .put("Created", epochSeconds(c.created())).put("State", c.state().status()).put("Status", status(c));
+            o.putArray("Ports");
+            o.putArray("Mounts");
+            o.set("Labels", Json.MAPPER.valueToTree(c.config().labels()));
+            o.putObject("HostConfig").put("NetworkMode", c.hostConfig().networkMode());
+            o.putObject("NetworkSettings").putObject("Networks");
+        }
+        return out;
+    }
+
+    private static ObjectNode containerInspect(shop.engine.container.Container c) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        List<String> args = args(c);
+        o.put("Id", c.id()).put("Created", c.created()).put("Path", args.isEmpty() ? "" : args.get(0));
+        ArrayNode argv = o.putArray("Args");
+        args.stream().skip(1).forEach(argv::add);
+        ObjectNode state = o.putObject("State");
+        state.put("Status", c.state().status()).put("Running", c.state().running()).put("Paused", false)
+                .put("Restarting", false).put("OOMKilled", false).put("Dead", false).put("Pid", c.state().pid())
+                .put("ExitCode", c.state().exitCode()).put("Error", "")
+                .put("StartedAt", c.state().startedAt() == null ? NEVER : c.state().startedAt())
+                .put("FinishedAt", c.state().finishedAt() == null ? NEVER : c.state().finishedAt());
+        if (c.state().health() != null) {
+            state.putObject("Health").put("Status", c.state().health().status())
+                    .put("FailingStreak", c.state().health().failingStreak()).putArray("Log");
+        }
+        o.put("Image", c.imageId()).put("Name", "/" + c.name()).put("RestartCount", c.state().restartCount())
+                .put("Driver", "overlayfs");
+        ObjectNode config = Json.MAPPER.valueToTree(c.config());
+        config.put("Image", c.imageName()).put("Hostname", c.id().substring(0, 12)).put("Tty", false)
+                .put("AttachStdout", false).put("AttachStderr", false).put("OpenStdin", false);
+        o.set("Config", config);
+        o.set("HostConfig", Json.MAPPER.valueToTree(c.hostConfig()));
+        ObjectNode network = o.putObject("NetworkSettings");
+        network.putObject("Ports");
+        network.putObject("Networks");
+        o.putArray("Mounts");
+        return o;
+    }
+
+    private static List<String> args(shop.engine.container.Container c) {
+        List<String> args = new ArrayList<>();
+        if (c.config().entrypoint() != null) {
+            args.addAll(c.config().entrypoint());
+        }
+        if (c.config().cmd() != null) {
+            args.addAll(c.config().cmd());
+        }
+        return args;
+    }
+
+    private static String status(shop.engine.container.Container c) {
+        if (c.state().status().equals("created")) {
+            return "Created";
+        }
+        if (c.state().running()) {
+            String up = "Up " + human(Duration.between(Instant.parse(c.state().startedAt()), Instant.now()));
+            return c.state().health() == null ? up : up + " (" + c.state().health().status() + ")";
+        }
+        return "Exited (" + c.state().exitCode() + ") "
+                + human(Duration.between(Instant.parse(c.state().finishedAt()), Instant.now())) + " ago";
+    }
+
+    private static String human(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        return s < 60 ? s + " seconds" : s < 3600 ? s / 60 + " minutes" : s / 3600 + " hours";
+    }
+
+    private static long size(Image image) {
+        return image.manifest().layers().stream().mapToLong(l -> l.size()).sum();
+    }
+
+    private static long epochSeconds(String instant) {
+        return instant == null ? 0 : Instant.parse(instant).getEpochSecond();
+    }
+
+    // --- plumbing ---
+
+    private static boolean flag(Fields query, String name) {
+        String v = query.getValue(name);
+        return v != null && (v.equals("1") || v.equalsIgnoreCase("true"));
+    }
+
+    private static String required(Fields query, String name) {
+        String v = query.getValue(name);
+        if (v == null || v.isEmpty()) {
+            throw EngineException.invalid("query parameter " + name + " is required");
+        }
+        return v;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static void json(Response response, int status, Object body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        write(response, Json.bytes(body));
+    }
+
+    private static void text(Response response, int status, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        write(response, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void empty(Response response, int status) {
+        response.setStatus(status);
+    }
+
+    private static void error(Response response, int status, String message) {
+        json(response, status, Json.MAPPER.createObjectNode().put("message", message));
+    }
+
+    private static void write(Response response, byte[] bytes) {
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw EngineException.failed("write response: " + e.getMessage(), e);
+        }
+    }
+}

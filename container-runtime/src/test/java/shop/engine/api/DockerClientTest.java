@@ -1,0 +1,147 @@
+package shop.engine.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import shop.engine.Engine;
+import shop.engine.TestEngines;
+import shop.engine.snapshot.Mounts;
+
+/** The installed docker CLI driving the engine over its unix socket, plus raw HTTP for the error shapes. */
+class DockerClientTest {
+
+    static Path socket;
+    static UnixSocketApi api;
+    static Engine engine;
+
+    @BeforeAll
+    static void serve() throws IOException {
+        engine = TestEngines.open("crun");
+        socket = Files.createTempDirectory("engine-api").resolve("engine.sock");
+        api = new UnixSocketApi(engine, socket);
+        api.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.containers().list(true).forEach(c -> engine.containers().remove(c.id(), true));
+        api.close();
+        assertThat(socket).doesNotExist();
+        assertThat(Mounts.under(TestEngines.STATE.resolve("snapshots/active"))).isEmpty();
+    }
+
+    record Result(int exit, String out) {
+    }
+
+    static Result docker(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("DOCKER_HOST", "unix://" + socket);
+        pb.environment().put("DOCKER_BUILDKIT", "0");
+        pb.environment().put("DOCKER_CONFIG", socket.getParent().resolve("docker-config").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(p.waitFor(), out);
+    }
+
+    @Test
+    void versionInfoAndImages() throws Exception {
+        assertThat(docker("version", "--format", "{{.Server.APIVersion}}").out().strip()).isEqualTo("1.51");
+        assertThat(docker("info", "--format", "{{.OSType}}").out().strip()).isEqualTo("linux");
+        assertThat(docker("images").out()).contains("debian").contains("bookworm-slim");
+    }
+
+    @Test
+    void runPsLogsStopAndRm() throws Exception {
+        Result run = docker("run", "-d", "--name", "api-run", "-e", "WHO=docker", "debian:bookworm-slim",
+                "sh", "-c", "echo hello $WHO; echo to-stderr >&2; trap 'exit 0' TERM; while :; do sleep 0.1; done");
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(docker("ps").out()).contains("api-run").contains("Up");
+        Thread.sleep(300);
+        Result logs = docker("logs", "api-run");
+        assertThat(logs.out()).contains("hello docker").contains("to-stderr");
+        assertThat(docker("stop", "api-run").exit()).isZero();
+        assertThat(docker("ps", "-a").out()).contains("Exited (0)");
+        assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "api-run").out().strip()).isEqualTo("exited 0");
+        assertThat(docker("rm", "api-run").exit()).isZero();
+        assertThat(docker("ps", "-a", "-q").out()).isEmpty();
+    }
+
+    @Test
+    void classicBuildThenRun() throws Exception {
+        Path context = Files.createTempDirectory("docker-build");
+        Files.writeString(context.resolve("msg.txt"), "built by docker build");
+        Files.writeString(context.resolve("Dockerfile"), """
+                FROM debian:bookworm-slim AS base
+                COPY msg.txt /msg.txt
+                RUN cat /msg.txt > /out.txt
+                FROM debian:bookworm-slim
+                COPY --from=base /out.txt /out.txt
+                CMD ["cat", "/out.txt"]
+                """);
+        Result build = docker("build", "-t", "localhost/docker-built:1", context.toString());
+        assertThat(build.exit()).as(build.out()).isZero();
+        assertThat(build.out()).contains("Successfully tagged localhost/docker-built:1");
+        docker("run", "-d", "--name", "api-built", "localhost/docker-built:1");
+        assertThat(docker("wait", "api-built").out().strip()).isEqualTo("0");
+        assertThat(docker("logs", "api-built").out()).isEqualTo("built by docker build");
+        docker("rm", "api-built");
+
+        Files.writeString(context.resolve("Dockerfile"), "FROM debian:bookworm-slim\nNOPE x\n");
+        Result bad = docker("build", context.toString());
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.out()).contains("Dockerfile:2: unknown instruction: NOPE");
+    }
+
+    @Test
+    void badRequestsGet4xxJsonMessages() throws Exception {
+        assertThat(http("POST", "/v1.44/containers/create", "{bad")).startsWith("400 ").contains("{\"message\":\"bad request");
+        assertThat(http("POST", "/containers/create", "{\"Image\":\"Not Valid\"}")).startsWith("400 ").contains("invalid reference");
+        assertThat(http("GET", "/v1.24/containers/nosuch/json", null)).startsWith("404 ").contains("{\"message\":\"No such container: nosuch\"}");
+        assertThat(http("GET", "/no/such/endpoint", null)).startsWith("404 ").contains("\"message\"");
+        assertThat(http("POST", "/containers/create?name=dup", "{\"Image\":\"debian:bookworm-slim\",\"Cmd\":[\"true\"]}")).startsWith("201 ");
+        assertThat(http("POST", "/containers/create?name=dup", "{\"Image\":\"debian:bookworm-slim\",\"Cmd\":[\"true\"]}"))
+                .startsWith("409 ").contains("already in use");
+        assertThat(http("DELETE", "/containers/dup", null)).startsWith("204 ");
+        assertThat(http("GET", "/v1.51/_ping", null)).startsWith("200 ").endsWith("OK");
+    }
+
+    /** One HTTP/1.1 request over the socket; returns "status body". */
+    private static String http(String method, String path, String body) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            String head = method + " " + path + " HTTP/1.1\r\nHost: engine\r\nConnection: close\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + payload.length + "\r\n\r\n";
+            channel.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.UTF_8)));
+            channel.write(ByteBuffer.wrap(payload));
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            while (channel.read(buffer) > 0) {
+                response.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            String text = response.toString(StandardCharsets.UTF_8);
+            String status = text.substring(text.indexOf(' ') + 1, text.indexOf(' ') + 4);
+            String rest = text.substring(text.indexOf("\r\n\r\n") + 4);
+            if (text.contains("Transfer-Encoding: chunked")) {
+                rest = rest.replaceAll("(?m)^[0-9a-fA-F]+\r\n", "").replace("\r\n", "");
+            }
+            return status + " " + rest.strip();
+        }
+    }
+}
