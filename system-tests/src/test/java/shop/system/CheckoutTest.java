@@ -146,6 +146,8 @@ class CheckoutTest {
         Shopper eve = signUp();
         Shopper fay = signUp();
         fill(eve, product("HOM-004"), 1);
+        // A cart is only ever "mine": there is no address for another shopper's cart to try.
+        assertThat(fay.api().get("/api/profiles/me/cart").json().get("items")).isEmpty();
         JsonNode order = checkout(eve, key(), APPROVED).json();
         fay.api().get("/api/billing/orders/" + order.get("orderId").asString()).assertProblem(404);
         fay.api().get("/api/billing/invoices/" + order.get("invoiceId").asString()).assertProblem(404);
