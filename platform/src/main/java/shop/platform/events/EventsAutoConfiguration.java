@@ -1,0 +1,130 @@
+package shop.platform.events;
+
+import java.util.List;
+
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Events on RabbitMQ for every service that has AMQP and JDBC on its classpath: the durable topic
+ * exchange, publisher confirms on Boot's connection factory, the outbox and its relay (for a
+ * producer, {@code shop.events.outbox.enabled=true} and an {@code outbox} table), and a listener
+ * with retries, dead letters and an {@code inbox} table for each {@link EventSubscription} bean.
+ *
+ * <p>It lives in platform beside problem+json, security and gRPC clients because it is the same
+ * kind of thing: a convention each service takes by depending on platform. Only the outbox and
+ * inbox logic is ours; connections, declarations and listener containers are Spring AMQP's.
+ */
+@AutoConfiguration(after = {RabbitAutoConfiguration.class, JdbcClientAutoConfiguration.class,
+        DataSourceTransactionManagerAutoConfiguration.class})
+@ConditionalOnClass({RabbitTemplate.class, JdbcClient.class})
+@ConditionalOnBean({ConnectionFactory.class, JdbcClient.class, PlatformTransactionManager.class})
+@EnableConfigurationProperties(EventsProperties.class)
+public class EventsAutoConfiguration {
+
+    /** A row is marked sent only on the broker's confirm, so every connection confirms. */
+    @Bean
+    static BeanPostProcessor publisherConfirms() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
+                if (bean instanceof CachingConnectionFactory factory) {
+                    factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+                }
+                return bean;
+            }
+        };
+    }
+
+    @Bean
+    TopicExchange shopEventsExchange(EventsProperties properties) {
+        return new TopicExchange(properties.exchange(), true, false);
+    }
+
+    /** Publishes on its own connection, so a blocked publisher never stalls the consumers. */
+    @Bean
+    RabbitTemplate confirmedEventTemplate(ConnectionFactory connections) {
+        RabbitTemplate template = new RabbitTemplate(connections);
+        template.setUsePublisherConnection(true);
+        return template;
+    }
+
+    @Bean
+    TransactionTemplate eventTransactions(PlatformTransactionManager transactions) {
+        return new TransactionTemplate(transactions);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "shop.events.outbox.enabled", havingValue = "true")
+    static class Producer {
+
+        @Bean
+        OutboxRelay outboxRelay(JdbcClient jdbc, TransactionTemplate eventTransactions,
+                RabbitTemplate confirmedEventTemplate, EventsProperties properties) {
+            return new OutboxRelay(jdbc, eventTransactions, confirmedEventTemplate, properties.exchange(),
+                    properties.outbox());
+        }
+
+        @Bean
+        Outbox outbox(JdbcClient jdbc, JsonMapper json, OutboxRelay relay) {
+            return new Outbox(jdbc, json, relay);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(EventSubscription.class)
+    static class Consumer {
+
+        @Bean
+        Declarables eventQueues(Environment environment, TopicExchange shopEventsExchange,
+                List<EventSubscription<?>> subscriptions) {
+            return EventConsumers.declarables(service(environment), shopEventsExchange, subscriptions);
+        }
+
+        @Bean
+        EventConsumers eventConsumers(Environment environment, List<EventSubscription<?>> subscriptions,
+                ConnectionFactory connections, RabbitTemplate confirmedEventTemplate, JdbcClient jdbc,
+                TransactionTemplate eventTransactions, JsonMapper json, EventsProperties properties) {
+            return new EventConsumers(service(environment), subscriptions, connections, confirmedEventTemplate, jdbc,
+                    eventTransactions, json, properties.consumer());
+        }
+
+        @Bean
+        DeadLetters deadLetters(EventConsumers eventConsumers, ConnectionFactory connections) {
+            return new DeadLetters(eventConsumers, connections);
+        }
+
+        @Bean
+        @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+        @ConditionalOnAvailableEndpoint(DeadLetterEndpoint.class)
+        DeadLetterEndpoint deadLetterEndpoint(DeadLetters deadLetters) {
+            return new DeadLetterEndpoint(deadLetters);
+        }
+
+        private static String service(Environment environment) {
+            return environment.getRequiredProperty("spring.application.name");
+        }
+    }
+}

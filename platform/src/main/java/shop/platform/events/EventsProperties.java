@@ -1,0 +1,60 @@
+package shop.platform.events;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How a service publishes and consumes events ({@code shop.events.*}).
+ *
+ * @param exchange the durable topic exchange every event goes through
+ * @param outbox the relay from a producing service's {@code outbox} table to the exchange
+ * @param consumer retries and dead letters of a consuming service
+ */
+@ConfigurationProperties("shop.events")
+public record EventsProperties(String exchange, Outbox outbox, Consumer consumer) {
+
+    public EventsProperties {
+        exchange = exchange == null ? "shop.events" : exchange;
+        outbox = outbox == null ? new Outbox(false, null, null, null, null, null, null) : outbox;
+        consumer = consumer == null ? new Consumer(null, null, null, null) : consumer;
+    }
+
+    /**
+     * @param enabled whether this service has an {@code outbox} table whose rows a relay publishes
+     * @param pollInterval how often the relay looks for rows that no commit woke it for
+     * @param batchSize rows one relay round locks and publishes at most
+     * @param confirmTimeout how long the relay waits for the broker to confirm a round
+     * @param minBackoff the first pause after a round failed (broker away); doubled each failed round
+     * @param maxBackoff the longest such pause
+     * @param retention how long sent rows are kept for inspection before they are deleted
+     */
+    public record Outbox(boolean enabled, Duration pollInterval, Integer batchSize, Duration confirmTimeout,
+            Duration minBackoff, Duration maxBackoff, Duration retention) {
+
+        public Outbox {
+            pollInterval = pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
+            batchSize = batchSize == null ? 100 : batchSize;
+            confirmTimeout = confirmTimeout == null ? Duration.ofSeconds(10) : confirmTimeout;
+            minBackoff = minBackoff == null ? Duration.ofMillis(500) : minBackoff;
+            maxBackoff = maxBackoff == null ? Duration.ofSeconds(30) : maxBackoff;
+            retention = retention == null ? Duration.ofDays(7) : retention;
+        }
+    }
+
+    /**
+     * @param maxAttempts handlings of one event before it goes to the dead-letter queue
+     * @param retryBackoff the wait before the second attempt; doubled for each further one
+     * @param maxRetryBackoff the longest wait between two attempts
+     * @param prefetch unacknowledged deliveries a consumer holds at once
+     */
+    public record Consumer(Integer maxAttempts, Duration retryBackoff, Duration maxRetryBackoff, Integer prefetch) {
+
+        public Consumer {
+            maxAttempts = maxAttempts == null ? 5 : maxAttempts;
+            retryBackoff = retryBackoff == null ? Duration.ofSeconds(1) : retryBackoff;
+            maxRetryBackoff = maxRetryBackoff == null ? Duration.ofMinutes(1) : maxRetryBackoff;
+            prefetch = prefetch == null ? 10 : prefetch;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package shop.platform.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import shop.events.v1.EventEnvelope;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Where a producing service records an event: a row of its {@code outbox} table, written in the
+ * transaction of the state change it reports, so the event exists exactly when the change does.
+ * The {@link OutboxRelay} publishes it after the commit. The table is the service's own
+ * migration (see billing's V2__outbox.sql for its shape).
+ */
+public class Outbox {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final OutboxRelay relay;
+
+    public Outbox(JdbcClient jdbc, JsonMapper json, OutboxRelay relay) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.relay = relay;
+    }
+
+    /**
+     * Adds an event to the current transaction.
+     *
+     * @return its event id
+     * @throws IllegalStateException outside a transaction, where the event could outlive a rolled-back change
+     */
+    public UUID add(String type, int schemaVersion, String aggregateId, Object payload) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("an event must be added in the transaction of its state change: " + type);
+        }
+        UUID eventId = UUID.randomUUID();
+        String envelope = json.writeValueAsString(
+                new EventEnvelope<>(eventId, type, schemaVersion, Instant.now(), aggregateId, payload));
+        jdbc.sql("insert into outbox (event_id, type, aggregate_id, envelope) values (?, ?, ?, ?)")
+                .params(eventId, type, aggregateId, envelope)
+                .update();
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                relay.wakeUp();
+            }
+        });
+        return eventId;
+    }
+}
