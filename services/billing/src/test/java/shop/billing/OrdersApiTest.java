@@ -20,6 +20,7 @@ import shop.billing.order.Address;
 import shop.billing.order.OrderLine;
 import shop.billing.order.OrderStore;
 import shop.testing.ApiClient;
+import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
 import tools.jackson.databind.JsonNode;
@@ -30,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  * needs are down. The saga with every service running is in system-tests (CheckoutTest).
  */
 @FreshDatabase
+@FreshBroker
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "shop.security.jwks-load-balanced=false", "shop.grpc.client.deadline=1s"})
 class OrdersApiTest {

@@ -12,6 +12,8 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import shop.events.v1.OrderPlaced;
+import shop.platform.events.Outbox;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,10 +36,12 @@ public class OrderStore {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final Outbox outbox;
 
-    OrderStore(JdbcClient jdbc, JsonMapper json) {
+    OrderStore(JdbcClient jdbc, JsonMapper json, Outbox outbox) {
         this.jdbc = jdbc;
         this.json = json;
+        this.outbox = outbox;
     }
 
     /** Starts a checkout; false when this shopper already used the key (the earlier one stands). */
@@ -110,10 +114,18 @@ public class OrderStore {
         return true;
     }
 
-    /** Paid, stock sold, cart emptied: nothing is left to do. */
+    /**
+     * Paid, stock sold, cart emptied: nothing is left to do, and {@code order.placed} goes out with
+     * this commit. Only the first call for an order confirms it, so the event is written once even
+     * if a request and the recovery job both finish the same checkout.
+     */
     public void confirmed(UUID id) {
-        jdbc.sql("update customer_order set status = 'CONFIRMED', step = 'DONE', updated_at = now() where id = ?")
-                .param(id).update();
+        Optional<UUID> owner = jdbc.sql("""
+                update customer_order set status = 'CONFIRMED', step = 'DONE', updated_at = now()
+                where id = ? and step = 'PLACED' returning user_id""")
+                .param(id).query(UUID.class).optional();
+        owner.flatMap(userId -> order(userId, id)).ifPresent(order -> outbox.add(OrderPlaced.TYPE,
+                OrderPlaced.SCHEMA_VERSION, id.toString(), OrderEvents.placed(order)));
     }
 
     /**
