@@ -1,6 +1,8 @@
 package shop.platform.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shop.testing.Eventually.await;
+import static shop.testing.Eventually.sleep;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,7 +117,7 @@ class EventConsumersTest {
         publish(envelope(eventId, 1, Map.of("counter", "apples", "amount", 3)));
         publish(envelope(UUID.randomUUID(), 1, Map.of("counter", "apples", "amount", 4)));
         await(() -> total("apples") == 7 && handled() == 2);
-        sleep(500);
+        sleep(Duration.ofMillis(500));
         assertThat(total("apples")).isEqualTo(7);
         assertThat(deadLetters.list("counter.added")).isEmpty();
     }
@@ -198,21 +199,5 @@ class EventConsumersTest {
 
     private int handled() {
         return jdbc.sql("select count(*) from inbox").query(Integer.class).single();
-    }
-
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within 20 s").isLessThan(deadline);
-            sleep(100);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

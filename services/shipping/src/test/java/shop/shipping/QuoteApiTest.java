@@ -17,6 +17,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import shop.testing.ApiClient;
+import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  * items are only product ids, weighed and priced by a catalog reached through discovery.
  */
 @FreshDatabase
+@FreshBroker
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"shop.grpc.client.deadline=1s", "shop.grpc.client.discovery-refresh=1s",
                 "shop.security.jwks-load-balanced=false"})

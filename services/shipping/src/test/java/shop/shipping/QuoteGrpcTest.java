@@ -22,6 +22,7 @@ import shop.shipping.v1.Item;
 import shop.shipping.v1.QuoteRequest;
 import shop.shipping.v1.QuoteResponse;
 import shop.shipping.v1.ShippingServiceGrpc;
+import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 
 /**
@@ -29,6 +30,7 @@ import shop.testing.FreshDatabase;
  * rate card also lists under europe: home wins) to show that the zones come from configuration.
  */
 @FreshDatabase
+@FreshBroker
 @SpringBootTest(properties = "shop.shipping.home-country=DE")
 class QuoteGrpcTest {
 

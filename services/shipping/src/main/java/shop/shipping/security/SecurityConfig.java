@@ -7,7 +7,10 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import shop.platform.security.ResourceServer;
 
-/** Anyone may ask for a quote (the front-end does, before sign-in); the rest of the API needs a token. */
+/**
+ * Anyone may ask for a quote (the front-end does, before sign-in); the rest of the API needs a
+ * token, and the dead letters the ADMIN role.
+ */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
@@ -18,6 +21,7 @@ class SecurityConfig {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/api/shipping/quotes").permitAll()
                         .requestMatchers(HttpMethod.GET, "/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/actuator/deadletters", "/actuator/deadletters/**").hasRole("ADMIN")
                         .requestMatchers("/error").permitAll()
                         .requestMatchers("/api/shipping/**").authenticated()
                         .anyRequest().denyAll())
