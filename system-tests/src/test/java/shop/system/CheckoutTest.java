@@ -25,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The checkout saga with every service running as a real process, through the gateway:
  * the happy path, each failure and what it gives back, idempotency, concurrency, ownership,
- * a payment service that is down, and a billing that crashes mid-checkout.
+ * a payment service that is down, a billing that crashes mid-checkout; the shipment that
+ * order.placed brings, also for orders placed while RabbitMQ was cut away; and cancellation.
  */
 class CheckoutTest {
 
@@ -208,6 +209,89 @@ class CheckoutTest {
         assertThat(eventually(() -> checkout(hal, key(), APPROVED).status() == 201)).isTrue();
     }
 
+    @Test
+    void aCheckoutLeadsToAShipmentWithATrackingNumberThatIsDelivered() {
+        Shopper ivy = signUp();
+        fill(ivy, product("BOK-001"), 1);
+        ApiClient.Response placed = checkout(ivy, key(), APPROVED);
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        String orderId = placed.json().get("orderId").asString();
+
+        String tracking = "/api/shipping/shipments?orderId=" + orderId;
+        assertThat(eventually(() -> ivy.api().get(tracking).status() == 200)).as("a shipment for " + orderId).isTrue();
+        JsonNode shipment = ivy.api().get(tracking).json();
+        assertThat(shipment.get("trackingNumber").asString()).matches("FIG\\d{12}");
+        assertThat(shipment.get("carrier").asString()).isEqualTo("Fig Post");
+        assertThat(eventually(() -> "DELIVERED".equals(ivy.api().get(tracking).json().get("status").asString())))
+                .isTrue();
+        assertThat(ivy.api().get(tracking).json().get("events").findValuesAsString("status"))
+                .containsExactly("LABEL_CREATED", "DISPATCHED", "IN_TRANSIT", "DELIVERED");
+        signUp().api().get(tracking).assertProblem(404);
+    }
+
+    @Test
+    void ordersPlacedWhileTheBrokerIsAwayAreShippedOnceWhenItIsBack() {
+        Shopper joe = signUp();
+        Product book = product("BOK-002");
+        List<String> orderIds = new ArrayList<>();
+        stack.broker.cut();
+        try {
+            for (int i = 0; i < 3; i++) {
+                fill(joe, book, 1);
+                ApiClient.Response placed = checkout(joe, key(), APPROVED);
+                assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+                orderIds.add(placed.json().get("orderId").asString());
+            }
+            sleep(Duration.ofSeconds(2));
+            assertThat(joe.api().get("/api/shipping/shipments?orderId=" + orderIds.get(0)).status()).isEqualTo(404);
+        } finally {
+            stack.broker.restore();
+        }
+        for (String orderId : orderIds) {
+            assertThat(eventually(() -> joe.api().get("/api/shipping/shipments?orderId=" + orderId).status() == 200))
+                    .as("shipment of " + orderId + " after the broker came back").isTrue();
+            assertThat(count(stack.shipping.database(), "select count(*) from shipment where order_id = ?::uuid",
+                    orderId)).isOne();
+        }
+    }
+
+    @Test
+    void cancellingBeforeDispatchRefundsReturnsTheStockAndStopsTheShipmentButAfterDispatchIs409() {
+        Shopper kim = signUp();
+        Product book = product("BOK-003");
+        int before = stock(book.sku());
+        fill(kim, book, 2);
+        ApiClient.Response placed = checkout(kim, key(), APPROVED);
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        String orderId = placed.json().get("orderId").asString();
+        assertThat(stock(book.sku())).isEqualTo(before - 2);
+
+        ApiClient.Response cancelled = kim.api().post("/api/billing/orders/" + orderId + "/cancel", Map.of());
+        assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+        assertThat(cancelled.json().get("status").asString()).isEqualTo("CANCELLED");
+        assertThat(kim.api().post("/api/billing/orders/" + orderId + "/cancel", Map.of()).json().get("status")
+                .asString()).isEqualTo("CANCELLED");
+        assertThat(eventually(() -> payments(kim, "REFUNDED") == 1)).as("refunded").isTrue();
+        assertThat(eventually(() -> stock(book.sku()) == before)).as("stock back").isTrue();
+        String tracking = "/api/shipping/shipments?orderId=" + orderId;
+        assertThat(eventually(() -> kim.api().get(tracking).status() == 200
+                && "CANCELLED".equals(kim.api().get(tracking).json().get("status").asString()))).isTrue();
+        sleep(Duration.ofSeconds(5));
+        assertThat(kim.api().get(tracking).json().get("status").asString()).as("never dispatched").isEqualTo("CANCELLED");
+        assertThat(stock(book.sku())).as("put back once").isEqualTo(before);
+
+        fill(kim, book, 1);
+        ApiClient.Response shipped = checkout(kim, key(), APPROVED);
+        String shippedId = shipped.json().get("orderId").asString();
+        String shippedTracking = "/api/shipping/shipments?orderId=" + shippedId;
+        assertThat(eventually(() -> kim.api().get(shippedTracking).status() == 200
+                && !"LABEL_CREATED".equals(kim.api().get(shippedTracking).json().get("status").asString()))).isTrue();
+        kim.api().post("/api/billing/orders/" + shippedId + "/cancel", Map.of()).assertProblem(409);
+        assertThat(kim.api().get("/api/billing/orders/" + shippedId).json().get("status").asString())
+                .isEqualTo("CONFIRMED");
+        assertThat(payments(kim, "CAPTURED")).isOne();
+    }
+
     private record Product(long id, String sku, String name, long priceCents) {
     }
 
@@ -297,6 +381,14 @@ class CheckoutTest {
             return values;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

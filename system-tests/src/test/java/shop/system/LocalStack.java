@@ -7,12 +7,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import shop.testing.TcpProxy;
+import shop.testing.TestBrokers;
 import shop.testing.TestDatabases;
 import shop.testing.TestDatabases.TestDatabase;
 
 /**
  * Eureka, the gateway and every service as real processes on free loopback ports, each service
- * on a fresh database. Started once per test JVM and shared by the system tests; stopped when
+ * on a fresh database and all on a fresh RabbitMQ virtual host, through a proxy that a test can cut. Started once per test JVM and shared by the system tests; stopped when
  * the JVM exits. A test that stops or freezes a service brings it back before it ends.
  */
 final class LocalStack {
@@ -25,6 +27,9 @@ final class LocalStack {
     final int discoveryPort = ServiceProcess.freePort();
     final int gatewayPort = ServiceProcess.freePort();
     final String eureka = "http://127.0.0.1:" + discoveryPort + "/eureka/";
+    /** The stack's own virtual host on the machine's RabbitMQ, reached through a proxy a test can cut. */
+    final String rabbitVirtualHost = TestBrokers.createVirtualHost("system");
+    final TcpProxy broker = new TcpProxy("127.0.0.1", 5672);
     final ServiceProcess discovery;
     final Service catalog;
     final Service inventory;
@@ -51,10 +56,14 @@ final class LocalStack {
                 Map.of("PORT", String.valueOf(discoveryPort)));
         catalog = service("catalog", Map.of());
         inventory = service("inventory", Map.of());
-        shipping = service("shipping", Map.of());
+        // Fast, so a test sees a shipment delivered; still long enough to cancel before dispatch.
+        shipping = service("shipping", Map.of("SHIPMENT_LABEL_CREATED_FOR", "4s", "SHIPMENT_DISPATCHED_FOR", "1s",
+                "SHIPMENT_IN_TRANSIT_FOR", "1s", "SHIPMENT_CHECK_EVERY", "200ms"));
         payment = service("payment", Map.of());
         // A short lease, so the crash test sees an interrupted checkout recovered within seconds.
-        billing = service("billing", Map.of("SAGA_LEASE", "10s", "SAGA_RECOVERY_INTERVAL", "1s"));
+        // Its relay retries at least every 2 s, so the broker outage test sees it catch up quickly.
+        billing = service("billing", Map.of("SAGA_LEASE", "10s", "SAGA_RECOVERY_INTERVAL", "1s",
+                "SHOP_EVENTS_OUTBOX_MAXBACKOFF", "2s"));
         profiles = service("profiles", Map.of("SHOP_ADMIN_EMAIL", ADMIN_EMAIL, "SHOP_ADMIN_PASSWORD", ADMIN_PASSWORD));
         gateway = new ServiceProcess("gateway", jar("gateway", "gateway"), Map.of(
                 "PORT", String.valueOf(gatewayPort),
@@ -72,6 +81,8 @@ final class LocalStack {
                 "SPRING_DATASOURCE_URL", database.jdbcUrl(),
                 "SPRING_DATASOURCE_USERNAME", database.username(),
                 "SPRING_DATASOURCE_PASSWORD", database.password(),
+                "RABBITMQ_PORT", String.valueOf(broker.port()),
+                "RABBITMQ_VHOST", rabbitVirtualHost,
                 // Eight processes beside the test JVMs: keep well below PostgreSQL's 100 connections.
                 "SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE", "5"));
         return new Service(new ServiceProcess(name, jar("services/" + name, name), environment), port, database);
@@ -149,6 +160,7 @@ final class LocalStack {
                 return;
             }
         }
+        broker.close();
     }
 
     private static Path jar(String module, String name) {

@@ -31,6 +31,9 @@ public final class ResourceServer extends AbstractHttpConfigurer<ResourceServer,
         return new ResourceServer();
     }
 
+    /** The operator's dead letters of a service that consumes events (see shop.platform.events). */
+    public static final String[] DEAD_LETTERS = {"/actuator/deadletters", "/actuator/deadletters/**"};
+
     /** The whole chain of a service whose API anyone may read and only an ADMIN may change. */
     public static SecurityFilterChain publicReadsAdminWrites(HttpSecurity http, String apiPattern) {
         return http.with(defaults(), resourceServer -> {
@@ -38,6 +41,7 @@ public final class ResourceServer extends AbstractHttpConfigurer<ResourceServer,
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.GET, apiPattern, "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/error").permitAll()
+                        .requestMatchers(DEAD_LETTERS).hasRole("ADMIN")
                         .requestMatchers(apiPattern).hasRole("ADMIN")
                         .anyRequest().denyAll())
                 .build();

@@ -147,6 +147,24 @@ class OrdersApiTest {
         ann.get("/api/billing/orders/not-a-uuid").assertBadField("id");
     }
 
+    @Test
+    void onlyTheOwnerCancelsAConfirmedOrderAndNothingChangesWhileShippingIsDown() {
+        UUID pending = placedOrder(annId);
+        ann.post("/api/billing/orders/" + pending + "/cancel", Map.of()).assertProblem(409);
+
+        UUID confirmed = placedOrder(annId);
+        orders.confirmed(confirmed);
+        bob.post("/api/billing/orders/" + confirmed + "/cancel", Map.of()).assertProblem(404);
+        anonymous.post("/api/billing/orders/" + confirmed + "/cancel", Map.of()).assertProblem(401);
+        ann.post("/api/billing/orders/not-a-uuid/cancel", Map.of()).assertBadField("id");
+        ApiClient.Response shippingDown = ann.post("/api/billing/orders/" + confirmed + "/cancel", Map.of());
+        shippingDown.assertProblem(503);
+        assertThat(shippingDown.json().get("detail").asString()).contains("shipping", "unchanged");
+        assertThat(ann.get("/api/billing/orders/" + confirmed).json().get("status").asString()).isEqualTo("CONFIRMED");
+        assertThat(jdbc.sql("select count(*) from outbox where type = 'order.cancelled'").query(Integer.class).single())
+                .isZero();
+    }
+
     /** An order stored as a checkout stores it just after authorising the payment. */
     private UUID placedOrder(UUID owner) {
         UUID id = UUID.randomUUID();

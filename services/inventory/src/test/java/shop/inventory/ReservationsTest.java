@@ -29,10 +29,12 @@ import shop.inventory.v1.InventoryServiceGrpc;
 import shop.inventory.v1.Item;
 import shop.inventory.v1.ReleaseRequest;
 import shop.inventory.v1.ReserveRequest;
+import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 
 /** Reserve, release and commit over real gRPC against a real PostgreSQL, including under contention. */
 @FreshDatabase
+@FreshBroker
 @SpringBootTest(properties = {"shop.inventory.reservation-ttl=1h", "shop.inventory.expiry-sweep-interval=1h"})
 class ReservationsTest {
 

@@ -13,11 +13,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import shop.testing.ApiClient;
+import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
 
 /** Stock levels over REST: anyone reads them, only an ADMIN sets them. */
 @FreshDatabase
+@FreshBroker
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "shop.security.jwks-load-balanced=false")
 class StockApiTest {

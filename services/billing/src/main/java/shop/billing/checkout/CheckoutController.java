@@ -11,6 +11,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -18,14 +19,24 @@ import org.springframework.web.bind.annotation.RestController;
 import shop.billing.order.OrderViews;
 import shop.platform.problem.InvalidFieldException;
 
-/** {@code POST /api/billing/orders}: checks out the signed-in shopper's cart (API.md). */
+/**
+ * {@code POST /api/billing/orders} checks out the signed-in shopper's cart (API.md);
+ * {@code POST /api/billing/orders/{id}/cancel} cancels one of their orders before dispatch.
+ */
 @RestController
 class CheckoutController {
 
     private final CheckoutSaga saga;
+    private final OrderCancellation cancellation;
 
-    CheckoutController(CheckoutSaga saga) {
+    CheckoutController(CheckoutSaga saga, OrderCancellation cancellation) {
         this.saga = saga;
+        this.cancellation = cancellation;
+    }
+
+    @PostMapping("/api/billing/orders/{id}/cancel")
+    Map<String, Object> cancel(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        return OrderViews.details(cancellation.cancel(UUID.fromString(token.getSubject()), id));
     }
 
     @PostMapping("/api/billing/orders")

@@ -19,6 +19,7 @@ import shop.payment.v1.CaptureRequest;
 import shop.payment.v1.LookupRequest;
 import shop.payment.v1.Payment;
 import shop.payment.v1.PaymentServiceGrpc;
+import shop.payment.v1.RefundRequest;
 import shop.payment.v1.VoidRequest;
 import shop.platform.grpc.GrpcCalls;
 import shop.platform.grpc.ServiceChannels;
@@ -26,12 +27,13 @@ import shop.profiles.v1.Cart;
 import shop.profiles.v1.ClearCartRequest;
 import shop.profiles.v1.GetCartRequest;
 import shop.profiles.v1.ProfilesServiceGrpc;
+import shop.shipping.v1.CancelShipmentRequest;
 import shop.shipping.v1.QuoteRequest;
 import shop.shipping.v1.QuoteResponse;
 import shop.shipping.v1.ShippingServiceGrpc;
 
 /**
- * Every call the checkout saga makes to another service. Each has a deadline and a breaker
+ * Every call the checkout saga (and a cancellation) makes to another service. Each has a deadline and a breaker
  * (GrpcCalls); all are retried on an unreachable callee, because each is idempotent: reads,
  * calls keyed by the order id (inventory), or by an idempotency key derived from it (payment).
  */
@@ -108,6 +110,18 @@ class SagaCalls {
         CaptureRequest request = CaptureRequest.newBuilder().setIdempotencyKey(idempotencyKey)
                 .setPaymentId(paymentId).build();
         return calls.idempotent("payment", () -> calls.withDeadline(payment).capture(request));
+    }
+
+    Payment refund(String idempotencyKey, String paymentId) {
+        RefundRequest request = RefundRequest.newBuilder().setIdempotencyKey(idempotencyKey)
+                .setPaymentId(paymentId).build();
+        return calls.idempotent("payment", () -> calls.withDeadline(payment).refund(request));
+    }
+
+    /** Stops the order's shipment; FAILED_PRECONDITION once it was dispatched. */
+    void cancelShipment(String orderId) {
+        CancelShipmentRequest request = CancelShipmentRequest.newBuilder().setOrderId(orderId).build();
+        calls.idempotent("shipping", () -> calls.withDeadline(shipping).cancelShipment(request));
     }
 
     Payment voidPayment(String idempotencyKey, String paymentId) {

@@ -10,7 +10,8 @@ import shop.billing.order.OrderStore.SagaState;
 
 /**
  * Finishes or undoes checkouts that their request left unfinished: billing crashed mid-saga,
- * or a service was down when the order needed its last steps. Runs at start-up and then every
+ * or a service was down when the order needed its last steps; and refunds cancelled orders
+ * whose refund failed. Runs at start-up and then every
  * few seconds, in every replica; each claims orders under a lease, so none is worked on twice.
  */
 @Component
@@ -21,16 +22,19 @@ class SagaRecovery {
 
     private final OrderStore orders;
     private final CheckoutSaga saga;
+    private final OrderCancellation cancellation;
     private final BillingProperties properties;
 
-    SagaRecovery(OrderStore orders, CheckoutSaga saga, BillingProperties properties) {
+    SagaRecovery(OrderStore orders, CheckoutSaga saga, OrderCancellation cancellation, BillingProperties properties) {
         this.orders = orders;
         this.saga = saga;
+        this.cancellation = cancellation;
         this.properties = properties;
     }
 
     @Scheduled(fixedDelayString = "${shop.billing.recovery-interval:5s}")
     void recover() {
+        cancellation.refundPending();
         for (int i = 0; i < PER_ROUND; i++) {
             Optional<SagaState> abandoned = orders.claimAbandoned(properties.sagaLease());
             if (abandoned.isEmpty()) {

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import shop.events.v1.OrderCancelled;
 import shop.events.v1.OrderPlaced;
 import shop.platform.events.Outbox;
 import tools.jackson.databind.json.JsonMapper;
@@ -126,6 +127,34 @@ public class OrderStore {
                 .param(id).query(UUID.class).optional();
         owner.flatMap(userId -> order(userId, id)).ifPresent(order -> outbox.add(OrderPlaced.TYPE,
                 OrderPlaced.SCHEMA_VERSION, id.toString(), OrderEvents.placed(order)));
+    }
+
+    /**
+     * The shopper cancelled a confirmed order whose shipment was stopped: {@code order.cancelled}
+     * (stock back in inventory) goes out with this commit.
+     *
+     * @return the payment to refund; empty when the order was not CONFIRMED (a concurrent cancel got there first)
+     */
+    public Optional<UUID> cancelled(UUID userId, UUID id) {
+        Optional<UUID> payment = jdbc.sql("""
+                update customer_order set status = 'CANCELLED', cancelled_at = now(), updated_at = now()
+                where id = ? and user_id = ? and status = 'CONFIRMED' returning payment_id""")
+                .params(id, userId).query(UUID.class).optional();
+        payment.ifPresent(paid -> outbox.add(OrderCancelled.TYPE, OrderCancelled.SCHEMA_VERSION, id.toString(),
+                new OrderCancelled(id, userId, OrderEvents.lines(order(userId, id).orElseThrow()))));
+        return payment;
+    }
+
+    /** The payment of a cancelled order was given back. */
+    public void refunded(UUID id) {
+        jdbc.sql("update customer_order set refunded_at = now(), updated_at = now() where id = ?").param(id).update();
+    }
+
+    /** Cancelled orders whose payment is still to be given back, oldest first, with their payment. */
+    @Transactional(readOnly = true)
+    public List<SagaState> refundsPending(int limit) {
+        return jdbc.sql(SAGA + " where status = 'CANCELLED' and refunded_at is null order by cancelled_at limit ?")
+                .param(limit).query(OrderStore::sagaState).list();
     }
 
     /**

@@ -28,7 +28,7 @@ public final class OrderViews {
         return view;
     }
 
-    static Map<String, Object> details(Order order) {
+    public static Map<String, Object> details(Order order) {
         Map<String, Object> view = summary(order);
         view.put("lines", lines(order.lines()));
         view.put("shippingAddress", order.shippingAddress());

@@ -17,7 +17,8 @@ import shop.inventory.InventoryProperties;
 /**
  * Stock held for orders during checkout. Lifecycle of a reservation, keyed by its order id:
  * Reserve takes the stock off (all items or none) and holds it until {@code expiresAt};
- * then either Commit makes the sale final, or Release (or expiry) puts the stock back.
+ * then either Commit makes the sale final, or Release (or expiry) puts the stock back; a
+ * cancelled order's sold stock is put back once more by {@link #returnCancelled}.
  * Each step is idempotent, so the saga may repeat any of them after a crash.
  *
  * <p>No oversell under concurrency: stock is taken with one conditional UPDATE per SKU
@@ -104,6 +105,17 @@ public class Reservations {
     }
 
     /**
+     * Puts back the stock of a cancelled order, once: sold stock is RETURNED, a hold still
+     * RESERVED is released; a released, expired, returned or unknown order changes nothing.
+     */
+    public void returnCancelled(String orderId) {
+        Optional<String> status = lockedStatus(orderId);
+        if (status.filter(held -> held.equals("COMMITTED") || held.equals("RESERVED")).isPresent()) {
+            putBack(orderId, "RETURNED");
+        }
+    }
+
+    /**
      * Returns the stock of holds that expired, a batch at a time. SKIP LOCKED lets several
      * replicas sweep at once without waiting for, or double-releasing, the same hold.
      *
@@ -140,12 +152,16 @@ public class Reservations {
     }
 
     private void putBack(String orderId) {
+        putBack(orderId, "RELEASED");
+    }
+
+    private void putBack(String orderId, String status) {
         jdbc.sql("""
                 update stock s set available = s.available + l.quantity, updated_at = now()
                 from reservation_line l where l.order_id = ? and l.sku = s.sku""")
                 .param(orderId)
                 .update();
-        jdbc.sql("update reservation set status = 'RELEASED' where order_id = ?").param(orderId).update();
+        jdbc.sql("update reservation set status = ? where order_id = ?").params(status, orderId).update();
     }
 
     private ReservationRefused refusal(List<String> shortSkus) {

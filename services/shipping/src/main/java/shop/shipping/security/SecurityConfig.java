@@ -21,7 +21,7 @@ class SecurityConfig {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/api/shipping/quotes").permitAll()
                         .requestMatchers(HttpMethod.GET, "/actuator/health/**", "/actuator/info").permitAll()
-                        .requestMatchers("/actuator/deadletters", "/actuator/deadletters/**").hasRole("ADMIN")
+                        .requestMatchers(ResourceServer.DEAD_LETTERS).hasRole("ADMIN")
                         .requestMatchers("/error").permitAll()
                         .requestMatchers("/api/shipping/**").authenticated()
                         .anyRequest().denyAll())

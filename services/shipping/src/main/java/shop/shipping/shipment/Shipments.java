@@ -48,6 +48,7 @@ public class Shipments {
 
     /** A label for a placed order; born CANCELLED if the order's cancellation came first. */
     public void create(OrderPlaced order) {
+        lockOrder(order.orderId());
         boolean cancelled = jdbc.sql("select count(*) from cancelled_order where order_id = ?").param(order.orderId())
                 .query(Integer.class).single() > 0;
         UUID id = UUID.randomUUID();
@@ -75,23 +76,49 @@ public class Shipments {
         }
     }
 
-    /** Stops the shipment of a cancelled order, if it has not left yet. */
+    /** order.cancelled: billing stopped the shipment first ({@link #cancelBeforeDispatch}), so this is a repeat. */
     public void cancel(OrderCancelled order) {
-        Optional<UUID> stopped = jdbc.sql("""
-                update shipment set status = 'CANCELLED', next_step_at = null
-                where order_id = ? and status = 'LABEL_CREATED' returning id""")
-                .param(order.orderId()).query(UUID.class).optional();
-        if (stopped.isPresent()) {
-            tracked(stopped.get(), Shipment.Status.CANCELLED);
-            return;
-        }
-        if (forOrder(order.orderId()).isEmpty()) {
-            jdbc.sql("insert into cancelled_order (order_id) values (?) on conflict do nothing").param(order.orderId())
-                    .update();
-        } else {
-            // Billing refuses to cancel once shipment.dispatched reached it; this one crossed it.
+        if (!cancelBeforeDispatch(order.orderId())) {
             log.warn("order {} was cancelled after its shipment left; it is not stopped", order.orderId());
         }
+    }
+
+    /**
+     * Stops the order's shipment if it has not left: a LABEL_CREATED one is cancelled, one not
+     * made yet will be born cancelled. Locked per order against the scheduler's dispatch and
+     * order.placed's creation, so exactly one of "cancelled" and "dispatched" wins.
+     *
+     * @return false when the parcel was already dispatched
+     */
+    public boolean cancelBeforeDispatch(UUID orderId) {
+        lockOrder(orderId);
+        Optional<Shipment> shipment = jdbc.sql(SHIPMENT + " where order_id = ? for update").param(orderId)
+                .query((row, n) -> shipment(row, List.of())).optional();
+        if (shipment.isEmpty()) {
+            jdbc.sql("insert into cancelled_order (order_id) values (?) on conflict do nothing").param(orderId)
+                    .update();
+            return true;
+        }
+        switch (shipment.get().status()) {
+            case LABEL_CREATED -> {
+                jdbc.sql("update shipment set status = 'CANCELLED', next_step_at = null where id = ?")
+                        .param(shipment.get().id()).update();
+                tracked(shipment.get().id(), Shipment.Status.CANCELLED);
+                return true;
+            }
+            case CANCELLED -> {
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /** Serialises creation and cancellation of one order's shipment, which may not exist yet. */
+    private void lockOrder(UUID orderId) {
+        jdbc.sql("select 1 from (select pg_advisory_xact_lock(hashtext(?))) locked").param(orderId.toString())
+                .query(Integer.class).single();
     }
 
     /**

@@ -1,6 +1,7 @@
 package shop.shipping.quote.grpc;
 
 import java.util.List;
+import java.util.UUID;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -9,19 +10,45 @@ import shop.platform.problem.InvalidFieldException;
 import shop.shipping.quote.Quote;
 import shop.shipping.quote.RateCard;
 import shop.shipping.quote.ShippedItem;
+import shop.shipping.shipment.Shipments;
+import shop.shipping.v1.CancelShipmentRequest;
+import shop.shipping.v1.CancelShipmentResponse;
 import shop.shipping.v1.Item;
 import shop.shipping.v1.QuoteRequest;
 import shop.shipping.v1.QuoteResponse;
 import shop.shipping.v1.ShippingServiceGrpc;
 
-/** The shipping step of billing's checkout saga: billing sends the items as it priced and weighed them. */
+/**
+ * Billing's calls: the shipping step of the checkout saga (billing sends the items as it priced
+ * and weighed them), and stopping a shipment when the shopper cancels the order.
+ */
 @Service
 class ShippingGrpcService extends ShippingServiceGrpc.ShippingServiceImplBase {
 
     private final RateCard rates;
+    private final Shipments shipments;
 
-    ShippingGrpcService(RateCard rates) {
+    ShippingGrpcService(RateCard rates, Shipments shipments) {
         this.rates = rates;
+        this.shipments = shipments;
+    }
+
+    @Override
+    public void cancelShipment(CancelShipmentRequest request, StreamObserver<CancelShipmentResponse> response) {
+        UUID orderId;
+        try {
+            orderId = UUID.fromString(request.getOrderId());
+        } catch (IllegalArgumentException e) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("order_id: not a UUID").asRuntimeException());
+            return;
+        }
+        if (!shipments.cancelBeforeDispatch(orderId)) {
+            response.onError(Status.FAILED_PRECONDITION
+                    .withDescription("the shipment of order " + orderId + " was already dispatched").asRuntimeException());
+            return;
+        }
+        response.onNext(CancelShipmentResponse.getDefaultInstance());
+        response.onCompleted();
     }
 
     @Override

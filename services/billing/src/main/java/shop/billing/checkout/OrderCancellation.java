@@ -1,0 +1,79 @@
+package shop.billing.checkout;
+
+import java.util.UUID;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.web.server.ResponseStatusException;
+import shop.billing.order.Order;
+import shop.billing.order.OrderStore;
+import shop.billing.order.OrderStore.SagaState;
+
+/**
+ * A shopper cancels a confirmed order before it is dispatched: shipping stops the shipment (the
+ * one synchronous step, so that dispatch and cancellation cannot both win), then the order becomes
+ * CANCELLED with {@code order.cancelled} in the same commit (inventory puts the stock back), then
+ * the captured payment is refunded, with a key derived from the order so a retry never refunds
+ * twice. A refund that fails (payment down) is retried by {@link SagaRecovery}.
+ */
+@Service
+class OrderCancellation {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderCancellation.class);
+
+    private final OrderStore orders;
+    private final SagaCalls calls;
+
+    OrderCancellation(OrderStore orders, SagaCalls calls) {
+        this.orders = orders;
+        this.calls = calls;
+    }
+
+    /** @return the order, CANCELLED; repeating a cancellation answers the same */
+    Order cancel(UUID userId, UUID orderId) {
+        Order order = orders.order(userId, orderId).filter(found -> !"FAILED".equals(found.status()))
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "You have no order " + orderId + "."));
+        if ("CANCELLED".equals(order.status())) {
+            return order;
+        }
+        if (!"CONFIRMED".equals(order.status())) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT,
+                    "Order " + orderId + " is still being placed; cancel it once it is confirmed.");
+        }
+        try {
+            calls.cancelShipment(orderId.toString());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+                throw new ResponseStatusException(HttpStatus.CONFLICT,
+                        "Order " + orderId + " was already dispatched and can no longer be cancelled.");
+            }
+            log.warn("cancel of order {}: shipping did not answer: {} {}", orderId, e.getStatus().getCode(),
+                    e.getStatus().getDescription());
+            throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+                    "The shipping service is not answering right now; your order is unchanged. Please try again.");
+        }
+        orders.cancelled(userId, orderId).ifPresent(paymentId -> refund(orderId, paymentId));
+        return orders.order(userId, orderId).orElseThrow();
+    }
+
+    /** Refunds cancelled orders whose refund failed before. */
+    void refundPending() {
+        for (SagaState pending : orders.refundsPending(20)) {
+            refund(pending.id(), pending.paymentId());
+        }
+    }
+
+    private void refund(UUID orderId, UUID paymentId) {
+        try {
+            calls.refund(orderId + ":refund", paymentId.toString());
+            orders.refunded(orderId);
+        } catch (StatusRuntimeException e) {
+            log.warn("order {} is cancelled; refunding it later: {} {}", orderId, e.getStatus().getCode(),
+                    e.getStatus().getDescription());
+        }
+    }
+}
