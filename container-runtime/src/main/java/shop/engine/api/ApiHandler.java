@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -101,8 +102,24 @@ final class ApiHandler extends Handler.Abstract {
             empty(rs, 204);
         });
         on("POST", "/containers/([^/]+)/wait", (m, rq, rs, q) -> {
-            int code = engine.containers().await(m.group(1));
-            json(rs, 200, Json.MAPPER.createObjectNode().put("StatusCode", code).putNull("Error"));
+            String id = engine.containers().inspect(m.group(1)).id();
+            String condition = q.getValue("condition");
+            ContainerService.WaitCondition until = condition == null || condition.isEmpty()
+                    ? ContainerService.WaitCondition.NOT_RUNNING
+                    : ContainerService.WaitCondition.valueOf(condition.toUpperCase().replace('-', '_'));
+            // As dockerd: headers go out at once; the docker CLI sends start only after it has them.
+            rs.setStatus(200);
+            rs.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            try (OutputStream out = Content.Sink.asOutputStream(rs)) {
+                out.flush();
+                ObjectNode result = Json.MAPPER.createObjectNode();
+                try {
+                    result.put("StatusCode", engine.containers().await(id, until)).putNull("Error");
+                } catch (EngineException e) {
+                    result.put("StatusCode", -1).putObject("Error").put("Message", e.getMessage());
+                }
+                out.write(Json.bytes(result));
+            }
         });
         on("DELETE", "/containers/([^/]+)", (m, rq, rs, q) -> {
             engine.containers().remove(m.group(1), flag(q, "force"));
@@ -120,6 +137,7 @@ final class ApiHandler extends Handler.Abstract {
                         stdout, stderr);
             }
         });
+        on("POST", "/containers/([^/]+)/attach", (m, rq, rs, q) -> attach(m.group(1), rq, rs, q));
         on("POST", "/build", (m, rq, rs, q) -> build(rq, rs, q));
     }
 
@@ -203,6 +221,40 @@ final class ApiHandler extends Handler.Abstract {
         }
         ContainerConfig containerConfig = Json.MAPPER.treeToValue(config, ContainerConfig.class);
         return new ContainerService.CreateRequest(name, body.path("Image").asText(null), containerConfig, host);
+    }
+
+    /**
+     * Docker's hijacked attach, output only (no stdin): answers 101, then the connection carries
+     * multiplexed frames; it waits for the start the client sends next and follows the logs.
+     */
+    private void attach(String idOrName, Request request, Response response, Fields query) {
+        String id = engine.containers().inspect(idOrName).id();
+        boolean stdout = flag(query, "stdout");
+        boolean stderr = flag(query, "stderr");
+        request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, new HijackedStream(
+                request.getConnectionMetaData().getConnection().getEndPoint(), request.getComponents().getExecutor(), out -> {
+                    out.flush();
+                    long deadline = System.currentTimeMillis() + 60_000;
+                    while (engine.containers().inspect(id).state().status().equals("created")
+                            && System.currentTimeMillis() < deadline) {
+                        sleepQuietly(5);
+                    }
+                    engine.containers().logs(id, true, -1,
+                            stdout ? new MultiplexedStream(out, 1) : OutputStream.nullOutputStream(),
+                            stderr ? new MultiplexedStream(out, 2) : OutputStream.nullOutputStream());
+                }));
+        response.setStatus(101);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/vnd.docker.multiplexed-stream");
+        response.getHeaders().put(HttpHeader.CONNECTION, "Upgrade");
+        response.getHeaders().put(HttpHeader.UPGRADE, "tcp");
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void build(Request request, Response response, Fields query) throws IOException {

@@ -141,7 +141,7 @@ final class ContainerCommands {
                 return 0;
             }
             containers.logs(c.id(), true, -1, main.out, main.err);
-            int code = containers.await(c.id());
+            int code = containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
             if (remove) {
                 containers.remove(c.id(), true);
             }
@@ -213,7 +213,7 @@ final class ContainerCommands {
 
         @Override
         public Integer call() {
-            names.forEach(n -> main.out.println(main.engine().containers().await(n)));
+            names.forEach(n -> main.out.println(main.engine().containers().await(n, ContainerService.WaitCondition.NOT_RUNNING)));
             return 0;
         }
     }

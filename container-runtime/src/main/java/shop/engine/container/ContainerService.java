@@ -30,8 +30,11 @@ public interface ContainerService {
 
     void kill(String idOrName, String signal);
 
-    /** Blocks until the container is not running; returns its exit code. */
-    int await(String idOrName);
+    /** Docker's wait conditions: NOT_RUNNING returns at once for a created container, NEXT_EXIT waits for a run to end. */
+    enum WaitCondition { NOT_RUNNING, NEXT_EXIT, REMOVED }
+
+    /** Blocks until the condition holds; returns the exit code. */
+    int await(String idOrName, WaitCondition condition);
 
     void remove(String idOrName, boolean force);
 

@@ -51,6 +51,10 @@ public final class LocalContainers implements ContainerService {
     });
     private final Map<String, ScheduledFuture<?>> healthChecks = new ConcurrentHashMap<>();
     private final Map<String, Object> watched = new ConcurrentHashMap<>();
+    /** Exit codes of auto-removed containers, for a client waiting on condition "removed". */
+    private final Map<String, Integer> lastExitCodes = new ConcurrentHashMap<>();
+    /** Notified whenever a watched container exits, so waiters need not sleep a whole poll interval. */
+    private final Object exitSignal = new Object();
 
     public LocalContainers(Path root, BaseImages images, Snapshotter snapshots, OciRuntime runtime) {
         this.root = root;
@@ -277,7 +281,23 @@ public final class LocalContainers implements ContainerService {
             long delay = Math.min(100L << Math.min(done.state().restartCount(), 6), 5_000);
             supervisor.schedule(() -> restart(id), delay, TimeUnit.MILLISECONDS);
         } else if (done.hostConfig().autoRemove()) {
+            lastExitCodes.put(id, done.state().exitCode());
             remove(id, true);
+        }
+        synchronized (exitSignal) {
+            exitSignal.notifyAll();
+        }
+    }
+
+    /** Sleeps until some container exits or the poll interval passes (a container another process watches). */
+    private void awaitAnyExit() {
+        synchronized (exitSignal) {
+            try {
+                exitSignal.wait(POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw EngineException.failed("interrupted", e);
+            }
         }
     }
 
@@ -333,24 +353,38 @@ public final class LocalContainers implements ContainerService {
             if (c == null || !refresh(c).state().running()) {
                 return true;
             }
-            sleep(POLL_MS);
+            awaitAnyExit();
         }
         return false;
     }
 
     @Override
-    public int await(String idOrName) {
-        String id = find(idOrName).id();
+    public int await(String idOrName, WaitCondition condition) {
+        Container first = refresh(find(idOrName));
+        String id = first.id();
+        String finishedBefore = first.state().finishedAt();
         while (true) {
             Container c = findOrNull(id);
             if (c == null) {
+                Integer last = lastExitCodes.get(id);
+                if (condition == WaitCondition.REMOVED && last != null) {
+                    return last;
+                }
                 throw EngineException.notFound("No such container: " + idOrName);
             }
             c = refresh(c);
-            if (!c.state().running() && watched.get(id) == null && !restartPending(c)) {
+            boolean settled = !c.state().running() && watched.get(id) == null && !restartPending(c);
+            boolean exitedSince = c.state().status().equals("exited")
+                    && !java.util.Objects.equals(c.state().finishedAt(), finishedBefore);
+            boolean done = switch (condition) {
+                case NOT_RUNNING -> settled;
+                case NEXT_EXIT -> settled && exitedSince;
+                case REMOVED -> false;
+            };
+            if (done) {
                 return c.state().exitCode();
             }
-            sleep(POLL_MS);
+            awaitAnyExit();
         }
     }
 

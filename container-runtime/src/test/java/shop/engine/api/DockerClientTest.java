@@ -55,7 +55,11 @@ class DockerClientTest {
         pb.environment().put("DOCKER_CONFIG", socket.getParent().resolve("docker-config").toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(p.waitFor(), out);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("docker " + args + " did not finish in 60 s: " + out);
+        }
+        return new Result(p.exitValue(), out);
     }
 
     @Test
@@ -79,6 +83,14 @@ class DockerClientTest {
         assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "api-run").out().strip()).isEqualTo("exited 0");
         assertThat(docker("rm", "api-run").exit()).isZero();
         assertThat(docker("ps", "-a", "-q").out()).isEmpty();
+    }
+
+    @Test
+    void foregroundRunAttachesAndExitsWithTheContainersStatus() throws Exception {
+        Result run = docker("run", "--rm", "debian:bookworm-slim", "sh", "-c", "echo attached; echo to-stderr >&2; exit 3");
+        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.out()).contains("attached").contains("to-stderr");
+        assertThat(docker("ps", "-a", "-q").out()).as("--rm removed it").isEmpty();
     }
 
     @Test

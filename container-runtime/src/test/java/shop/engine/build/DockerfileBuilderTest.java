@@ -58,7 +58,7 @@ class DockerfileBuilderTest {
         Container c = containers.create(new ContainerService.CreateRequest(null, image,
                 cmd.length == 0 ? null : ContainerConfig.EMPTY.withCmd(List.of(cmd)), null));
         containers.start(c.id());
-        containers.await(c.id());
+        containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         containers.logs(c.id(), false, -1, out, out);
         containers.remove(c.id(), true);

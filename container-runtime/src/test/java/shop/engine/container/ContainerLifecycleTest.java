@@ -67,7 +67,7 @@ class ContainerLifecycleTest {
 
         containers.start(c.id());
 
-        assertThat(containers.await(c.id())).isEqualTo(3);
+        assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isEqualTo(3);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         containers.logs(c.id(), false, -1, out, err);
@@ -82,7 +82,7 @@ class ContainerLifecycleTest {
                 .withEnv(List.of("GREETING=hi")).withWorkingDir("/work/dir").withUser("nobody");
         Container c = create(config, null);
         containers.start(c.id());
-        assertThat(containers.await(c.id())).isZero();
+        assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isZero();
         assertThat(logs(c)).isEqualTo("hi /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n/work/dir\n65534\n65534\n");
     }
 
@@ -91,7 +91,7 @@ class ContainerLifecycleTest {
         HostConfig host = new HostConfig(List.of(), "none", null, 32L << 20, 0, null, false);
         Container c = create(cmd("sh", "-c", "dd if=/dev/zero of=/dev/null bs=200M count=1 && echo survived"), host);
         containers.start(c.id());
-        assertThat(containers.await(c.id())).isEqualTo(137);
+        assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isEqualTo(137);
         assertThat(logs(c)).doesNotContain("survived");
     }
 
@@ -100,7 +100,7 @@ class ContainerLifecycleTest {
         HostConfig host = new HostConfig(List.of(), "none", null, 0, 0, 5L, false);
         Container c = create(cmd("sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 5 & done; wait"), host);
         containers.start(c.id());
-        containers.await(c.id());
+        containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
         assertThat(logs(c)).contains("fork");
     }
 
@@ -109,7 +109,7 @@ class ContainerLifecycleTest {
         HostConfig host = new HostConfig(List.of(), "none", HostConfig.RestartPolicy.parse("on-failure:2"), 0, 0, null, false);
         Container c = create(cmd("sh", "-c", "echo run; exit 1"), host);
         containers.start(c.id());
-        assertThat(containers.await(c.id())).isEqualTo(1);
+        assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isEqualTo(1);
         assertThat(containers.inspect(c.id()).state().restartCount()).isEqualTo(2);
         assertThat(logs(c)).isEqualTo("run\nrun\nrun\n");
     }
@@ -190,12 +190,12 @@ class ContainerLifecycleTest {
         HostConfig binds = new HostConfig(List.of(host + ":/mnt/host:ro", volume + ":/data"), "none", null, 0, 0, null, false);
         Container first = create(cmd("sh", "-c", "cat /mnt/host/in.txt; echo kept > /data/f; touch /mnt/host/x || echo readonly"), binds);
         containers.start(first.id());
-        assertThat(containers.await(first.id())).isZero();
+        assertThat(containers.await(first.id(), ContainerService.WaitCondition.NOT_RUNNING)).isZero();
         assertThat(logs(first)).startsWith("from host").contains("readonly");
 
         Container second = create(cmd("cat", "/data/f"), binds);
         containers.start(second.id());
-        containers.await(second.id());
+        containers.await(second.id(), ContainerService.WaitCondition.NOT_RUNNING);
         assertThat(logs(second)).isEqualTo("kept\n");
     }
 
@@ -217,7 +217,7 @@ class ContainerLifecycleTest {
         assertThatThrownBy(() -> containers.inspect("nosuchcontainer")).hasMessage("No such container: nosuchcontainer");
         Container c = containers.inspect("taken");
         containers.start(c.id());
-        containers.await(c.id());
+        containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
         assertThatThrownBy(() -> containers.kill(c.id(), "KILL")).hasMessageContaining("is not running");
     }
 }
