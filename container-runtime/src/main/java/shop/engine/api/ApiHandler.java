@@ -57,8 +57,26 @@ final class ApiHandler extends Handler.Abstract {
     private record Endpoint(String method, Pattern path, Route route) {
     }
 
+    /** An exec instance: created, then started once; its exit code stays readable. */
+    private static final class Exec {
+        final String container;
+        final List<String> cmd;
+        final List<String> env;
+        final String user;
+        volatile boolean running;
+        volatile Integer exitCode;
+
+        Exec(String container, List<String> cmd, List<String> env, String user) {
+            this.container = container;
+            this.cmd = cmd;
+            this.env = env;
+            this.user = user;
+        }
+    }
+
     private final Engine engine;
     private final List<Endpoint> endpoints = new ArrayList<>();
+    private final Map<String, Exec> execs = new java.util.concurrent.ConcurrentHashMap<>();
 
     ApiHandler(Engine engine) {
         this.engine = engine;
@@ -138,6 +156,27 @@ final class ApiHandler extends Handler.Abstract {
             }
         });
         on("POST", "/containers/([^/]+)/attach", (m, rq, rs, q) -> attach(m.group(1), rq, rs, q));
+        on("POST", "/containers/([^/]+)/exec", (m, rq, rs, q) -> {
+            JsonNode body = body(rq);
+            String id = engine.containers().inspect(m.group(1)).id();
+            List<String> cmd = Json.MAPPER.convertValue(body.path("Cmd"), new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { });
+            if (cmd == null || cmd.isEmpty()) {
+                throw EngineException.invalid("exec: no command specified");
+            }
+            List<String> env = body.hasNonNull("Env")
+                    ? Json.MAPPER.convertValue(body.get("Env"), new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { })
+                    : List.of();
+            String execId = java.util.HexFormat.of().formatHex(randomId());
+            execs.put(execId, new Exec(id, cmd, env, body.path("User").asText(null)));
+            json(rs, 201, Json.MAPPER.createObjectNode().put("Id", execId));
+        });
+        on("POST", "/exec/([^/]+)/start", (m, rq, rs, q) -> execStart(m.group(1), rq, rs));
+        on("GET", "/exec/([^/]+)/json", (m, rq, rs, q) -> {
+            Exec exec = exec(m.group(1));
+            json(rs, 200, Json.MAPPER.createObjectNode().put("ID", m.group(1)).put("ContainerID", exec.container)
+                    .put("Running", exec.running).put("ExitCode", exec.exitCode == null ? 0 : exec.exitCode)
+                    .put("Pid", 0));
+        });
         on("POST", "/build", (m, rq, rs, q) -> build(rq, rs, q));
     }
 
@@ -243,6 +282,55 @@ final class ApiHandler extends Handler.Abstract {
                             stdout ? new MultiplexedStream(out, 1) : OutputStream.nullOutputStream(),
                             stderr ? new MultiplexedStream(out, 2) : OutputStream.nullOutputStream());
                 }));
+        response.setStatus(101);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/vnd.docker.multiplexed-stream");
+        response.getHeaders().put(HttpHeader.CONNECTION, "Upgrade");
+        response.getHeaders().put(HttpHeader.UPGRADE, "tcp");
+    }
+
+    private Exec exec(String id) {
+        Exec exec = execs.get(id);
+        if (exec == null) {
+            throw EngineException.notFound("No such exec instance: " + id);
+        }
+        return exec;
+    }
+
+    private static byte[] randomId() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Detached: runs in the background. Otherwise hijacks the connection like attach and streams the output. */
+    private void execStart(String execId, Request request, Response response) throws IOException {
+        Exec exec = exec(execId);
+        JsonNode body = body(request);
+        if (exec.running || exec.exitCode != null) {
+            throw EngineException.conflict("exec " + execId + " has already been started");
+        }
+        exec.running = true;
+        HijackedStream.Producer run = out -> {
+            try {
+                exec.exitCode = engine.containers().exec(exec.container, exec.cmd, exec.env, exec.user,
+                        new MultiplexedStream(out, 1), new MultiplexedStream(out, 2));
+            } finally {
+                exec.running = false;
+            }
+        };
+        if (body.path("Detach").asBoolean(false)) {
+            request.getComponents().getExecutor().execute(() -> {
+                try {
+                    run.produce(OutputStream.nullOutputStream());
+                } catch (IOException | RuntimeException e) {
+                    exec.exitCode = exec.exitCode == null ? 126 : exec.exitCode;
+                }
+            });
+            empty(response, 200);
+            return;
+        }
+        request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, new HijackedStream(
+                request.getConnectionMetaData().getConnection().getEndPoint(), request.getComponents().getExecutor(), run));
         response.setStatus(101);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/vnd.docker.multiplexed-stream");
         response.getHeaders().put(HttpHeader.CONNECTION, "Upgrade");

@@ -20,7 +20,7 @@ import shop.engine.Engine;
 import shop.engine.TestEngines;
 import shop.engine.snapshot.Mounts;
 
-/** The installed docker CLI driving the engine over its unix socket, plus raw HTTP for the error shapes. */
+/** The installed docker CLI (run, ps, logs, exec, stop, rm, build) driving the engine over its unix socket, plus raw HTTP for the error shapes. */
 class DockerClientTest {
 
     static Path socket;
@@ -78,6 +78,9 @@ class DockerClientTest {
         Thread.sleep(300);
         Result logs = docker("logs", "api-run");
         assertThat(logs.out()).contains("hello docker").contains("to-stderr");
+        Result exec = docker("exec", "-e", "X=from-exec", "api-run", "sh", "-c", "echo $X $WHO; exit 4");
+        assertThat(exec.exit()).isEqualTo(4);
+        assertThat(exec.out()).isEqualTo("from-exec docker\n");
         assertThat(docker("stop", "api-run").exit()).isZero();
         assertThat(docker("ps", "-a").out()).contains("Exited (0)");
         assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "api-run").out().strip()).isEqualTo("exited 0");
