@@ -312,20 +312,7 @@ public final class DockerfileBuilder implements Builder {
     }
 
     private static Long nanos(String duration) {
-        if (duration == null) {
-            return null;
-        }
-        var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(duration);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("invalid duration \"" + duration + "\"");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> n * 1_000_000L;
-            case "s" -> n * 1_000_000_000L;
-            case "m" -> n * 60_000_000_000L;
-            default -> n * 3_600_000_000_000L;
-        };
+        return duration == null ? null : shop.engine.Durations.parse(duration).toNanos();
     }
 
     private Map<String, String> argPairs(Build build, Instruction ins, java.util.function.Function<String, String> lookup) {

@@ -84,12 +84,17 @@ final class ShellWords {
 
     /** Splits on unquoted whitespace; removes quotes and escapes. */
     static List<String> split(String text, char escape) {
+        return unquote(text, escape, true);
+    }
+
+    /** Removes quotes and escapes; with {@code splitWords}, unquoted whitespace separates words, else it is kept. */
+    private static List<String> unquote(String text, char escape, boolean splitWords) {
         List<String> words = new ArrayList<>();
         StringBuilder word = null;
         char quote = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (quote == 0 && Character.isWhitespace(c)) {
+            if (splitWords && quote == 0 && Character.isWhitespace(c)) {
                 if (word != null) {
                     words.add(word.toString());
                     word = null;
@@ -134,7 +139,8 @@ final class ShellWords {
             }
             String key = words.get(0);
             String value = text.strip().substring(text.strip().indexOf(key) + key.length()).strip();
-            pairs.put(key, unquoteWhole(value, escape));
+            // The legacy form keeps inner whitespace as written, only removing quotes.
+            pairs.put(key, String.join("", unquote(value, escape, false)));
             return pairs;
         }
         for (String w : words) {
@@ -145,24 +151,5 @@ final class ShellWords {
             pairs.put(w.substring(0, eq), w.substring(eq + 1));
         }
         return pairs;
-    }
-
-    /** The legacy form keeps inner whitespace as written, only removing quotes. */
-    private static String unquoteWhole(String value, char escape) {
-        StringBuilder out = new StringBuilder();
-        char quote = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == escape && quote != '\'' && i + 1 < value.length()) {
-                out.append(value.charAt(++i));
-            } else if (quote == 0 && (c == '"' || c == '\'')) {
-                quote = c;
-            } else if (c == quote) {
-                quote = 0;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,6 +1,5 @@
 package shop.engine.cli;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import shop.engine.Durations;
 import shop.engine.EngineException;
 import shop.engine.container.Container;
 import shop.engine.container.ContainerService;
@@ -67,7 +67,7 @@ final class ContainerCommands {
                     .withStopSignal(stopSignal);
             if (healthCmd != null) {
                 config = config.withHealthcheck(new ContainerConfig.Healthcheck(List.of("CMD-SHELL", healthCmd),
-                        duration(healthInterval).toNanos(), null, null, healthRetries));
+                        Durations.parse(healthInterval).toNanos(), null, null, healthRetries));
             }
             HostConfig host = new HostConfig(volumes, network, HostConfig.RestartPolicy.parse(restart),
                     bytes(memory), (long) (cpus * 1e9), pidsLimit, autoRemove);
@@ -88,20 +88,6 @@ final class ContainerCommands {
                 case "m" -> n << 20;
                 case "g" -> n << 30;
                 default -> n;
-            };
-        }
-
-        static Duration duration(String text) {
-            var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(text);
-            if (!m.matches()) {
-                throw EngineException.invalid("invalid duration: '" + text + "' (want e.g. 500ms, 30s, 1m)");
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
             };
         }
     }
@@ -149,58 +135,52 @@ final class ContainerCommands {
         }
     }
 
-    @Command(name = "start", description = "Start containers")
-    static final class Start implements Callable<Integer> {
+    /** The commands that act on each named container in turn and print its name, as docker does. */
+    abstract static class EachContainer implements Callable<Integer> {
         @ParentCommand
         Main main;
         @Parameters(arity = "1..*")
         List<String> names;
 
+        abstract void apply(ContainerService containers, String name);
+
         @Override
         public Integer call() {
             names.forEach(n -> {
-                main.engine().containers().start(n);
+                apply(main.engine().containers(), n);
                 main.out.println(n);
             });
             return 0;
+        }
+    }
+
+    @Command(name = "start", description = "Start containers")
+    static final class Start extends EachContainer {
+        @Override
+        void apply(ContainerService containers, String name) {
+            containers.start(name);
         }
     }
 
     @Command(name = "stop", description = "Stop containers: the stop signal, then SIGKILL after the timeout")
-    static final class Stop implements Callable<Integer> {
-        @ParentCommand
-        Main main;
+    static final class Stop extends EachContainer {
         @Option(names = {"-t", "--time"}, defaultValue = "10")
         int timeout;
-        @Parameters(arity = "1..*")
-        List<String> names;
 
         @Override
-        public Integer call() {
-            names.forEach(n -> {
-                main.engine().containers().stop(n, timeout);
-                main.out.println(n);
-            });
-            return 0;
+        void apply(ContainerService containers, String name) {
+            containers.stop(name, timeout);
         }
     }
 
     @Command(name = "kill", description = "Signal containers")
-    static final class Kill implements Callable<Integer> {
-        @ParentCommand
-        Main main;
+    static final class Kill extends EachContainer {
         @Option(names = {"-s", "--signal"}, defaultValue = "KILL")
         String signal;
-        @Parameters(arity = "1..*")
-        List<String> names;
 
         @Override
-        public Integer call() {
-            names.forEach(n -> {
-                main.engine().containers().kill(n, signal);
-                main.out.println(n);
-            });
-            return 0;
+        void apply(ContainerService containers, String name) {
+            containers.kill(name, signal);
         }
     }
 
@@ -219,21 +199,13 @@ final class ContainerCommands {
     }
 
     @Command(name = "rm", description = "Remove containers")
-    static final class Rm implements Callable<Integer> {
-        @ParentCommand
-        Main main;
+    static final class Rm extends EachContainer {
         @Option(names = {"-f", "--force"})
         boolean force;
-        @Parameters(arity = "1..*")
-        List<String> names;
 
         @Override
-        public Integer call() {
-            names.forEach(n -> {
-                main.engine().containers().remove(n, force);
-                main.out.println(n);
-            });
-            return 0;
+        void apply(ContainerService containers, String name) {
+            containers.remove(name, force);
         }
     }
 
