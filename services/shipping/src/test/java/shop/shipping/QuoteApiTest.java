@@ -1,7 +1,7 @@
 package shop.shipping;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static shop.shipping.CatalogOnLoopback.product;
+import static shop.testing.CatalogOnLoopback.product;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +17,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import shop.testing.ApiClient;
+import shop.testing.CatalogOnLoopback;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
@@ -41,9 +42,7 @@ class QuoteApiTest {
 
     @DynamicPropertySource
     static void neighbours(DynamicPropertyRegistry registry) {
-        // Spring Cloud's simple discovery client stands in for Eureka, which is off in these tests.
-        registry.add("spring.cloud.discovery.client.simple.instances.catalog[0].uri", () -> "http://127.0.0.1:1");
-        registry.add("spring.cloud.discovery.client.simple.instances.catalog[0].metadata.grpc-port", catalog::port);
+        catalog.register(registry);
         registry.add("shop.security.jwks-uri", tokens::jwksUri);
     }
 

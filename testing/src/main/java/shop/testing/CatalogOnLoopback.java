@@ -1,4 +1,4 @@
-package shop.shipping;
+package shop.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,43 +12,51 @@ import java.util.stream.Collectors;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import shop.catalog.v1.CatalogServiceGrpc;
 import shop.catalog.v1.GetProductsRequest;
 import shop.catalog.v1.GetProductsResponse;
 import shop.catalog.v1.Product;
 
 /**
- * The catalog's gRPC contract on a loopback port, serving a fixed set of products, so shipping's
- * tests need no other team's service (as profiles' tests do it). Shipping reaches it through its
- * discovery client, like the real catalog; the system tests use the real one.
+ * The catalog's gRPC contract on a loopback port, serving a fixed set of products, so a service's
+ * tests need no other team's service. The service reaches it through its discovery client, like
+ * the real catalog; the system tests use the real one.
  */
-final class CatalogOnLoopback implements AutoCloseable {
+public final class CatalogOnLoopback implements AutoCloseable {
 
     private final Map<Long, Product> products;
     private final int port;
     private Server server;
 
-    CatalogOnLoopback(List<Product> products) {
+    public CatalogOnLoopback(List<Product> products) {
         this.products = products.stream().collect(Collectors.toMap(Product::getId, Function.identity()));
         server = serve(0);
         port = server.getPort();
     }
 
-    static Product product(long id, String sku, int weightGrams, long priceCents) {
+    public static Product product(long id, String sku, int weightGrams, long priceCents) {
         return Product.newBuilder().setId(id).setSku(sku).setName(sku).setWeightGrams(weightGrams)
                 .setPriceCents(priceCents).setCurrency("USD").build();
     }
 
-    int port() {
+    /** Makes this the catalog that the service under test discovers (Eureka is off in its tests). */
+    public void register(DynamicPropertyRegistry registry) {
+        // Spring Cloud's simple discovery client stands in for Eureka; only the gRPC port is used.
+        registry.add("spring.cloud.discovery.client.simple.instances.catalog[0].uri", () -> "http://127.0.0.1:1");
+        registry.add("spring.cloud.discovery.client.simple.instances.catalog[0].metadata.grpc-port", this::port);
+    }
+
+    public int port() {
         return port;
     }
 
     /** Stops answering, as a crashed catalog would: connections are refused. */
-    void goDown() throws InterruptedException {
+    public void goDown() throws InterruptedException {
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    void comeBack() {
+    public void comeBack() {
         server = serve(port);
     }
 

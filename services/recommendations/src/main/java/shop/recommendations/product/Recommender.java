@@ -1,0 +1,74 @@
+package shop.recommendations.product;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.grpc.StatusRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import shop.catalog.v1.CatalogServiceGrpc;
+import shop.catalog.v1.GetProductsRequest;
+import shop.catalog.v1.Product;
+import shop.platform.grpc.GrpcCalls;
+import shop.platform.grpc.ServiceChannels;
+
+/**
+ * Recommends products for a product page: those bought together with it, else the popular ones of
+ * its category, else the popular ones. Product details come from catalog's gRPC; a product the
+ * catalog no longer sells is left out, and a catalog that does not answer gives no
+ * recommendations rather than an error (API.md: never an error page).
+ */
+@Service
+public class Recommender {
+
+    private static final Logger log = LoggerFactory.getLogger(Recommender.class);
+    /** How many popular products are looked through for ones of the same category. */
+    private static final int POPULAR_POOL = 50;
+
+    private final Purchases purchases;
+    private final GrpcCalls calls;
+    private final CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
+
+    Recommender(Purchases purchases, ServiceChannels channels, GrpcCalls calls) {
+        this.purchases = purchases;
+        this.calls = calls;
+        this.catalog = CatalogServiceGrpc.newBlockingStub(channels.channel("catalog"));
+    }
+
+    public List<Product> recommend(long productId, int limit) {
+        try {
+            List<Product> together = details(purchases.boughtWith(productId, limit));
+            if (!together.isEmpty()) {
+                return together;
+            }
+            List<Long> popularIds = purchases.popular(POPULAR_POOL).stream().filter(id -> id != productId).toList();
+            List<Product> pool = details(Stream.concat(Stream.of(productId), popularIds.stream()).toList());
+            String category = pool.stream().filter(product -> product.getId() == productId).map(Product::getCategory)
+                    .findFirst().orElse(null);
+            List<Product> popular = pool.stream().filter(product -> product.getId() != productId).toList();
+            List<Product> sameCategory = popular.stream().filter(product -> product.getCategory().equals(category))
+                    .limit(limit).toList();
+            return sameCategory.isEmpty() ? popular.stream().limit(limit).toList() : sameCategory;
+        } catch (StatusRuntimeException e) {
+            log.warn("no recommendations for product {}: catalog answered {} {}", productId,
+                    e.getStatus().getCode(), e.getStatus().getDescription());
+            return List.of();
+        }
+    }
+
+    /** The products with these ids, in this order, without those the catalog no longer has. */
+    private List<Product> details(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        GetProductsRequest request = GetProductsRequest.newBuilder().addAllIds(ids).build();
+        Map<Long, Product> found = calls.idempotent("catalog", () -> calls.withDeadline(catalog).getProducts(request))
+                .getProductsList().stream().collect(Collectors.toMap(Product::getId, Function.identity()));
+        return ids.stream().map(found::get).filter(Objects::nonNull).toList();
+    }
+}
