@@ -1,0 +1,45 @@
+package shop.engine.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import shop.engine.Engine;
+import shop.engine.TestEngines;
+import shop.engine.container.Container;
+import shop.engine.container.ContainerService;
+import shop.engine.image.ContainerConfig;
+
+/**
+ * images/jre/Dockerfile builds from the bootstrapped Debian image, its RUN reaching the Debian
+ * mirror over the host's network, and the result runs java. The services' Dockerfiles build
+ * FROM this image (--build-arg BASE_IMAGE).
+ */
+class JreImageTest {
+
+    @Test
+    void theJreBaseImageBuildsAndRunsJava() {
+        Engine engine = TestEngines.open("crun");
+        try {
+            StringBuilder progress = new StringBuilder();
+            engine.builder().build(new Builder.BuildRequest(Path.of("images/jre"), "Dockerfile", List.of("shop/jre:17"),
+                    Map.of(), null, false, Map.of()), progress::append);
+            assertThat(progress).contains("Successfully tagged shop/jre:17");
+
+            ContainerService containers = engine.containers();
+            Container c = containers.create(new ContainerService.CreateRequest(null, "shop/jre:17",
+                    ContainerConfig.EMPTY.withCmd(List.of("java", "-version")), null));
+            containers.start(c.id());
+            assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isZero();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            containers.logs(c.id(), false, -1, out, out);
+            containers.remove(c.id(), true);
+            assertThat(out.toString()).contains("openjdk version \"17");
+        } finally {
+            engine.containers().close();
+        }
+    }
+}
