@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +50,9 @@ class EventConsumersTest {
     final String service = "t" + UUID.randomUUID().toString().substring(0, 8);
     final String exchange = "test.events." + UUID.randomUUID();
     final AtomicBoolean broken = new AtomicBoolean();
+    /** Makes the next handling take a while, signalling when it has begun, and then fail. */
+    final AtomicBoolean slowOnce = new AtomicBoolean();
+    final CountDownLatch handling = new CountDownLatch(1);
     JdbcClient jdbc;
     CachingConnectionFactory connections;
     RabbitAdmin admin;
@@ -78,6 +83,11 @@ class EventConsumersTest {
                 event -> {
                     if (broken.get()) {
                         throw new IllegalStateException("counter store is broken");
+                    }
+                    if (slowOnce.compareAndSet(true, false)) {
+                        handling.countDown();
+                        sleep(Duration.ofMillis(1500));
+                        throw new IllegalStateException("the consumer died mid-handling");
                     }
                     jdbc.sql("""
                             insert into counter (name, total) values (?, ?)
@@ -119,6 +129,21 @@ class EventConsumersTest {
         await(() -> total("apples") == 7 && handled() == 2);
         sleep(Duration.ofMillis(500));
         assertThat(total("apples")).isEqualTo(7);
+        assertThat(deadLetters.list("counter.added")).isEmpty();
+    }
+
+    @Test
+    void aConsumerCutOffMidHandlingLosesNothingAndAppliesTheEventOnce() throws InterruptedException {
+        slowOnce.set(true);
+        publish(envelope(UUID.randomUUID(), 1, Map.of("counter", "dates", "amount", 6)));
+        assertThat(handling.await(10, TimeUnit.SECONDS)).isTrue();
+        // As when the consumer's process dies: its handling rolls back, and the broker takes the
+        // unacked delivery back and redelivers it (besides the retry copy the failure made).
+        connections.resetConnection();
+        await(() -> total("dates") == 6);
+        sleep(Duration.ofSeconds(7));
+        assertThat(total("dates")).isEqualTo(6);
+        assertThat(handled()).isOne();
         assertThat(deadLetters.list("counter.added")).isEmpty();
     }
 
