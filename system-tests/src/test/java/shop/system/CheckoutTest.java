@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * The checkout saga with every service running as a real process, through the gateway:
  * the happy path, each failure and what it gives back, idempotency, concurrency, ownership,
  * a payment service that is down, a billing that crashes mid-checkout; the shipment that
- * order.placed brings, also for orders placed while RabbitMQ was cut away; and cancellation.
+ * order.placed brings, also for orders placed while RabbitMQ was cut away; cancellation; and
+ * the recommendations that orders teach.
  */
 class CheckoutTest {
 
@@ -253,6 +254,24 @@ class CheckoutTest {
             assertThat(count(stack.shipping.database(), "select count(*) from shipment where order_id = ?::uuid",
                     orderId)).isOne();
         }
+    }
+
+    @Test
+    void whatWasBoughtTogetherIsRecommendedTogether() {
+        Product novel = product("BOK-004");
+        Product sequel = product("BOK-007");
+        Shopper lea = signUp();
+        fill(lea, novel, 1);
+        fill(lea, sequel, 1);
+        assertThat(checkout(lea, key(), APPROVED).status()).isEqualTo(201);
+
+        String recommended = "/api/recommendations?productId=" + novel.id();
+        assertThat(eventually(() -> {
+            ApiClient.Response answer = gateway.get(recommended);
+            return answer.status() == 200 && answer.json().size() > 0
+                    && answer.json().get(0).get("id").asLong() == sequel.id();
+        })).as("the sequel recommended with the novel").isTrue();
+        assertThat(gateway.get(recommended).json().get(0).get("name").asString()).isEqualTo(sequel.name());
     }
 
     @Test

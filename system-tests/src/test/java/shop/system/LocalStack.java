@@ -36,6 +36,7 @@ final class LocalStack {
     final Service shipping;
     final Service payment;
     final Service billing;
+    final Service recommendations;
     final Service profiles;
     final ServiceProcess gateway;
 
@@ -64,6 +65,7 @@ final class LocalStack {
         // Its relay retries at least every 2 s, so the broker outage test sees it catch up quickly.
         billing = service("billing", Map.of("SAGA_LEASE", "10s", "SAGA_RECOVERY_INTERVAL", "1s",
                 "SHOP_EVENTS_OUTBOX_MAXBACKOFF", "2s"));
+        recommendations = service("recommendations", Map.of());
         profiles = service("profiles", Map.of("SHOP_ADMIN_EMAIL", ADMIN_EMAIL, "SHOP_ADMIN_PASSWORD", ADMIN_PASSWORD));
         gateway = new ServiceProcess("gateway", jar("gateway", "gateway"), Map.of(
                 "PORT", String.valueOf(gatewayPort),
@@ -107,7 +109,7 @@ final class LocalStack {
     }
 
     private List<Service> services() {
-        return List.of(catalog, inventory, shipping, payment, billing, profiles);
+        return List.of(catalog, inventory, shipping, payment, billing, recommendations, profiles);
     }
 
     private void start() {
