@@ -73,6 +73,12 @@ export function getProduct(id) {
 
 // Categories rarely change, so one request serves the whole visit; a failed one is retried.
 let categories;
+// "Customers also bought": an empty list whenever recommendations cannot answer, so the product
+// page renders without the block instead of failing.
+export function getRecommendations(productId) {
+  return request(`/api/recommendations?productId=${encodeURIComponent(productId)}&limit=4`).catch(() => []);
+}
+
 export function getCategories() {
   categories ??= request('/api/catalog/categories').catch((error) => {
     categories = undefined;

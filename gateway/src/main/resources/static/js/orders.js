@@ -73,6 +73,22 @@ export function getOrder(id) {
   return request(`/api/billing/orders/${encodeURIComponent(id)}`, { messages: ORDER_MESSAGES });
 }
 
+// The order's parcel, or null while shipping has not made it yet (it follows the order by moments).
+export async function getShipment(orderId) {
+  try {
+    return await request(`/api/shipping/shipments?orderId=${encodeURIComponent(orderId)}`);
+  } catch (error) {
+    if (error.status === 404) return null;
+    throw error;
+  }
+}
+
+export function cancelOrder(id) {
+  return request(`/api/billing/orders/${encodeURIComponent(id)}/cancel`, {
+    method: 'POST', body: {},
+  });
+}
+
 export function getInvoice(id) {
   return request(`/api/billing/invoices/${encodeURIComponent(id)}`, { messages: INVOICE_MESSAGES });
 }

@@ -2,6 +2,7 @@ package shop.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Year;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A new shopper buys in a real browser: fills the cart from product pages, has a card declined
@@ -98,6 +100,58 @@ class CheckoutJourneyTest {
         }
     }
 
+    @Test
+    void theOrderPageTracksTheParcelAndTheProductPageShowsWhatWasBoughtWithIt() {
+        String lighthouse = "Letters from the Lighthouse";
+        String houseplants = "Houseplants for Beginners";
+        try (Browser browser = Browser.openShop(stack, 1280, 900)) {
+            signUp(browser);
+            addFromProductPage(browser, lighthouse, 1);
+            addFromProductPage(browser, houseplants, 1);
+            browser.driver.findElement(By.id("nav-cart")).click();
+            browser.wait.until(driver -> driver.findElements(By.cssSelector(".cart-line")).size() == 2);
+            browser.driver.findElement(By.id("checkout")).click();
+            fillAddress(browser);
+            awaitQuotedTotal(browser);
+            pay(browser, "4242424242424242");
+            browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Thank you"));
+
+            // The page asks shipping when it is shown: the shopper comes back to it as the parcel moves.
+            new WebDriverWait(browser.driver, Duration.ofSeconds(40), Duration.ofSeconds(1)).until(driver -> {
+                driver.navigate().refresh();
+                // The page renders after its calls answer: wait for it before reading the parcel's status.
+                WebElement status = browser.wait.until(ExpectedConditions.presenceOfElementLocated(
+                        By.id("shipment-status")));
+                return "DELIVERED".equals(status.getDomAttribute("data-status"));
+            });
+            assertThat(browser.driver.findElement(By.id("tracking-number")).getText()).matches("FIG\\d{12}");
+            assertThat(browser.driver.findElements(By.cssSelector(".tracking-events li"))).hasSize(4);
+            assertThat(browser.driver.findElements(By.id("cancel-order"))).as("no cancel once delivered").isEmpty();
+
+            openProductPage(browser, lighthouse);
+            WebElement alsoBought = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.id("also-bought")));
+            assertThat(alsoBought.getText()).contains("Customers also bought", houseplants);
+
+            stack.recommendations.process().stop();
+            try {
+                openProductPage(browser, houseplants);
+                browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-to-cart")));
+                assertThat(browser.driver.findElement(By.id("also-bought")).isDisplayed()).isFalse();
+            } finally {
+                stack.recommendations.process().start();
+                stack.recommendations.awaitHealthy();
+            }
+        }
+    }
+
+    private static void openProductPage(Browser browser, String name) {
+        type(browser, "search", name);
+        browser.driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+        browser.wait.until(ExpectedConditions.elementToBeClickable(By.linkText(name))).click();
+        browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("product-name"), name));
+    }
+
     private static void signUp(Browser browser) {
         browser.driver.findElement(By.id("nav-sign-up")).click();
         type(browser, "sign-up-name", "Sam");
@@ -109,10 +163,7 @@ class CheckoutJourneyTest {
 
     /** Searches for the product by name, opens its page and adds the quantity to the cart. */
     private static void addFromProductPage(Browser browser, String name, int quantity) {
-        type(browser, "search", name);
-        browser.driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
-        browser.wait.until(ExpectedConditions.elementToBeClickable(By.linkText(name))).click();
-        browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("product-name"), name));
+        openProductPage(browser, name);
         new Select(browser.driver.findElement(By.id("add-quantity"))).selectByValue(String.valueOf(quantity));
         browser.driver.findElement(By.id("add-to-cart")).click();
         browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cart-message"), "Added"));

@@ -2,7 +2,7 @@ import { postalAddress } from '../address.js';
 import { el } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { failureMessage, showStatus } from '../forms.js';
-import { getOrder, openPrintableInvoice } from '../orders.js';
+import { cancelOrder, getOrder, getShipment, openPrintableInvoice } from '../orders.js';
 import { invoiceHash, ordersHash, signInHash } from '../routes.js';
 import { currentSession } from '../session.js';
 import { orderStatus } from './orders.js';
@@ -19,6 +19,8 @@ export function thankFor(orderId) {
 export async function orderView(id) {
   if (!currentSession()) return { redirect: signInHash };
   const order = await getOrder(id);
+  const shipment = order.status === 'CONFIRMED' || order.status === 'CANCELLED'
+    ? await getShipment(order.orderId).catch(() => undefined) : undefined;
   const thanks = justPlaced === String(order.orderId);
   justPlaced = null;
   const title = thanks ? 'Thank you for your order' : `Order of ${formatDateTime(order.createdAt)}`;
@@ -32,6 +34,7 @@ export async function orderView(id) {
         orderStatus(order.status, 'order-status'),
         ` Order ${order.orderId}, placed ${formatDateTime(order.createdAt)}`),
       thanks ? el('p', { class: 'form-message success' }, outcome(order.status)) : '',
+      shipment !== undefined ? trackingPanel(order, shipment) : '',
       order.invoiceId != null ? invoicePanel(order) : '',
       el('section', { class: 'receipt', 'aria-label': 'What you bought' },
         receiptLines(order.lines, order.currency),
@@ -51,6 +54,39 @@ function outcome(status) {
   if (status === 'CONFIRMED') return 'Your payment went through and your order is confirmed. Your invoice is below.';
   if (status === 'PENDING') return 'We have your order and are finishing it; this page shows its status.';
   return 'Your order did not go through, and your card was not charged.';
+}
+
+const SHIPMENT_STEPS = { LABEL_CREATED: 'Label created', DISPATCHED: 'Dispatched', IN_TRANSIT: 'In transit',
+  DELIVERED: 'Delivered', CANCELLED: 'Cancelled' };
+
+// Where the parcel is (null: shipping has not made it yet), and cancelling while it has not left.
+function trackingPanel(order, shipment) {
+  const message = el('p', { class: 'form-message', role: 'status' });
+  const cancellable = order.status === 'CONFIRMED' && (shipment === null || shipment.status === 'LABEL_CREATED');
+  const cancel = el('button', { type: 'button', id: 'cancel-order', class: 'quiet-button' }, 'Cancel order');
+  cancel.addEventListener('click', async () => {
+    cancel.disabled = true;
+    showStatus(message, 'notice');
+    try {
+      await cancelOrder(order.orderId);
+      window.dispatchEvent(new HashChangeEvent('hashchange')); // shows the cancelled order
+    } catch (error) {
+      showStatus(message, 'error', failureMessage(error));
+      cancel.disabled = false;
+    }
+  });
+  return el('section', { id: 'tracking', class: 'invoice-panel', 'aria-labelledby': 'tracking-heading' },
+    el('h2', { id: 'tracking-heading' }, 'Delivery'),
+    shipment === null
+      ? el('p', { id: 'shipment-status' }, 'Your parcel is being prepared.')
+      : el('div', {},
+        el('p', { id: 'shipment-status', 'data-status': shipment.status },
+          SHIPMENT_STEPS[shipment.status] ?? shipment.status, ' · ', shipment.carrier, ' · tracking number ',
+          el('strong', { id: 'tracking-number' }, shipment.trackingNumber)),
+        el('ol', { class: 'tracking-events' }, ...shipment.events.map((event) => el('li', {},
+          `${SHIPMENT_STEPS[event.status] ?? event.status}: ${formatDateTime(event.at)}`)))),
+    cancellable ? el('p', { class: 'invoice-actions' }, cancel) : '',
+    message);
 }
 
 function invoicePanel({ invoiceId, invoiceNumber }) {

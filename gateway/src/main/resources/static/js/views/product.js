@@ -1,7 +1,7 @@
-import { getCategories, getProduct } from '../api.js';
+import { getCategories, getProduct, getRecommendations } from '../api.js';
 import { el } from '../dom.js';
 import { formatPrice, formatWeight } from '../format.js';
-import { catalogHash } from '../routes.js';
+import { catalogHash, productHash } from '../routes.js';
 import { addToCartPanel } from './add-to-cart.js';
 
 // One product. backHref is the catalogue state the shopper came from, so paging and search survive.
@@ -29,7 +29,22 @@ export async function productView(id, backHref) {
           el('dl', { class: 'product-facts' },
             el('dt', {}, 'Weight'), el('dd', { id: 'product-weight' }, formatWeight(product.weightGrams)),
             el('dt', {}, 'SKU'), el('dd', {}, product.sku)))),
-      // Later features ("customers also bought") join the cart panel here.
-      el('section', { id: 'product-extras' }, addToCartPanel(product))),
+      el('section', { id: 'product-extras' }, addToCartPanel(product), alsoBought(product.id))),
   };
+}
+
+// Filled once recommendations answer; stays hidden when they have nothing or are down.
+function alsoBought(productId) {
+  const block = el('section', { id: 'also-bought', class: 'also-bought', hidden: true,
+    'aria-labelledby': 'also-bought-heading' });
+  getRecommendations(productId).then((products) => {
+    if (!Array.isArray(products) || products.length === 0) return;
+    block.replaceChildren(
+      el('h2', { id: 'also-bought-heading' }, 'Customers also bought'),
+      el('ul', {}, ...products.map((product) => el('li', { 'data-product-id': product.id },
+        el('a', { href: productHash(product.id) }, product.name), ' ',
+        el('span', { class: 'also-bought-price' }, formatPrice(product.priceCents, product.currency))))));
+    block.hidden = false;
+  });
+  return block;
 }
