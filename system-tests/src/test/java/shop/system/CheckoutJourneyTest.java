@@ -135,7 +135,8 @@ class CheckoutJourneyTest {
 
             stack.recommendations.process().stop();
             try {
-                openProductPage(browser, houseplants);
+                browser.driver.navigate().refresh();
+                browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("product-name"), lighthouse));
                 browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-to-cart")));
                 assertThat(browser.driver.findElement(By.id("also-bought")).isDisplayed()).isFalse();
             } finally {

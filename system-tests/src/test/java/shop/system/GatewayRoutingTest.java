@@ -36,10 +36,15 @@ class GatewayRoutingTest {
     }
 
     @Test
-    void serviceWithoutInstancesIsProblem503() throws Exception {
-        // Recommendations is not part of the stack (yet): nothing is registered under its name.
-        HttpResponse<String> response = get(stack.gatewayUrl() + "/api/recommendations?productId=1");
-        assertUnavailable(response, "recommendations");
+    void serviceWithoutARunningInstanceIsProblem503() throws Exception {
+        stack.recommendations.process().stop();
+        try {
+            HttpResponse<String> response = get(stack.gatewayUrl() + "/api/recommendations?productId=1");
+            assertUnavailable(response, "recommendations");
+        } finally {
+            stack.recommendations.process().start();
+            stack.recommendations.awaitHealthy();
+        }
     }
 
     @Test

@@ -125,6 +125,17 @@ final class LocalStack {
             gateway.awaitStatus(gatewayUrl() + path, 401, START_TIMEOUT);
         }
         gateway.awaitStatus(gatewayUrl() + "/api/inventory/stock/NONE-1", 404, START_TIMEOUT);
+        // Services call each other through Eureka too (billing -> payment, ...): wait until every one
+        // is registered, then one registry fetch interval (5 s), so each caller knows the others.
+        for (Service service : services()) {
+            String name = service.process().toString().toUpperCase(java.util.Locale.ROOT);
+            discovery.awaitOk("http://127.0.0.1:" + discoveryPort + "/eureka/apps/" + name, START_TIMEOUT);
+        }
+        try {
+            Thread.sleep(Duration.ofSeconds(6).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The gateway answers 503 until it has fetched the catalog's registration from Eureka. */

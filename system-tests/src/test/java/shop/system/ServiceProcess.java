@@ -37,6 +37,12 @@ final class ServiceProcess {
         this.log = Path.of("target", "system-logs", name + ".log").toAbsolutePath();
     }
 
+    /** The service's name, as it registers in Eureka. */
+    @Override
+    public String toString() {
+        return name;
+    }
+
     void start() {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(name + ": " + jar + " is missing; package the services first (./mvnw verify)");
