@@ -45,3 +45,5 @@ if ! port_open 5672; then
 fi
 
 scripts/create-databases.sh
+# The engine's runtimes and its Debian base filesystem (cached outside the clone).
+container-runtime/ci-prereqs.sh
