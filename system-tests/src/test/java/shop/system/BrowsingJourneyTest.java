@@ -81,8 +81,8 @@ class BrowsingJourneyTest {
                 .toList();
     }
 
+    /** Read inside the wait, which retries when the list re-renders between finding and reading. */
     private String firstCardName(WebDriverWait wait) {
-        return wait.until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("article.product-card .product-name"))).getText();
+        return wait.until(driver -> driver.findElement(By.cssSelector("article.product-card .product-name")).getText());
     }
 }
