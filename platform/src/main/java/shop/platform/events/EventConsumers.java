@@ -39,9 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
  * to the dead letters, with the reason); in one transaction insert the event id into the
  * service's {@code inbox} table and, only if it was new, apply the handler; ack after the commit.
  * A handler failure re-publishes the delivery to the retry queue, whose per-message TTL sends it
- * back after a doubling backoff, and after {@code maxAttempts} to the dead-letter queue; the copy
- * is confirmed by the broker before the original is acked, so a crash loses nothing (at worst the
- * event comes twice, and the inbox drops the second).
+ * back after a doubling backoff, and after {@code maxAttempts} (at once for {@link EventRejected}) to
+ * the dead-letter queue; the copy is confirmed by the broker before the original is acked, so a
+ * crash loses nothing (at worst the event comes twice, and the inbox drops the second).
  */
 public class EventConsumers implements SmartLifecycle {
 
@@ -139,7 +139,7 @@ public class EventConsumers implements SmartLifecycle {
         } catch (RuntimeException failure) {
             int attempts = attempts(message) + 1;
             String reason = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-            if (attempts >= settings.maxAttempts()) {
+            if (failure instanceof EventRejected || attempts >= settings.maxAttempts()) {
                 park(subscription.deadLetterQueue(service), message, attempts, reason);
                 log.warn("{}: event {} failed {} times, dead-lettered: {}", consumer, event.eventId(), attempts, reason);
             } else {

@@ -71,20 +71,16 @@ public class EventsAutoConfiguration {
         return template;
     }
 
-    @Bean
-    TransactionTemplate eventTransactions(PlatformTransactionManager transactions) {
-        return new TransactionTemplate(transactions);
-    }
-
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(name = "shop.events.outbox.enabled", havingValue = "true")
     static class Producer {
 
         @Bean
-        OutboxRelay outboxRelay(JdbcClient jdbc, TransactionTemplate eventTransactions,
+        OutboxRelay outboxRelay(JdbcClient jdbc, PlatformTransactionManager transactions,
                 RabbitTemplate confirmedEventTemplate, EventsProperties properties) {
-            return new OutboxRelay(jdbc, eventTransactions, confirmedEventTemplate, properties.exchange(),
-                    properties.outbox());
+            // Its own template rather than a bean: a service's code keeps finding just one TransactionTemplate.
+            return new OutboxRelay(jdbc, new TransactionTemplate(transactions), confirmedEventTemplate,
+                    properties.exchange(), properties.outbox());
         }
 
         @Bean
@@ -106,9 +102,9 @@ public class EventsAutoConfiguration {
         @Bean
         EventConsumers eventConsumers(Environment environment, List<EventSubscription<?>> subscriptions,
                 ConnectionFactory connections, RabbitTemplate confirmedEventTemplate, JdbcClient jdbc,
-                TransactionTemplate eventTransactions, JsonMapper json, EventsProperties properties) {
+                PlatformTransactionManager transactions, JsonMapper json, EventsProperties properties) {
             return new EventConsumers(service(environment), subscriptions, connections, confirmedEventTemplate, jdbc,
-                    eventTransactions, json, properties.consumer());
+                    new TransactionTemplate(transactions), json, properties.consumer());
         }
 
         @Bean

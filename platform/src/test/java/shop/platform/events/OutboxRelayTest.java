@@ -13,7 +13,11 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The relay against the real PostgreSQL and RabbitMQ: it publishes with confirms in order per
- * aggregate, keeps rows while the broker is cut away and catches up after, and two relays on one
- * outbox never publish a row twice.
+ * aggregate, keeps rows while the broker is cut away and catches up after, and two replicas' relays
+ * on one outbox publish every event exactly once.
  */
 class OutboxRelayTest {
 
@@ -50,6 +54,8 @@ class OutboxRelayTest {
 
     final String exchange = "test.events." + UUID.randomUUID();
     final List<CachingConnectionFactory> factories = new ArrayList<>();
+    final List<HikariDataSource> pools = new ArrayList<>();
+    TestDatabases.TestDatabase database;
     JdbcClient jdbc;
     TransactionTemplate transactions;
     Outbox outbox;
@@ -59,7 +65,7 @@ class OutboxRelayTest {
 
     @BeforeEach
     void setUp() {
-        TestDatabases.TestDatabase database = TestDatabases.create("outboxrelay");
+        database = TestDatabases.create("outboxrelay");
         SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.postgresql.Driver(), database.jdbcUrl(),
                 database.username(), database.password());
         jdbc = JdbcClient.create(dataSource);
@@ -83,6 +89,7 @@ class OutboxRelayTest {
         admin.deleteQueue(seen.getName());
         admin.deleteExchange(exchange);
         factories.forEach(CachingConnectionFactory::destroy);
+        pools.forEach(HikariDataSource::close);
     }
 
     @Test
@@ -102,7 +109,7 @@ class OutboxRelayTest {
             drain(relay);
             assertThat(unsent()).isZero();
         }
-        Map<String, List<Integer>> received = receiveAll(24);
+        Map<String, List<Integer>> received = sequences(receiveAll(24));
         assertThat(received).hasSize(6);
         received.values().forEach(sequence -> assertThat(sequence).containsExactly(0, 1, 2, 3));
     }
@@ -130,28 +137,48 @@ class OutboxRelayTest {
                 relay.stop();
             }
         }
-        assertThat(receiveAll(10).values()).allSatisfy(sequence -> assertThat(sequence).containsExactly(0, 1));
+        assertThat(sequences(receiveAll(10)).values()).allSatisfy(sequence -> assertThat(sequence).containsExactly(0, 1));
     }
 
+    /**
+     * Two replicas of a producing service (billing), each with its own database pool and broker
+     * connection, relay one outbox while orders are still being written. Every event must reach the
+     * queue exactly once, counted by event id, and each aggregate's events in the order written.
+     * Without the relay's row locks both replicas take the same rows, and this test sees them twice.
+     */
     @Test
-    void twoRelaysOnOneOutboxNeverPublishARowTwice() throws Exception {
-        write(40, 10);
-        OutboxRelay first = relay(factory(5672));
-        OutboxRelay second = relay(factory(5672));
-        ExecutorService replicas = Executors.newFixedThreadPool(2);
+    void twoReplicasPublishEveryEventExactlyOnceInOrderPerAggregate() throws Exception {
+        OutboxRelay first = replica();
+        OutboxRelay second = replica();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        List<UUID> written;
         try {
-            Future<Integer> a = replicas.submit(() -> drain(first));
-            Future<Integer> b = replicas.submit(() -> drain(second));
-            assertThat(a.get() + b.get()).isEqualTo(400);
-            assertThat(a.get()).as("both relays took part").isPositive();
-            assertThat(b.get()).as("both relays took part").isPositive();
+            Future<List<UUID>> writer = threads.submit(() -> {
+                try {
+                    return write(40, 10);
+                } finally {
+                    writing.set(false);
+                }
+            });
+            Future<Integer> a = threads.submit(() -> drain(first, writing::get));
+            Future<Integer> b = threads.submit(() -> drain(second, writing::get));
+            written = writer.get();
+            assertThat(a.get() + b.get()).as("rows marked sent").isEqualTo(400);
+            assertThat(a.get()).as("both replicas took part").isPositive();
+            assertThat(b.get()).as("both replicas took part").isPositive();
         } finally {
-            replicas.shutdownNow();
+            threads.shutdownNow();
         }
-        Map<String, List<Integer>> received = receiveAll(400);
-        assertThat(received).hasSize(40);
-        received.values().forEach(sequence -> assertThat(sequence).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
-        assertThat(reader.receive(seen.getName(), 500)).as("nothing published twice").isNull();
+        List<JsonNode> received = receiveAll(400);
+        assertThat(reader.receive(seen.getName(), 500)).as("nothing after the 400th event").isNull();
+        Map<String, Long> timesById = received.stream().collect(Collectors.groupingBy(
+                envelope -> envelope.get("eventId").asString(), Collectors.counting()));
+        assertThat(timesById).as("each event id once").hasSize(400).allSatisfy((id, times) -> assertThat(times).isOne());
+        assertThat(timesById.keySet()).containsExactlyInAnyOrderElementsOf(written.stream().map(UUID::toString).toList());
+        Map<String, List<Integer>> sequences = sequences(received);
+        assertThat(sequences).hasSize(40);
+        sequences.values().forEach(sequence -> assertThat(sequence).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
     }
 
     @Test
@@ -160,25 +187,37 @@ class OutboxRelayTest {
                 .isInstanceOf(IllegalStateException.class);
     }
 
-    /** Writes {@code perAggregate} events, numbered from 0, for each of {@code aggregates} new aggregates. */
-    private void write(int aggregates, int perAggregate) {
+    /**
+     * Writes {@code perAggregate} events, numbered from 0, for each of {@code aggregates} new
+     * aggregates, one transaction per number; returns their event ids.
+     */
+    private List<UUID> write(int aggregates, int perAggregate) {
         List<String> ids = new ArrayList<>();
         for (int a = 0; a < aggregates; a++) {
             ids.add(UUID.randomUUID().toString());
         }
+        List<UUID> eventIds = new ArrayList<>();
         for (int n = 0; n < perAggregate; n++) {
             int sequence = n;
             transactions.executeWithoutResult(status -> ids.forEach(
-                    id -> outbox.add("test.happened", 1, id, Map.of("sequence", sequence))));
+                    id -> eventIds.add(outbox.add("test.happened", 1, id, Map.of("sequence", sequence)))));
         }
+        return eventIds;
     }
 
     /** Rounds until the outbox is empty (another relay may be taking part); returns how many it published. */
     private int drain(OutboxRelay relay) {
+        return drain(relay, () -> false);
+    }
+
+    /** Rounds until nothing is being written any more and the outbox is empty. */
+    private int drain(OutboxRelay relay, BooleanSupplier stillWriting) {
         int total = 0;
+        boolean more;
         do {
+            more = stillWriting.getAsBoolean();
             total += relay.relayOnce();
-        } while (unsent() > 0);
+        } while (more || unsent() > 0);
         return total;
     }
 
@@ -186,23 +225,48 @@ class OutboxRelayTest {
         return jdbc.sql("select count(*) from outbox where sent_at is null").query(Integer.class).single();
     }
 
-    /** The payload sequence numbers received per aggregate, in arrival order. */
-    private Map<String, List<Integer>> receiveAll(int expected) {
-        Map<String, List<Integer>> byAggregate = new LinkedHashMap<>();
+    /** The next {@code expected} envelopes on the test's queue, in arrival order. */
+    private List<JsonNode> receiveAll(int expected) {
+        List<JsonNode> envelopes = new ArrayList<>();
         for (int i = 0; i < expected; i++) {
             Message message = reader.receive(seen.getName(), 5000);
             assertThat(message).as("message %d of %d", i + 1, expected).isNotNull();
             assertThat(message.getMessageProperties().getMessageId()).isNotBlank();
             JsonNode envelope = JSON.readTree(new String(message.getBody(), StandardCharsets.UTF_8));
             assertThat(envelope.get("schemaVersion").asInt()).isEqualTo(1);
-            byAggregate.computeIfAbsent(envelope.get("aggregateId").asString(), id -> new ArrayList<>())
-                    .add(envelope.get("payload").get("sequence").asInt());
+            envelopes.add(envelope);
         }
+        return envelopes;
+    }
+
+    /** The payload sequence numbers per aggregate, in arrival order. */
+    private static Map<String, List<Integer>> sequences(List<JsonNode> envelopes) {
+        Map<String, List<Integer>> byAggregate = new LinkedHashMap<>();
+        envelopes.forEach(envelope -> byAggregate.computeIfAbsent(envelope.get("aggregateId").asString(),
+                id -> new ArrayList<>()).add(envelope.get("payload").get("sequence").asInt()));
         return byAggregate;
     }
 
+    /** A relay as another replica runs it: its own pool of database connections and its own broker connection. */
+    private OutboxRelay replica() {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(database.jdbcUrl());
+        pool.setUsername(database.username());
+        pool.setPassword(database.password());
+        pool.setMaximumPoolSize(2);
+        pools.add(pool);
+        return relay(JdbcClient.create(pool), new TransactionTemplate(new DataSourceTransactionManager(pool)),
+                factory(5672));
+    }
+
     private OutboxRelay relay(CachingConnectionFactory connections) {
-        return new OutboxRelay(jdbc, transactions, new RabbitTemplate(connections), exchange,
+        return relay(jdbc, transactions, connections);
+    }
+
+    /** Small batches, so two relays meet on the same rows many times. */
+    private OutboxRelay relay(JdbcClient database, TransactionTemplate transactions,
+            CachingConnectionFactory connections) {
+        return new OutboxRelay(database, transactions, new RabbitTemplate(connections), exchange,
                 new EventsProperties.Outbox(true, null, 7, Duration.ofSeconds(5), null, null, null));
     }
 

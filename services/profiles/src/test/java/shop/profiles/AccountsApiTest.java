@@ -18,11 +18,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import shop.testing.ApiClient;
+import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import tools.jackson.databind.JsonNode;
 
 /** Signing up, logging in and the profile, over real HTTP against a real PostgreSQL. */
 @FreshDatabase
+@FreshBroker
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"eureka.client.enabled=false", "shop.profiles.admin-password=admin-secret-1"})
 class AccountsApiTest {

@@ -1,7 +1,9 @@
 package shop.profiles.account;
 
+import java.time.Instant;
 import java.util.UUID;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -21,6 +23,12 @@ public class Account {
     private Role role;
     @Embedded
     private Address address;
+    // Read-only here: the order.placed handler increments them in SQL, so a profile update that
+    // loaded the account before an order arrived cannot write back a stale count.
+    @Column(insertable = false, updatable = false)
+    private int orderCount;
+    @Column(insertable = false, updatable = false)
+    private Instant lastOrderAt;
 
     protected Account() {
     }
@@ -60,5 +68,13 @@ public class Account {
 
     public Address getAddress() {
         return address;
+    }
+
+    public int getOrderCount() {
+        return orderCount;
+    }
+
+    public Instant getLastOrderAt() {
+        return lastOrderAt;
     }
 }

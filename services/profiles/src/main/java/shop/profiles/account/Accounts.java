@@ -1,5 +1,6 @@
 package shop.profiles.account;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -9,6 +10,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.server.ResponseStatusException;
+import shop.platform.events.EventRejected;
 
 /** Signing up, checking a password, and keeping a profile up to date. */
 @Service
@@ -64,6 +66,17 @@ public class Accounts {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such account."));
         account.update(name.strip(), address);
         return account;
+    }
+
+    /**
+     * Counts an order placed by this account. Billing orders only for accounts this service
+     * signed in, so an unknown one is an inconsistency for an operator: the event is rejected
+     * into the dead letters rather than dropped.
+     */
+    public void recordOrder(UUID accountId, Instant placedAt) {
+        if (accounts.recordOrder(accountId, placedAt) == 0) {
+            throw new EventRejected("no account " + accountId + " in profiles");
+        }
     }
 
     private static ResponseStatusException emailTaken() {

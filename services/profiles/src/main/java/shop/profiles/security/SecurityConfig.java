@@ -14,7 +14,7 @@ import shop.platform.security.ResourceServer;
 import shop.profiles.ProfilesProperties;
 import shop.profiles.token.SigningKeys;
 
-/** Signing up, logging in and the JWKS are public; everything else needs a token. */
+/** Signing up, logging in and the JWKS are public; the dead letters need ADMIN; everything else a token. */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
@@ -26,6 +26,7 @@ class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/profiles/register", "/api/profiles/login").permitAll()
                         .requestMatchers(HttpMethod.GET, "/.well-known/jwks.json", "/actuator/health/**",
                                 "/actuator/info").permitAll()
+                        .requestMatchers(ResourceServer.DEAD_LETTERS).hasRole("ADMIN")
                         .requestMatchers("/error").permitAll()
                         .anyRequest().authenticated())
                 .build();

@@ -11,10 +11,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 
 /** Without SHOP_ADMIN_PASSWORD the admin gets a random password, logged at first start only. */
 @FreshDatabase
+@FreshBroker
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(
         properties = {"eureka.client.enabled=false", "shop.profiles.admin-email=root@shop.test",

@@ -13,10 +13,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
+import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 
 /** Replicas, and restarts, sign with the one key kept in the database. */
 @FreshDatabase
+@FreshBroker
 @SpringBootTest(properties = "eureka.client.enabled=false")
 class SigningKeysTest {
 

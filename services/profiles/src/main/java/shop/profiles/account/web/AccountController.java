@@ -1,5 +1,6 @@
 package shop.profiles.account.web;
 
+import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
@@ -34,11 +35,13 @@ class AccountController {
     record ProfileUpdate(@NotBlank @Size(max = 100) String name, @Valid Address address) {
     }
 
-    record Profile(UUID id, String email, String name, String role, Address address) {
+    /** {@code orderCount} and {@code lastOrderAt} (null before the first order) follow order.placed. */
+    record Profile(UUID id, String email, String name, String role, Address address, int orderCount,
+            Instant lastOrderAt) {
 
         static Profile of(Account account) {
             return new Profile(account.getId(), account.getEmail(), account.getName(), account.getRole().name(),
-                    account.getAddress());
+                    account.getAddress(), account.getOrderCount(), account.getLastOrderAt());
         }
     }
 
