@@ -5,9 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
@@ -19,18 +18,18 @@ import shop.catalog.v1.GetProductsResponse;
 import shop.catalog.v1.Product;
 
 /**
- * The catalog's gRPC contract on a loopback port, serving a fixed set of products, so a service's
+ * The catalog's gRPC contract on a loopback port, serving the products a test gives it, so a service's
  * tests need no other team's service. The service reaches it through its discovery client, like
  * the real catalog; the system tests use the real one.
  */
 public final class CatalogOnLoopback implements AutoCloseable {
 
-    private final Map<Long, Product> products;
+    private final Map<Long, Product> products = new ConcurrentHashMap<>();
     private final int port;
     private Server server;
 
     public CatalogOnLoopback(List<Product> products) {
-        this.products = products.stream().collect(Collectors.toMap(Product::getId, Function.identity()));
+        products.forEach(this::sells);
         server = serve(0);
         port = server.getPort();
     }
@@ -38,6 +37,17 @@ public final class CatalogOnLoopback implements AutoCloseable {
     public static Product product(long id, String sku, int weightGrams, long priceCents) {
         return Product.newBuilder().setId(id).setSku(sku).setName(sku).setWeightGrams(weightGrams)
                 .setPriceCents(priceCents).setCurrency("USD").build();
+    }
+
+    /** Puts a product on sale, or replaces the one with its id. */
+    public CatalogOnLoopback sells(Product product) {
+        products.put(product.getId(), product);
+        return this;
+    }
+
+    /** Takes a product off sale: asked for, it is reported missing. */
+    public void stopsSelling(long id) {
+        products.remove(id);
     }
 
     /** Makes this the catalog that the service under test discovers (Eureka is off in its tests). */

@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
 @FreshDatabase
 @FreshBroker
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "shop.security.jwks-load-balanced=false", "shop.grpc.client.deadline=1s"})
+        "shop.security.jwks-load-balanced=false", "shop.grpc.client.deadline=3s"})
 class OrdersApiTest {
 
     static final TestTokens tokens = new TestTokens();

@@ -26,6 +26,7 @@ import shop.events.v1.EventEnvelope;
 import shop.events.v1.OrderPlaced;
 import shop.testing.ApiClient;
 import shop.testing.CatalogOnLoopback;
+import shop.testing.Eventually;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
@@ -39,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 @FreshDatabase
 @FreshBroker
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"shop.grpc.client.deadline=1s", "shop.grpc.client.discovery-refresh=1s",
+        properties = {"shop.grpc.client.deadline=3s", "shop.grpc.client.discovery-refresh=1s",
                 "shop.security.jwks-load-balanced=false"})
 class RecommendationsTest {
 
@@ -104,6 +105,8 @@ class RecommendationsTest {
         } finally {
             catalog.comeBack();
         }
+        // Back on gRPC's reconnect schedule: recommendations return once the catalog does.
+        Eventually.await(() -> !api.get("/api/recommendations?productId=1").json().isEmpty());
     }
 
     private static Product product(long id, String category) {

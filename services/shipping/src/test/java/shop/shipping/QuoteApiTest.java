@@ -18,6 +18,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import shop.testing.ApiClient;
 import shop.testing.CatalogOnLoopback;
+import shop.testing.Eventually;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
@@ -30,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 @FreshDatabase
 @FreshBroker
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"shop.grpc.client.deadline=1s", "shop.grpc.client.discovery-refresh=1s",
+        properties = {"shop.grpc.client.deadline=3s", "shop.grpc.client.discovery-refresh=1s",
                 "shop.security.jwks-load-balanced=false"})
 class QuoteApiTest {
 
@@ -125,10 +126,7 @@ class QuoteApiTest {
             catalog.comeBack();
         }
         // The channel reconnects on gRPC's backoff schedule, a second or a few after the catalog is back.
-        Instant giveUp = Instant.now().plusSeconds(20);
-        while (post(address("US"), List.of(item(3, 1))).status() != 200 && Instant.now().isBefore(giveUp)) {
-            Thread.sleep(200);
-        }
+        Eventually.await(() -> post(address("US"), List.of(item(3, 1))).status() == 200);
         assertThat(quote("US", item(3, 1)).get("zone").asString()).isEqualTo("domestic");
     }
 
