@@ -1,0 +1,327 @@
+package shop.engine.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import shop.engine.fig.FigException;
+import shop.engine.fig.FigFile;
+import shop.engine.fig.KubernetesManifests;
+import shop.engine.fig.Stack;
+
+/**
+ * {@code fig}: the stack in fig.yml, on the engine {@link Main#docker()} reaches (the bundled one
+ * by default, DOCKER_HOST's otherwise). Each subcommand loads the file, then acts through
+ * {@link Stack}; file errors name the file, line and key.
+ */
+@Command(name = "fig", description = "Run the stack described in fig.yml",
+        subcommands = {FigCommand.Up.class, FigCommand.Down.class, FigCommand.Ps.class, FigCommand.Logs.class,
+                FigCommand.Build.class, FigCommand.Config.class, FigCommand.Scale.class, FigCommand.Start.class,
+                FigCommand.Stop.class, FigCommand.Restart.class, FigCommand.Kill.class, FigCommand.Rm.class,
+                FigCommand.Run.class, FigCommand.Exec.class, FigCommand.Port.class, FigCommand.Push.class,
+                FigCommand.Pull.class, FigCommand.Deploy.class, FigCommand.Convert.class})
+final class FigCommand {
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = {"-f", "--file"}, description = "The stack's file (default: fig.yml, else docker-compose.yml)")
+    Path file;
+
+    @Option(names = {"-p", "--project-name"}, description = "Prefix of every container, network and volume (default: the file's folder)")
+    String projectName;
+
+    @Option(names = "--profile", description = "Enable services of this profile (also $COMPOSE_PROFILES)")
+    List<String> profiles;
+
+    private FigFile loaded;
+
+    FigFile file() {
+        if (loaded == null) {
+            Path chosen = file != null ? file
+                    : Files.exists(Path.of("fig.yml")) ? Path.of("fig.yml") : Path.of("docker-compose.yml");
+            if (!Files.exists(chosen)) {
+                throw new FigException("no " + chosen + " here; name the stack's file with -f");
+            }
+            loaded = FigFile.load(chosen, projectName, profiles == null ? List.of() : profiles, System.getenv());
+            loaded.warnings().forEach(w -> main.err.println("WARNING: " + w));
+        }
+        return loaded;
+    }
+
+    Stack stack() {
+        return new Stack(main.docker(), file().project(), main.out);
+    }
+
+    boolean colour() {
+        return System.console() != null && System.getenv("NO_COLOR") == null;
+    }
+
+    /** The parent of every subcommand, and what they share. */
+    abstract static class Sub implements Callable<Integer> {
+        @ParentCommand
+        FigCommand fig;
+    }
+
+    /** The commands that act on the named services (all when none is named). */
+    abstract static class OnServices extends Sub {
+        @Parameters
+        List<String> services = List.of();
+
+        abstract void apply(Stack stack);
+
+        @Override
+        public Integer call() {
+            apply(fig.stack());
+            return 0;
+        }
+    }
+
+    @Command(name = "up", description = "Build, create and start the stack; without -d, follow its logs until Ctrl-C stops it")
+    static final class Up extends Sub {
+        @Option(names = {"-d", "--detach"})
+        boolean detach;
+        @Option(names = "--build")
+        boolean build;
+        @Option(names = "--no-deps")
+        boolean noDeps;
+        @Option(names = "--no-recreate")
+        boolean noRecreate;
+        @Parameters
+        List<String> services = List.of();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Stack stack = fig.stack();
+            stack.up(services, new Stack.UpOptions(build, noDeps, noRecreate));
+            stack.announce();
+            if (!detach) {
+                stack.attach(fig.colour());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Stop and remove the containers and networks (with -v, the volumes)")
+    static final class Down extends Sub {
+        @Option(names = {"-v", "--volumes"})
+        boolean volumes;
+
+        @Override
+        public Integer call() {
+            fig.stack().down(volumes);
+            return 0;
+        }
+    }
+
+    @Command(name = "ps", description = "The stack's containers: name, state, health, ports")
+    static final class Ps extends Sub {
+        @Override
+        public Integer call() {
+            List<List<String>> rows = fig.stack().ps();
+            String format = "%-32s %-10s %-10s %s%n";
+            fig.main.out.printf(format, "NAME", "STATE", "HEALTH", "PORTS");
+            rows.forEach(r -> fig.main.out.printf(format, r.get(0), r.get(1), r.get(2), r.get(3)));
+            return 0;
+        }
+    }
+
+    @Command(name = "logs", description = "The services' output, prefixed with the container's name")
+    static final class Logs extends Sub {
+        @Option(names = {"-f", "--follow"})
+        boolean follow;
+        @Parameters
+        List<String> services = List.of();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            fig.stack().logs(services, follow, fig.colour());
+            return 0;
+        }
+    }
+
+    @Command(name = "build", description = "Build the services' images")
+    static final class Build extends Sub {
+        @Option(names = "--no-cache")
+        boolean noCache;
+        @Parameters
+        List<String> services = List.of();
+
+        @Override
+        public Integer call() {
+            Stack stack = fig.stack();
+            stack.select(services).forEach(s -> stack.build(s, noCache));
+            return 0;
+        }
+    }
+
+    @Command(name = "config", description = "Print the resolved file")
+    static final class Config extends Sub {
+        @Override
+        public Integer call() {
+            fig.main.out.print(fig.file().render());
+            return 0;
+        }
+    }
+
+    @Command(name = "scale", description = "Run N containers of a service: SERVICE=N ...")
+    static final class Scale extends Sub {
+        @Parameters(arity = "1..*")
+        List<String> targets;
+
+        @Override
+        public Integer call() {
+            Stack stack = fig.stack();
+            for (String target : targets) {
+                String[] parts = target.split("=", 2);
+                if (parts.length != 2 || !parts[1].matches("\\d+")) {
+                    throw new FigException("scale: \"" + target + "\" is not SERVICE=NUMBER");
+                }
+                stack.scale(parts[0], Integer.parseInt(parts[1]));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "start", description = "Start the services' stopped containers")
+    static final class Start extends OnServices {
+        @Override
+        void apply(Stack stack) {
+            stack.start(services);
+        }
+    }
+
+    @Command(name = "stop", description = "Stop the services' containers")
+    static final class Stop extends OnServices {
+        @Override
+        void apply(Stack stack) {
+            stack.stop(services);
+        }
+    }
+
+    @Command(name = "restart", description = "Stop, then start the services' containers")
+    static final class Restart extends OnServices {
+        @Override
+        void apply(Stack stack) {
+            stack.stop(services);
+            stack.start(services);
+        }
+    }
+
+    @Command(name = "kill", description = "Kill the services' containers")
+    static final class Kill extends OnServices {
+        @Override
+        void apply(Stack stack) {
+            stack.kill(services);
+        }
+    }
+
+    @Command(name = "rm", description = "Remove the services' stopped containers")
+    static final class Rm extends OnServices {
+        @Override
+        void apply(Stack stack) {
+            stack.rm(services);
+        }
+    }
+
+    @Command(name = "run", description = "Run a one-off command in a new container of a service; exits with its status")
+    static final class Run extends Sub {
+        @Option(names = "--rm")
+        boolean remove;
+        @Parameters(index = "0")
+        String service;
+        @Parameters(index = "1..*")
+        List<String> command = List.of();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            return fig.stack().run(service, command, remove);
+        }
+    }
+
+    @Command(name = "exec", description = "Run a command in a service's running container; exits with its status")
+    static final class Exec extends Sub {
+        @Option(names = "--index", defaultValue = "1")
+        int index;
+        @Parameters(index = "0")
+        String service;
+        @Parameters(index = "1..*", arity = "1..*")
+        List<String> command;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            return fig.stack().exec(service, index, command);
+        }
+    }
+
+    @Command(name = "port", description = "The host address a service's port is published on")
+    static final class Port extends Sub {
+        @Option(names = "--index", defaultValue = "1")
+        int index;
+        @Parameters(index = "0")
+        String service;
+        @Parameters(index = "1")
+        int port;
+
+        @Override
+        public Integer call() {
+            fig.main.out.println(fig.stack().port(service, port, index));
+            return 0;
+        }
+    }
+
+    @Command(name = "push", description = "Push the services' built images")
+    static final class Push extends OnServices {
+        @Override
+        void apply(Stack stack) {
+            stack.push(services);
+        }
+    }
+
+    @Command(name = "pull", description = "Pull the services' images")
+    static final class Pull extends OnServices {
+        @Override
+        void apply(Stack stack) {
+            stack.pull(services);
+        }
+    }
+
+    @Command(name = "convert", description = "Write the stack as another platform's objects: Kubernetes manifests")
+    static final class Convert extends Sub {
+        @Option(names = "--to", required = true, description = "The platform: kubernetes")
+        String to;
+        @Option(names = {"-o", "--out"}, description = "An existing directory (one file per object) or a file (default: stdout)")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (!to.equals("kubernetes")) {
+                throw new FigException("convert --to " + to + ": unknown platform; the one supported is kubernetes");
+            }
+            KubernetesManifests manifests = KubernetesManifests.of(fig.file().project());
+            manifests.warnings().forEach(w -> fig.main.err.println("WARNING: " + w));
+            if (out == null) {
+                fig.main.out.print(manifests.yaml());
+            } else {
+                manifests.write(out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "deploy", description = "Replace a service's containers with a new build, without a failed request")
+    static final class Deploy extends Sub {
+        @Parameters(index = "0")
+        String service;
+
+        @Override
+        public Integer call() {
+            fig.stack().deploy(service);
+            return 0;
+        }
+    }
+}

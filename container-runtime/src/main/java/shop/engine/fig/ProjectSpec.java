@@ -1,0 +1,16 @@
+package shop.engine.fig;
+
+import java.util.List;
+
+/**
+ * A stack as {@link Stack} runs it: its name (the prefix of every container, network and volume
+ * it makes), its services in start order (dependencies first), and its networks and volumes by
+ * their short names.
+ */
+public record ProjectSpec(String name, List<ServiceSpec> services, List<String> networks, List<String> volumes) {
+
+    public ServiceSpec service(String name) {
+        return services.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new FigException("no such service: " + name));
+    }
+}

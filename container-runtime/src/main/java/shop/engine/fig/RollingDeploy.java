@@ -1,0 +1,169 @@
+package shop.engine.fig;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import shop.engine.Json;
+
+/**
+ * {@code fig deploy SERVICE}, a team's release of its own service with no failed request:
+ * build and push the image, start as many new replicas as run now, wait until they are healthy
+ * and registered in Eureka, then drain the old ones: take them out of service in Eureka, wait
+ * until every client has refreshed its view, and only then stop and remove them.
+ *
+ * <p>Eureka is the stack's {@code discovery} service, reached through its published port; a
+ * stack without one gets the health steps only.
+ */
+final class RollingDeploy {
+
+    /** Clients fetch the registry every 5 s and the gateway's load balancer caches it 5 s more (application.yml). */
+    static final Duration DRAIN = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("FIG_DRAIN_SECONDS", "15")));
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    private static final String DISCOVERY = "discovery";
+    private static final int EUREKA_PORT = 8761;
+
+    private final Stack stack;
+    private final DockerClient docker;
+    private final ProjectSpec project;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    RollingDeploy(Stack stack, DockerClient docker, ProjectSpec project, PrintStream out) {
+        this.stack = stack;
+        this.docker = docker;
+        this.project = project;
+        this.out = out;
+    }
+
+    void deploy(String serviceName) {
+        ServiceSpec service = project.service(serviceName);
+        if (service.publishesFixedPort()) {
+            throw new FigException("service " + serviceName + " publishes a fixed host port: old and new replicas cannot both hold it");
+        }
+        stack.createNetworks();
+        stack.build(service, false);
+        stack.pushToStackRegistry(service);
+        String imageId = stack.ensureImage(service, false);
+        List<Container> old = stack.containers(serviceName, false);
+        int next = stack.containers(serviceName, true).stream().mapToInt(Stack::number).max().orElse(0) + 1;
+        int count = Math.max(1, old.size());
+        List<String> fresh = new ArrayList<>();
+        for (int n = next; n < next + count; n++) {
+            String name = project.name() + "_" + serviceName + "_" + n;
+            out.println("Creating " + name);
+            stack.create(service, name, n);
+            docker.startContainerCmd(name).exec();
+            fresh.add(name);
+        }
+        String eureka = eurekaAddress();
+        for (String name : fresh) {
+            awaitReady(serviceName, name, eureka);
+        }
+        drain(serviceName, old, eureka);
+        out.println("Deployed " + serviceName + " (" + imageId.substring(0, Math.min(19, imageId.length())) + ") on " + fresh);
+    }
+
+    /** http://host:port of Eureka's published port, or null when the stack has no discovery service running. */
+    private String eurekaAddress() {
+        if (project.services().stream().noneMatch(s -> s.name().equals(DISCOVERY))) {
+            return null;
+        }
+        try {
+            String address = stack.port(DISCOVERY, EUREKA_PORT, 1);
+            return "http://" + address.replace("0.0.0.0", "127.0.0.1");
+        } catch (FigException e) {
+            return null;
+        }
+    }
+
+    private void awaitReady(String serviceName, String container, String eureka) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String ip = address(container);
+        while (true) {
+            var state = docker.inspectContainerCmd(container).exec().getState();
+            String health = Objects.requireNonNullElse(Stack.health(state), "healthy");
+            if (!Boolean.TRUE.equals(state.getRunning()) || "unhealthy".equals(health)) {
+                throw new FigException("deploy of " + serviceName + " stopped: " + container + " is "
+                        + (Boolean.TRUE.equals(state.getRunning()) ? "unhealthy" : "not running") + "; the old replicas keep serving");
+            }
+            if ("healthy".equals(health) && (eureka == null || instanceId(eureka, serviceName, ip, "UP") != null)) {
+                out.println(container + " is healthy" + (eureka == null ? "" : " and registered in Eureka"));
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new FigException("deploy of " + serviceName + ": " + container + " was not ready within "
+                        + READY_TIMEOUT.toMinutes() + " min; the old replicas keep serving");
+            }
+            Stack.sleep(500);
+        }
+    }
+
+    /** Takes every old replica out of service at once, waits once for the clients to notice, then stops them. */
+    private void drain(String serviceName, List<Container> old, String eureka) {
+        if (eureka != null && !old.isEmpty()) {
+            for (Container c : old) {
+                String id = instanceId(eureka, serviceName, address(Stack.name(c)), null);
+                if (id != null) {
+                    send(HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps/" + serviceName.toUpperCase() + "/" + id
+                            + "/status?value=OUT_OF_SERVICE")).PUT(HttpRequest.BodyPublishers.noBody()).build());
+                }
+            }
+            out.println("Draining " + old.stream().map(Stack::name).toList() + " for " + DRAIN.toSeconds() + " s");
+            Stack.sleep(DRAIN.toMillis());
+        }
+        for (Container c : old) {
+            out.println("Stopping and removing " + Stack.name(c));
+            docker.stopContainerCmd(c.getId()).withTimeout(30).exec();
+            docker.removeContainerCmd(c.getId()).exec();
+        }
+    }
+
+    private String address(String container) {
+        var networks = docker.inspectContainerCmd(container).exec().getNetworkSettings().getNetworks();
+        return networks.values().stream().map(ContainerNetwork::getIpAddress).findFirst().orElse("");
+    }
+
+    /** The Eureka instance id of the service at that address (with that status, if given), or null. */
+    private String instanceId(String eureka, String serviceName, String ip, String status) {
+        String body = send(HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps/" + serviceName.toUpperCase()))
+                .header("Accept", "application/json").GET().build());
+        if (body == null) {
+            return null;
+        }
+        try {
+            JsonNode instances = Json.MAPPER.readTree(body).path("application").path("instance");
+            for (JsonNode instance : instances.isArray() ? instances : Json.MAPPER.createArrayNode().add(instances)) {
+                if (ip.equals(instance.path("ipAddr").asText()) && (status == null || status.equals(instance.path("status").asText()))) {
+                    return instance.path("instanceId").asText();
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The body of a 2xx answer; null for anything else (Eureka answers 404 for an app with no instance yet). */
+    private String send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() / 100 == 2 ? response.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FigException("interrupted", e);
+        }
+    }
+}

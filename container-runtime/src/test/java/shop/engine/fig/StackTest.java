@@ -1,0 +1,200 @@
+package shop.engine.fig;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import shop.engine.Engine;
+import shop.engine.TestEngines;
+import shop.engine.api.EngineClients;
+import shop.engine.api.UnixSocketApi;
+
+/** A small stack of Debian containers brought up, changed, scaled and taken down through the engine's API. */
+class StackTest {
+
+    static Path socket;
+    static UnixSocketApi api;
+    static Engine engine;
+    static DockerClient docker;
+    final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void serve() throws IOException {
+        engine = TestEngines.open("crun");
+        socket = Files.createTempDirectory("fig-api").resolve("engine.sock");
+        api = new UnixSocketApi(engine, socket);
+        api.start();
+        docker = EngineClients.connect("unix://" + socket);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        docker.close();
+        api.close();
+        TestEngines.removeEverything(engine);
+    }
+
+    @AfterEach
+    void down() {
+        stack(project("hash-1")).down(true);
+        assertThat(docker.listNetworksCmd().exec()).extracting(n -> n.getName()).noneMatch(n -> n.startsWith("figtest_"));
+        assertThat(TestEngines.leftoverNamespaces()).isEmpty();
+    }
+
+    private Stack stack(ProjectSpec project) {
+        return new Stack(docker, project, new PrintStream(output, true, StandardCharsets.UTF_8));
+    }
+
+    private static ServiceSpec service(String name, String script, Map<String, ServiceSpec.Condition> dependsOn,
+                                       ServiceSpec.Healthcheck healthcheck, List<String> ports, String hash) {
+        return new ServiceSpec(name, "debian:bookworm-slim", null, List.of("bash", "-c", script), null,
+                Map.of("ROLE", name), ports, List.of(), List.of("data:/data"), Map.of("default", List.of()), dependsOn,
+                // perl as PID 1 ignores SIGTERM: SIGKILL spares each stop Docker's 10 s grace.
+                healthcheck, 64L << 20, 0, 1, null, Map.of(), null, null, "SIGKILL", hash);
+    }
+
+    private static final ServiceSpec.Healthcheck LISTENING = new ServiceSpec.Healthcheck(
+            List.of("CMD", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"), 100_000_000L, 0, 0, 30);
+
+    /** db serves; setup waits for db healthy and writes what db said into the shared volume; web waits for setup to finish and serves. */
+    private static ProjectSpec project(String webHash) {
+        Map<String, ServiceSpec.Condition> afterDb = new LinkedHashMap<>(Map.of("db", ServiceSpec.Condition.SERVICE_HEALTHY));
+        Map<String, ServiceSpec.Condition> afterSetup = Map.of("setup", ServiceSpec.Condition.SERVICE_COMPLETED_SUCCESSFULLY);
+        return new ProjectSpec("figtest", List.of(
+                service("db", TestEngines.HELLO_SERVER, Map.of(), LISTENING, List.of(), "hash-db"),
+                service("setup", "exec 3<>/dev/tcp/db/8080 && cat <&3 > /data/greeting", afterDb, null, List.of(), "hash-setup"),
+                service("web", "cat /data/greeting; " + TestEngines.HELLO_SERVER, afterSetup, LISTENING,
+                        List.of("127.0.0.1::8080"), webHash)),
+                List.of("default"), List.of("data"));
+    }
+
+    @Test
+    void upStartsInDependencyOrderAndRecreatesOnlyWhatChanged() throws Exception {
+        Stack stack = stack(project("hash-1"));
+        stack.up(List.of(), new Stack.UpOptions(false, false, false));
+
+        Container db = stack.containers("db", false).get(0);
+        assertThat(db.getNames()[0]).isEqualTo("/figtest_db_1");
+        assertThat(db.getLabels()).containsEntry(Stack.PROJECT, "figtest").containsEntry(Stack.SERVICE, "db")
+                .containsEntry(Stack.NUMBER, "1").containsEntry(Stack.CONFIG_HASH, "hash-db");
+        String dbHost = docker.inspectContainerCmd(db.getId()).exec().getConfig().getHostName();
+        String webId = stack.containers("web", false).get(0).getId();
+        awaitHealthy(webId);
+        String webAddress = stack.port("web", 8080, 1);
+        assertThat(read(webAddress)).startsWith("hello from ");
+        assertThat(logs(webId)).startsWith("hello from " + dbHost + "\n");
+        assertThat(stack.ps()).extracting(row -> row.get(0) + " " + row.get(1) + " " + row.get(2))
+                .containsExactly("figtest_db_1 running healthy", "figtest_setup_1 exited ", "figtest_web_1 running healthy");
+
+        stack.up(List.of(), new Stack.UpOptions(false, false, false));
+        assertThat(stack.containers("web", false).get(0).getId()).as("unchanged: kept").isEqualTo(webId);
+        assertThat(output.toString()).contains("figtest_web_1 is up-to-date");
+
+        Stack changed = stack(project("hash-2"));
+        changed.up(List.of("web"), new Stack.UpOptions(false, true, false));
+        assertThat(changed.containers("web", false).get(0).getId()).as("changed: recreated").isNotEqualTo(webId);
+        assertThat(changed.containers("db", false).get(0).getId()).as("db untouched").isEqualTo(db.getId());
+    }
+
+    @Test
+    void scaleAddsAndRemovesReplicasEachWithItsOwnPort() throws Exception {
+        Stack stack = stack(project("hash-1"));
+        stack.up(List.of(), new Stack.UpOptions(false, false, false));
+
+        stack.scale("web", 2);
+
+        List<Container> webs = stack.containers("web", false);
+        assertThat(webs).hasSize(2);
+        awaitHealthy(webs.get(1).getId());
+        assertThat(read(stack.port("web", 8080, 2))).isNotEqualTo(read(stack.port("web", 8080, 1)));
+        stack.scale("web", 1);
+        assertThat(stack.containers("web", true)).hasSize(1);
+    }
+
+    @Test
+    void runExecAndARollingDeploy() throws Exception {
+        Stack stack = stack(project("hash-1"));
+        stack.up(List.of(), new Stack.UpOptions(false, false, false));
+        String oldWeb = stack.containers("web", false).get(0).getId();
+
+        assertThat(stack.run("db", List.of("bash", "-c", "echo one-off $ROLE; exit 4"), true)).isEqualTo(4);
+        assertThat(output.toString()).contains("one-off db");
+        assertThat(stack.containers("db", true)).as("a one-off is no replica").hasSize(1);
+        assertThat(stack.exec("db", 1, List.of("bash", "-c", "echo exec in $ROLE"))).isZero();
+        assertThat(output.toString()).contains("exec in db");
+
+        stack(project("hash-2")).deploy("web");
+
+        List<Container> webs = stack.containers("web", true);
+        assertThat(webs).extracting(c -> c.getNames()[0]).containsExactly("/figtest_web_2");
+        assertThat(webs.get(0).getLabels()).containsEntry(Stack.CONFIG_HASH, "hash-2");
+        assertThat(webs.get(0).getId()).isNotEqualTo(oldWeb);
+        assertThat(read(stack.port("web", 8080, 2))).startsWith("hello from ");
+    }
+
+    @Test
+    void aDependencyThatCannotBecomeHealthyStopsTheUp() {
+        ServiceSpec broken = service("db", "exit 1", Map.of(), LISTENING, List.of(), "hash-broken");
+        ServiceSpec web = service("web", "sleep 60", Map.of("db", ServiceSpec.Condition.SERVICE_HEALTHY), null, List.of(), "h");
+        Stack stack = stack(new ProjectSpec("figtest", List.of(broken, web), List.of("default"), List.of("data")));
+
+        assertThatThrownBy(() -> stack.up(List.of(), new Stack.UpOptions(false, false, false)))
+                .isInstanceOf(FigException.class).hasMessageContaining("figtest_db_1 is not running");
+        assertThat(stack.containers("web", true)).as("never created").isEmpty();
+    }
+
+    @Test
+    void aFixedHostPortCannotBeScaled() {
+        ServiceSpec fixed = service("web", "sleep 60", Map.of(), null, List.of("18080:8080"), "h");
+        Stack stack = stack(new ProjectSpec("figtest", List.of(fixed), List.of("default"), List.of("data")));
+        assertThatThrownBy(() -> stack.scale("web", 2)).isInstanceOf(FigException.class).hasMessageContaining("fixed host port");
+        assertThatThrownBy(() -> stack.scale("nope", 1)).isInstanceOf(FigException.class).hasMessageContaining("no such service");
+    }
+
+    private void awaitHealthy(String id) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            var health = docker.inspectContainerCmd(id).exec().getState().getHealth();
+            if (health != null && "healthy".equals(health.getStatus())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(id + " did not become healthy");
+    }
+
+    private String logs(String id) throws InterruptedException {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        try (LogPrinter printer = new LogPrinter(docker, new PrintStream(text, true, StandardCharsets.UTF_8), false)) {
+            Container c = docker.listContainersCmd().withIdFilter(List.of(id)).exec().get(0);
+            printer.follow(List.of(c), false);
+            printer.await();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return text.toString(StandardCharsets.UTF_8).replaceAll("(?m)^\\S+ \\| ", "");
+    }
+
+    private static String read(String address) throws IOException {
+        String[] hostPort = address.split(":");
+        try (Socket s = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+            s.setSoTimeout(5_000);
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
