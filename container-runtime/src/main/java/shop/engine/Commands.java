@@ -13,13 +13,24 @@ public final class Commands {
 
     /** Runs to completion; returns stdout. A non-zero exit fails with the command's stderr. */
     public static String run(List<String> command, Path workingDir, String what) {
+        return run(command, workingDir, "", what);
+    }
+
+    /** As {@link #run(List, Path, String)}, with {@code input} on stdin (e.g. an {@code ip -batch -} script). */
+    public static String runWithInput(List<String> command, String input, String what) {
+        return run(command, null, input, what);
+    }
+
+    private static String run(List<String> command, Path workingDir, String input, String what) {
         ProcessBuilder builder = new ProcessBuilder(command);
         if (workingDir != null) {
             builder.directory(workingDir.toFile());
         }
         try {
             Process process = builder.start();
-            process.getOutputStream().close();
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
             // stderr on its own thread: a chatty tool must not block on a full pipe we do not read.
             var stderr = new java.util.concurrent.CompletableFuture<String>();
             Thread reader = new Thread(() -> stderr.complete(readQuietly(process.getErrorStream())), "stderr of " + command.get(0));

@@ -5,10 +5,17 @@ import shop.engine.build.Builder;
 import shop.engine.build.DockerfileBuilder;
 import shop.engine.container.ContainerService;
 import shop.engine.container.LocalContainers;
+import shop.engine.container.Volumes;
 import shop.engine.content.LayoutContentStore;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ImageStore;
 import shop.engine.image.LayoutImageStore;
+import shop.engine.network.BridgeNetworks;
+import shop.engine.network.NetworkService;
+import shop.engine.network.PortProxy;
+import shop.engine.registry.DockerConfigFile;
+import shop.engine.registry.ProgressListener;
+import shop.engine.registry.RegistryClient;
 import shop.engine.runtime.CliRuntime;
 import shop.engine.runtime.OciRuntime;
 import shop.engine.snapshot.OverlaySnapshotter;
@@ -16,11 +23,12 @@ import shop.engine.snapshot.Snapshotter;
 
 /**
  * The engine's parts wired over one state directory: {@code images/} (an OCI image layout),
- * {@code snapshots/}, {@code containers/}, {@code volumes/}, {@code builds/} (RUN scratch) and
+ * {@code snapshots/}, {@code containers/}, {@code networks/}, {@code volumes/}, {@code builds/} (RUN scratch) and
  * {@code runtime/<name>/}.
  */
 public record Engine(Path state, ImageStore images, BaseImages baseImages, Snapshotter snapshots,
-                     OciRuntime runtime, ContainerService containers, Builder builder) {
+                     OciRuntime runtime, NetworkService networks, Volumes volumes, ContainerService containers,
+                     Builder builder) {
 
     /** $SHOP_ENGINE_ROOT or /var/lib/shop-engine. */
     public static Path defaultState() {
@@ -31,11 +39,15 @@ public record Engine(Path state, ImageStore images, BaseImages baseImages, Snaps
     public static Engine open(Path state, String runtimeName) {
         Path root = state.toAbsolutePath();
         ImageStore images = new LayoutImageStore(new LayoutContentStore(root.resolve("images")));
-        BaseImages base = new BaseImages(images, BaseImages.defaultCache());
+        BaseImages base = new BaseImages(images, BaseImages.defaultCache(), ref -> RegistryClient.open(images, root)
+                .pull(ref, DockerConfigFile.fromEnvironment().find(ref.domain()), ProgressListener.NONE).image());
         Snapshotter snapshots = new OverlaySnapshotter(root.resolve("snapshots"));
         OciRuntime runtime = new CliRuntime(runtimeName, root.resolve("runtime").resolve(runtimeName));
-        ContainerService containers = new LocalContainers(root.resolve("containers"), base, snapshots, runtime);
+        NetworkService networks = new BridgeNetworks(root.resolve("networks"));
+        Volumes volumes = new Volumes(root.resolve("volumes"));
+        ContainerService containers = new LocalContainers(root.resolve("containers"), base, snapshots, runtime,
+                networks, new PortProxy(), volumes);
         Builder builder = new DockerfileBuilder(root.resolve("builds"), base, snapshots, runtime);
-        return new Engine(root, images, base, snapshots, runtime, containers, builder);
+        return new Engine(root, images, base, snapshots, runtime, networks, volumes, containers, builder);
     }
 }

@@ -1,7 +1,20 @@
 package shop.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import shop.engine.container.Container;
+import shop.engine.container.ContainerService;
+import shop.engine.image.ContainerConfig;
 import shop.engine.image.BaseImages;
+import shop.engine.network.BridgeNetworks;
+import shop.engine.network.Network;
+import shop.engine.network.NetworkService;
+import shop.engine.snapshot.Mounts;
 
 /**
  * Engines over one state directory under target/, shared by the integration tests so the
@@ -12,7 +25,67 @@ public final class TestEngines {
 
     public static final Path STATE = Path.of("target/engine-it").toAbsolutePath();
 
+    /**
+     * A bash script for the Debian base, which has no netcat: a line of perl (perl-base is
+     * essential) that prints "listening", then answers every connection on port 8080 with
+     * "hello from <hostname>" and closes it.
+     */
+    public static final String HELLO_SERVER = "exec perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(LocalPort => 8080, "
+            + "Listen => 5, ReuseAddr => 1) or die $!; $h = `hostname`; chomp $h; $| = 1; print \"listening\\n\"; "
+            + "while ($c = $s->accept) { print $c \"hello from $h\\n\"; close $c }'";
+
     private TestEngines() {
+    }
+
+    /**
+     * Removes every container and user network, stops supervising, and checks that nothing is
+     * left behind: no overlay mount, no network namespace.
+     */
+    public static void removeEverything(Engine engine) {
+        for (Container c : engine.containers().list(true)) {
+            engine.containers().remove(c.id(), true);
+        }
+        for (Network n : engine.networks().list()) {
+            if (!n.name().equals(NetworkService.DEFAULT)) {
+                engine.networks().remove(n.id());
+            }
+        }
+        engine.containers().close();
+        assertThat(Mounts.under(STATE.resolve("snapshots/active"))).isEmpty();
+        assertThat(leftoverNamespaces()).isEmpty();
+        for (Network n : engine.networks().list()) {
+            assertThat(Path.of("/sys/class/net", n.bridge())).as("bridge of %s", n.name()).doesNotExist();
+        }
+    }
+
+    public static List<String> leftoverNamespaces() {
+        return leftoverNamespacesOf(STATE);
+    }
+
+    /** The network namespaces an engine over that state directory still has. */
+    public static List<String> leftoverNamespacesOf(Path state) {
+        try (var files = Files.list(Path.of("/run/netns"))) {
+            String ours = BridgeNetworks.namespacePrefix(state);
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(ours)).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    public record Ran(int exit, String output) {
+    }
+
+    /** Runs a container of {@code image} (with {@code cmd}, or the image's own when empty) to its end; removes it. */
+    public static Ran run(Engine engine, String image, String... cmd) {
+        ContainerService containers = engine.containers();
+        Container c = containers.create(new ContainerService.CreateRequest(null, image,
+                cmd.length == 0 ? null : ContainerConfig.EMPTY.withCmd(List.of(cmd)), null));
+        containers.start(c.id());
+        int exit = containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        containers.logs(c.id(), ContainerService.LogOptions.ALL, out, out);
+        containers.remove(c.id(), true);
+        return new Ran(exit, out.toString());
     }
 
     public static Engine open(String runtime) {

@@ -27,6 +27,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import shop.engine.Engine;
 import shop.engine.EngineException;
+import shop.engine.Ids;
 import shop.engine.FileTrees;
 import shop.engine.Json;
 import shop.engine.build.Builder;
@@ -35,6 +36,7 @@ import shop.engine.container.HostConfig;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
 import shop.engine.image.Reference;
+import shop.engine.network.Network;
 import shop.engine.snapshot.SafeTarExtractor;
 
 /**
@@ -50,7 +52,7 @@ final class ApiHandler extends Handler.Abstract {
     private static final Pattern VERSION_PREFIX = Pattern.compile("^/v\\d+\\.\\d+(/.*)$");
     private static final String NEVER = "0001-01-01T00:00:00Z";
 
-    private interface Route {
+    interface Route {
         void handle(Matcher path, Request request, Response response, Fields query) throws Exception;
     }
 
@@ -63,23 +65,30 @@ final class ApiHandler extends Handler.Abstract {
         final List<String> cmd;
         final List<String> env;
         final String user;
+        /** AttachStdin: the client's input becomes the process's stdin (exec -i). */
+        final boolean stdin;
         volatile boolean running;
         volatile Integer exitCode;
 
-        Exec(String container, List<String> cmd, List<String> env, String user) {
+        Exec(String container, List<String> cmd, List<String> env, String user, boolean stdin) {
             this.container = container;
             this.cmd = cmd;
             this.env = env;
             this.user = user;
+            this.stdin = stdin;
         }
     }
 
     private final Engine engine;
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final Map<String, Exec> execs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final NetworkEndpoints networks;
 
     ApiHandler(Engine engine) {
         this.engine = engine;
+        this.networks = new NetworkEndpoints(engine);
+        networks.register(this);
+        new VolumeEndpoints(engine).register(this);
         on("GET", "/_ping", (m, rq, rs, q) -> text(rs, 200, "OK"));
         on("HEAD", "/_ping", (m, rq, rs, q) -> text(rs, 200, ""));
         on("GET", "/version", (m, rq, rs, q) -> json(rs, 200, version()));
@@ -104,7 +113,8 @@ final class ApiHandler extends Handler.Abstract {
             shop.engine.container.Container c = engine.containers().create(createRequest(q.getValue("name"), body(rq)));
             json(rs, 201, Json.MAPPER.createObjectNode().put("Id", c.id()).set("Warnings", Json.MAPPER.createArrayNode()));
         });
-        on("GET", "/containers/json", (m, rq, rs, q) -> json(rs, 200, containers(flag(q, "all"))));
+        on("GET", "/containers/json", (m, rq, rs, q) ->
+                json(rs, 200, containers(flag(q, "all"), Filters.parse(q.getValue("filters")))));
         on("GET", "/containers/([^/]+)/json", (m, rq, rs, q) -> json(rs, 200, containerInspect(engine.containers().inspect(m.group(1)))));
         on("POST", "/containers/([^/]+)/start", (m, rq, rs, q) -> {
             boolean running = engine.containers().inspect(m.group(1)).state().running();
@@ -151,8 +161,10 @@ final class ApiHandler extends Handler.Abstract {
                 OutputStream stdout = flag(q, "stdout") ? new MultiplexedStream(out, 1) : OutputStream.nullOutputStream();
                 OutputStream stderr = flag(q, "stderr") ? new MultiplexedStream(out, 2) : OutputStream.nullOutputStream();
                 String tail = q.getValue("tail");
-                engine.containers().logs(id, flag(q, "follow"), tail == null || tail.equals("all") ? -1 : Integer.parseInt(tail),
-                        stdout, stderr);
+                String since = q.getValue("since");
+                engine.containers().logs(id, new ContainerService.LogOptions(flag(q, "follow"),
+                        tail == null || tail.equals("all") ? -1 : Integer.parseInt(tail), flag(q, "timestamps"),
+                        since == null || since.isEmpty() || since.equals("0") ? null : sinceInstant(since)), stdout, stderr);
             }
         });
         on("POST", "/containers/([^/]+)/attach", (m, rq, rs, q) -> attach(m.group(1), rq, rs, q));
@@ -166,8 +178,8 @@ final class ApiHandler extends Handler.Abstract {
             List<String> env = body.hasNonNull("Env")
                     ? Json.MAPPER.convertValue(body.get("Env"), new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { })
                     : List.of();
-            String execId = java.util.HexFormat.of().formatHex(randomId());
-            execs.put(execId, new Exec(id, cmd, env, body.path("User").asText(null)));
+            String execId = Ids.random();
+            execs.put(execId, new Exec(id, cmd, env, body.path("User").asText(null), body.path("AttachStdin").asBoolean(false)));
             json(rs, 201, Json.MAPPER.createObjectNode().put("Id", execId));
         });
         on("POST", "/exec/([^/]+)/start", (m, rq, rs, q) -> execStart(m.group(1), rq, rs));
@@ -178,9 +190,10 @@ final class ApiHandler extends Handler.Abstract {
                     .put("Pid", 0));
         });
         on("POST", "/build", (m, rq, rs, q) -> build(rq, rs, q));
+        new RegistryEndpoints(engine).register(this);
     }
 
-    private void on(String method, String path, Route route) {
+    void on(String method, String path, Route route) {
         endpoints.add(new Endpoint(method, Pattern.compile(path), route));
     }
 
@@ -191,6 +204,8 @@ final class ApiHandler extends Handler.Abstract {
         if (versioned.matches()) {
             path = versioned.group(1);
         }
+        // Image names arrive with their slashes encoded (docker-java: /images/localhost%2Fshop%2Fweb/json).
+        path = org.eclipse.jetty.util.URIUtil.decodePath(path);
         response.getHeaders().put("Api-Version", API_VERSION);
         response.getHeaders().put("Ostype", "linux");
         response.getHeaders().put("Server", "shop-engine/0.1 (linux)");
@@ -227,7 +242,7 @@ final class ApiHandler extends Handler.Abstract {
 
     // --- bodies ---
 
-    private static JsonNode body(Request request) throws IOException {
+    static JsonNode body(Request request) throws IOException {
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] bytes = in.readAllBytes();
             if (bytes.length == 0) {
@@ -248,42 +263,60 @@ final class ApiHandler extends Handler.Abstract {
             config.set("Entrypoint", Json.MAPPER.createArrayNode().add(entrypoint.asText()));
         }
         JsonNode hostNode = config.remove("HostConfig");
-        HostConfig host = null;
-        if (hostNode != null && hostNode.isObject()) {
-            ObjectNode h = (ObjectNode) hostNode;
-            String mode = h.path("NetworkMode").asText("");
-            // This engine has no bridge networks yet: the default network is a namespace with loopback only.
-            if (mode.equals("bridge") || mode.equals("default")) {
-                h.put("NetworkMode", "none");
-            }
-            host = Json.MAPPER.treeToValue(h, HostConfig.class);
-        }
+        HostConfig host = hostNode != null && hostNode.isObject() ? Json.MAPPER.treeToValue(hostNode, HostConfig.class) : null;
+        Map<String, List<String>> networks = new LinkedHashMap<>();
+        config.path("NetworkingConfig").path("EndpointsConfig").fields().forEachRemaining(e ->
+                networks.put(e.getKey(), strings(e.getValue().path("Aliases"))));
+        config.remove("NetworkingConfig");
         ContainerConfig containerConfig = Json.MAPPER.treeToValue(config, ContainerConfig.class);
-        return new ContainerService.CreateRequest(name, body.path("Image").asText(null), containerConfig, host);
+        return new ContainerService.CreateRequest(name, body.path("Image").asText(null), containerConfig, host, networks);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
     }
 
     /**
-     * Docker's hijacked attach, output only (no stdin): answers 101, then the connection carries
-     * multiplexed frames; it waits for the start the client sends next and follows the logs.
+     * Docker's attach, output only (no stdin): multiplexed frames of the logs, followed; it waits
+     * for the start the client sends next.
      */
-    private void attach(String idOrName, Request request, Response response, Fields query) {
+    private void attach(String idOrName, Request request, Response response, Fields query) throws IOException {
         String id = engine.containers().inspect(idOrName).id();
         boolean stdout = flag(query, "stdout");
         boolean stderr = flag(query, "stderr");
-        request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, new HijackedStream(
-                request.getConnectionMetaData().getConnection().getEndPoint(), request.getComponents().getExecutor(), out -> {
+        stream(request, response, false, (in, out) -> {
                     out.flush();
                     long deadline = System.currentTimeMillis() + 60_000;
                     while (engine.containers().inspect(id).state().status().equals("created")
                             && System.currentTimeMillis() < deadline) {
                         sleepQuietly(5);
                     }
-                    engine.containers().logs(id, true, -1,
+                    engine.containers().logs(id, new ContainerService.LogOptions(true, -1, false, null),
                             stdout ? new MultiplexedStream(out, 1) : OutputStream.nullOutputStream(),
                             stderr ? new MultiplexedStream(out, 2) : OutputStream.nullOutputStream());
-                }));
-        response.setStatus(101);
+                });
+    }
+
+    /**
+     * The docker CLI asks to upgrade the connection (it may send stdin): answer 101 and hijack it.
+     * Other clients (docker-java without stdin) read the same frames as an ordinary response body.
+     */
+    private static void stream(Request request, Response response, boolean takesInput, HijackedStream.Producer producer)
+            throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/vnd.docker.multiplexed-stream");
+        if (!request.getHeaders().contains(HttpHeader.UPGRADE)) {
+            response.setStatus(200);
+            try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                producer.produce(InputStream.nullInputStream(), out);
+            }
+            return;
+        }
+        request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, new HijackedStream(
+                request.getConnectionMetaData().getConnection().getEndPoint(), request.getComponents().getExecutor(), producer,
+                takesInput));
+        response.setStatus(101);
         response.getHeaders().put(HttpHeader.CONNECTION, "Upgrade");
         response.getHeaders().put(HttpHeader.UPGRADE, "tcp");
     }
@@ -296,12 +329,6 @@ final class ApiHandler extends Handler.Abstract {
         return exec;
     }
 
-    private static byte[] randomId() {
-        byte[] bytes = new byte[32];
-        new java.security.SecureRandom().nextBytes(bytes);
-        return bytes;
-    }
-
     /** Detached: runs in the background. Otherwise hijacks the connection like attach and streams the output. */
     private void execStart(String execId, Request request, Response response) throws IOException {
         Exec exec = exec(execId);
@@ -310,10 +337,10 @@ final class ApiHandler extends Handler.Abstract {
             throw EngineException.conflict("exec " + execId + " has already been started");
         }
         exec.running = true;
-        HijackedStream.Producer run = out -> {
+        HijackedStream.Producer run = (in, out) -> {
             try {
                 exec.exitCode = engine.containers().exec(exec.container, exec.cmd, exec.env, exec.user,
-                        new MultiplexedStream(out, 1), new MultiplexedStream(out, 2));
+                        exec.stdin ? in : null, new MultiplexedStream(out, 1), new MultiplexedStream(out, 2));
             } finally {
                 exec.running = false;
             }
@@ -321,7 +348,7 @@ final class ApiHandler extends Handler.Abstract {
         if (body.path("Detach").asBoolean(false)) {
             request.getComponents().getExecutor().execute(() -> {
                 try {
-                    run.produce(OutputStream.nullOutputStream());
+                    run.produce(InputStream.nullInputStream(), OutputStream.nullOutputStream());
                 } catch (IOException | RuntimeException e) {
                     exec.exitCode = exec.exitCode == null ? 126 : exec.exitCode;
                 }
@@ -329,12 +356,7 @@ final class ApiHandler extends Handler.Abstract {
             empty(response, 200);
             return;
         }
-        request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, new HijackedStream(
-                request.getConnectionMetaData().getConnection().getEndPoint(), request.getComponents().getExecutor(), run));
-        response.setStatus(101);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/vnd.docker.multiplexed-stream");
-        response.getHeaders().put(HttpHeader.CONNECTION, "Upgrade");
-        response.getHeaders().put(HttpHeader.UPGRADE, "tcp");
+        stream(request, response, exec.stdin, run);
     }
 
     private static void sleepQuietly(long millis) {
@@ -362,10 +384,7 @@ final class ApiHandler extends Handler.Abstract {
                     Image image = engine.builder().build(build, line -> streamLine(out, Json.MAPPER.createObjectNode().put("stream", line)));
                     streamLine(out, Json.MAPPER.createObjectNode().set("aux", Json.MAPPER.createObjectNode().put("ID", image.id())));
                 } catch (EngineException e) {
-                    // Headers are sent: Docker reports a failed build inside the stream.
-                    ObjectNode error = Json.MAPPER.createObjectNode().put("error", e.getMessage());
-                    error.putObject("errorDetail").put("message", e.getMessage());
-                    streamLine(out, error);
+                    streamError(out, e.getMessage());
                 }
             }
         } finally {
@@ -373,7 +392,7 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private static void streamLine(OutputStream out, JsonNode node) {
+    static void streamLine(OutputStream out, JsonNode node) {
         try {
             out.write(Json.bytes(node));
             out.write('\n');
@@ -381,6 +400,13 @@ final class ApiHandler extends Handler.Abstract {
         } catch (IOException e) {
             throw EngineException.failed("client went away: " + e.getMessage(), e);
         }
+    }
+
+    /** Once a stream's headers are sent, Docker reports a failure as its last object. */
+    static void streamError(OutputStream out, String message) {
+        ObjectNode error = Json.MAPPER.createObjectNode().put("error", message);
+        error.putObject("errorDetail").put("message", message);
+        streamLine(out, error);
     }
 
     private static Map<String, String> stringMap(String json) throws IOException {
@@ -451,24 +477,29 @@ final class ApiHandler extends Handler.Abstract {
         return o;
     }
 
-    private ArrayNode containers(boolean all) {
+    private ArrayNode containers(boolean all, Filters filters) {
         ArrayNode out = Json.MAPPER.createArrayNode();
+        List<Network> allNetworks = engine.networks().list();
         for (shop.engine.container.Container c : engine.containers().list(all)) {
+            if (!filters.matches(c.id(), c.name(), c.config().labels() == null ? Map.of() : c.config().labels())
+                    || !filters.values().getOrDefault("status", List.of(c.state().status())).contains(c.state().status())) {
+                continue;
+            }
             ObjectNode o = out.addObject();
             o.put("Id", c.id());
             o.putArray("Names").add("/" + c.name());
             o.put("Image", c.imageName()).put("ImageID", c.imageId()).put("Command", String.join(" ", args(c)))
                     .put("Created", epochSeconds(c.created())).put("State", c.state().status()).put("Status", status(c));
-            o.putArray("Ports");
+            o.set("Ports", NetworkEndpoints.portList(c));
             o.putArray("Mounts");
             o.set("Labels", Json.MAPPER.valueToTree(c.config().labels()));
             o.putObject("HostConfig").put("NetworkMode", c.hostConfig().networkMode());
-            o.putObject("NetworkSettings").putObject("Networks");
+            o.putObject("NetworkSettings").set("Networks", networks.settings(c, allNetworks).get("Networks"));
         }
         return out;
     }
 
-    private static ObjectNode containerInspect(shop.engine.container.Container c) {
+    private ObjectNode containerInspect(shop.engine.container.Container c) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         List<String> args = args(c);
         o.put("Id", c.id()).put("Created", c.created()).put("Path", args.isEmpty() ? "" : args.get(0));
@@ -491,9 +522,7 @@ final class ApiHandler extends Handler.Abstract {
                 .put("AttachStdout", false).put("AttachStderr", false).put("OpenStdin", false);
         o.set("Config", config);
         o.set("HostConfig", Json.MAPPER.valueToTree(c.hostConfig()));
-        ObjectNode network = o.putObject("NetworkSettings");
-        network.putObject("Ports");
-        network.putObject("Networks");
+        o.set("NetworkSettings", networks.settings(c, engine.networks().list()));
         o.putArray("Mounts");
         return o;
     }
@@ -541,7 +570,17 @@ final class ApiHandler extends Handler.Abstract {
         return v != null && (v.equals("1") || v.equalsIgnoreCase("true"));
     }
 
-    private static String required(Fields query, String name) {
+    /** Docker's {@code since}: Unix seconds, with an optional fraction ({@code 1700000000.5}). */
+    private static Instant sinceInstant(String text) {
+        try {
+            java.math.BigDecimal seconds = new java.math.BigDecimal(text);
+            return Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
+        } catch (NumberFormatException e) {
+            throw EngineException.invalid("since: \"" + text + "\" is not a Unix timestamp");
+        }
+    }
+
+    static String required(Fields query, String name) {
         String v = query.getValue(name);
         if (v == null || v.isEmpty()) {
             throw EngineException.invalid("query parameter " + name + " is required");
@@ -549,11 +588,11 @@ final class ApiHandler extends Handler.Abstract {
         return v;
     }
 
-    private static String emptyToNull(String s) {
+    static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
     }
 
-    private static void json(Response response, int status, Object body) {
+    static void json(Response response, int status, Object body) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         write(response, Json.bytes(body));
@@ -565,11 +604,11 @@ final class ApiHandler extends Handler.Abstract {
         write(response, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void empty(Response response, int status) {
+    static void empty(Response response, int status) {
         response.setStatus(status);
     }
 
-    private static void error(Response response, int status, String message) {
+    static void error(Response response, int status, String message) {
         json(response, status, Json.MAPPER.createObjectNode().put("message", message));
     }
 

@@ -1,7 +1,10 @@
 package shop.engine.api;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.io.AbstractConnection;
@@ -10,23 +13,29 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.FutureCallback;
 
 /**
- * The raw stream Docker clients "hijack" an HTTP connection for (attach): after the 101
- * response the connection carries multiplexed output frames until the container ends, then
- * closes. Input from the client (stdin) is read and dropped: containers get /dev/null.
+ * The raw stream Docker clients "hijack" an HTTP connection for (attach, exec): after the 101
+ * response the connection carries multiplexed output frames until the process ends, then
+ * closes. What the client sends (stdin) reaches the producer when it takes input (exec -i), and
+ * is dropped otherwise; the client's half-close is the input's end.
  */
 final class HijackedStream extends AbstractConnection {
 
-    /** Writes frames to the client; returns when the stream is done. */
+    /** Writes frames to the client, reading its input if it takes any; returns when the stream is done. */
     interface Producer {
-        void produce(OutputStream out) throws IOException;
+        void produce(InputStream in, OutputStream out) throws IOException;
     }
 
     private final Producer producer;
     private final ByteBuffer input = BufferUtil.allocate(4096);
+    /** The client's input on its way to the producer; null when input is dropped. */
+    private final PipedOutputStream toProducer;
+    private final PipedInputStream fromClient;
 
-    HijackedStream(EndPoint endPoint, Executor executor, Producer producer) {
+    HijackedStream(EndPoint endPoint, Executor executor, Producer producer, boolean takesInput) throws IOException {
         super(endPoint, executor);
         this.producer = producer;
+        this.fromClient = takesInput ? new PipedInputStream(64 * 1024) : null;
+        this.toProducer = takesInput ? new PipedOutputStream(fromClient) : null;
     }
 
     @Override
@@ -35,7 +44,7 @@ final class HijackedStream extends AbstractConnection {
         fillInterested();
         getExecutor().execute(() -> {
             try (OutputStream out = new EndPointOutput()) {
-                producer.produce(out);
+                producer.produce(fromClient != null ? fromClient : InputStream.nullInputStream(), out);
             } catch (IOException | RuntimeException e) {
                 // The client went away, or the container did: either way the stream is over.
             } finally {
@@ -51,11 +60,18 @@ final class HijackedStream extends AbstractConnection {
                 BufferUtil.clear(input);
                 int n = getEndPoint().fill(input);
                 if (n < 0) {
+                    if (toProducer != null) {
+                        toProducer.close();
+                    }
                     return;
                 }
                 if (n == 0) {
                     fillInterested();
                     return;
+                }
+                if (toProducer != null) {
+                    toProducer.write(input.array(), input.arrayOffset() + input.position(), n);
+                    toProducer.flush();
                 }
             }
         } catch (IOException e) {

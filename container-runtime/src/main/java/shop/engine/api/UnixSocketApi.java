@@ -3,6 +3,9 @@ package shop.engine.api;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -31,7 +34,11 @@ public final class UnixSocketApi implements EngineApi {
         threads.setName("engine-api");
         threads.setDaemon(true);
         server = new Server(threads);
-        UnixDomainServerConnector connector = new UnixDomainServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        // docker-java sends image names with %2F ("localhost%2Fshop%2Fweb"); Jetty refuses that by default.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("docker-names",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        UnixDomainServerConnector connector = new UnixDomainServerConnector(server, new HttpConnectionFactory(http));
         connector.setUnixDomainPath(socket);
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);

@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import shop.engine.EngineException;
+import shop.engine.RootPaths;
 import shop.engine.FileTrees;
 import shop.engine.content.Compression;
 import shop.engine.content.Descriptor;
@@ -37,6 +38,7 @@ import shop.engine.image.ImageStore;
 import shop.engine.image.MediaTypes;
 import shop.engine.runtime.BundleSpec;
 import shop.engine.runtime.CliRuntime;
+import shop.engine.runtime.InitProcess;
 import shop.engine.runtime.OciRuntime;
 import shop.engine.runtime.Users;
 import shop.engine.snapshot.Layer;
@@ -280,6 +282,27 @@ public final class DockerfileBuilder implements Builder {
         return shell;
     }
 
+    /**
+     * The healthcheck that an image built from this Dockerfile gets from its final stage, read
+     * without building it (fig convert needs it where the stack's file sets none). One the final
+     * stage inherits from its base image is not seen.
+     */
+    public static Optional<ContainerConfig.Healthcheck> finalStageHealthcheck(Dockerfile dockerfile) {
+        ContainerConfig.Healthcheck found = null;
+        for (Instruction ins : dockerfile.instructions()) {
+            if (ins.keyword().equals("FROM")) {
+                found = null;
+            } else if (ins.keyword().equals("HEALTHCHECK")) {
+                try {
+                    found = healthcheck(ins, dockerfile.escape());
+                } catch (EngineException | IllegalArgumentException e) {
+                    throw new DockerfileException(dockerfile.file(), ins.line(), ins.keyword(), e.getMessage());
+                }
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
     private static ContainerConfig.Healthcheck healthcheck(Instruction ins, char escape) {
         String text = ins.text().strip();
         if (text.equalsIgnoreCase("NONE")) {
@@ -415,8 +438,7 @@ public final class DockerfileBuilder implements Builder {
                 runtime.writeBundle(new BundleSpec(rootfs, args, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                         workdir, user.uid(), user.gid(), user.additionalGids(), "buildkitsandbox", mounts, "host", 0, 0, 0,
                         CliRuntime.cgroupsPath(key)), bundle);
-                ProcessHandle process = runtime.run(key, bundle, log, log);
-                int code = follow(process, bundle, log, build.progress());
+                int code = follow(runtime.start(key, bundle, log, log), log, build.progress());
                 if (code != 0) {
                     throw EngineException.invalid("The command '" + String.join(" ", args) + "' returned a non-zero code: " + code);
                 }
@@ -430,11 +452,11 @@ public final class DockerfileBuilder implements Builder {
     }
 
     /** Streams the step's output while it runs; returns its exit code. */
-    private int follow(ProcessHandle process, Path bundle, Path log, Consumer<String> progress) throws IOException {
+    private int follow(InitProcess process, Path log, Consumer<String> progress) throws IOException {
         try (RandomAccessFile in = new RandomAccessFile(log.toFile(), "r")) {
             byte[] buffer = new byte[8192];
             while (true) {
-                boolean alive = process.isAlive();
+                boolean alive = !process.exit().isDone();
                 int n;
                 while ((n = in.read(buffer)) > 0) {
                     progress.accept(new String(buffer, 0, n, StandardCharsets.UTF_8));
@@ -450,7 +472,7 @@ public final class DockerfileBuilder implements Builder {
                 }
             }
         }
-        Integer code = runtime.exitCode(bundle);
+        Integer code = process.exit().join();
         return code == null ? 255 : code;
     }
 
@@ -522,35 +544,59 @@ public final class DockerfileBuilder implements Builder {
         String fromId = fromStage != null ? fromStage.imageId : fromImage != null ? fromImage.id() : null;
         Path context = build.request().context().toAbsolutePath().normalize();
 
-        List<Path> matched = new ArrayList<>();
-        String checksum;
-        if (fromId == null) {
-            for (String source : sources) {
-                if (source.matches("(?i)https?://.*")) {
-                    throw new IllegalArgumentException("ADD from a URL needs a network this engine's builds do not reach; download it into the context");
-                }
-                matched.addAll(match(context, source, build.ignore()));
-            }
-            checksum = checksum(context, matched, build.ignore());
-        } else {
-            checksum = fromId;
+        if (fromId != null) {
+            copyFrom(build, stage, ins, fromStage != null ? layers(fromStage) : layersOf(fromImage), sources, destPath, destIsDir,
+                    chown, chmod);
+            return;
         }
-        if (fromId == null && (matched.size() > 1 || sources.size() > 1) && !destIsDir) {
+        List<Path> matched = new ArrayList<>();
+        for (String source : sources) {
+            if (source.matches("(?i)https?://.*")) {
+                throw new IllegalArgumentException("ADD from a URL needs a network this engine's builds do not reach; download it into the context");
+            }
+            matched.addAll(match(context, source, build.ignore()));
+        }
+        if ((matched.size() > 1 || sources.size() > 1) && !destIsDir) {
             throw new IllegalArgumentException("When using " + ins.keyword()
                     + " with more than one source file, the destination must be a directory and end with a /");
         }
-        String keyText = ins.original() + " " + checksum;
+        copyCached(build, stage, ins, context, matched, destPath, destIsDir, chown, chmod, build.ignore(), add);
+    }
+
+    /** The step keyed on the checksum of what it copies (content and modes, not mtimes), then the copy on a miss. */
+    private void copyCached(Build build, Stage stage, Instruction ins, Path sourceRoot, List<Path> sources, String destPath,
+                            boolean destIsDir, String chown, Integer chmod, DockerIgnore ignore, boolean add) {
+        String keyText = ins.original() + " " + checksum(sourceRoot, sources, ignore);
         cachedStep(build, stage, keyText, () -> inSnapshot(stage, "/bin/sh -c #(nop) " + ins.original(), rootfs -> {
             Users.Resolved owner = chown == null ? null : Users.resolve(rootfs, chown);
-            if (fromId != null) {
-                copyFromImage(fromStage != null ? layers(fromStage) : layersOf(fromImage), sources, rootfs, destPath, destIsDir, owner, chmod);
-            } else {
-                for (Path source : matched) {
-                    copyInto(context, source, rootfs, destPath, destIsDir || matched.size() > 1, owner, chmod,
-                            build.ignore(), add);
-                }
+            for (Path source : sources) {
+                copyInto(sourceRoot, source, rootfs, destPath, destIsDir || sources.size() > 1, owner, chmod, ignore, add);
             }
         }));
+    }
+
+    /**
+     * COPY --from: keyed, as BuildKit does, on the content and modes of what it copies, not on the
+     * source stage's identity, so a rebuilt stage that yields the same files (a Spring Boot jar's
+     * dependencies after a code change) keeps this step, and its layer, cached.
+     */
+    private void copyFrom(Build build, Stage stage, Instruction ins, List<Layer> layers, List<String> sources, String destPath,
+                          boolean destIsDir, String chown, Integer chmod) {
+        String key = "from-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+        try {
+            Path fromRoot = snapshots.mount(key, layers);
+            List<Path> resolved = new ArrayList<>();
+            for (String source : sources) {
+                Path path = RootPaths.resolve(fromRoot, source);
+                if (!Files.exists(path, NOFOLLOW)) {
+                    throw EngineException.invalid("COPY --from: " + source + ": no such file or directory");
+                }
+                resolved.add(path);
+            }
+            copyCached(build, stage, ins, fromRoot, resolved, destPath, destIsDir, chown, chmod, DockerIgnore.none(), false);
+        } finally {
+            snapshots.remove(key);
+        }
     }
 
     private List<Layer> layersOf(Image image) {
@@ -559,23 +605,6 @@ public final class DockerfileBuilder implements Builder {
             layers.add(new Layer(image.config().diffIds().get(i), images.content().path(image.manifest().layers().get(i).digest())));
         }
         return layers;
-    }
-
-    private void copyFromImage(List<Layer> layers, List<String> sources, Path rootfs, String destPath, boolean destIsDir,
-                               Users.Resolved owner, Integer chmod) {
-        String key = "from-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
-        try {
-            Path fromRoot = snapshots.mount(key, layers);
-            for (String source : sources) {
-                Path resolved = RootPaths.resolve(fromRoot, source);
-                if (!Files.exists(resolved, NOFOLLOW)) {
-                    throw EngineException.invalid("COPY --from: " + source + ": no such file or directory");
-                }
-                copyInto(fromRoot, resolved, rootfs, destPath, destIsDir || sources.size() > 1, owner, chmod, DockerIgnore.none(), false);
-            }
-        } finally {
-            snapshots.remove(key);
-        }
     }
 
     /** Context paths matching one source (globs allowed in the last component), minus ignored ones. */

@@ -11,7 +11,7 @@ import java.util.function.Function;
  * {@code ${VAR:+alternative}} (outside single quotes), then splitting into words with quotes
  * removed, and {@code key=value} pairs for ENV, LABEL and ARG.
  */
-final class ShellWords {
+public final class ShellWords {
 
     private ShellWords() {
     }
@@ -83,7 +83,7 @@ final class ShellWords {
     }
 
     /** Splits on unquoted whitespace; removes quotes and escapes. */
-    static List<String> split(String text, char escape) {
+    public static List<String> split(String text, char escape) {
         return unquote(text, escape, true);
     }
 

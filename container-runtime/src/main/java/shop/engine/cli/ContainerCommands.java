@@ -1,5 +1,17 @@
 package shop.engine.cli;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.StreamType;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,18 +22,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import shop.engine.Durations;
 import shop.engine.EngineException;
-import shop.engine.container.Container;
-import shop.engine.container.ContainerService;
-import shop.engine.container.HostConfig;
-import shop.engine.image.ContainerConfig;
+import shop.engine.Sizes;
 
-/** create, run, start, stop, kill, wait, rm, logs, ps, exec. */
+/**
+ * create, run, start, stop, kill, wait, rm, logs, ps, exec: through the engine's API, so the
+ * daemon supervises what they start (restarts, healthchecks, published ports) after they return.
+ */
 final class ContainerCommands {
 
     private ContainerCommands() {
     }
 
-    /** The options create and run share, in docker's spelling. */
     static final class CreateOptions {
         @Option(names = "--name")
         String name;
@@ -33,8 +44,12 @@ final class ContainerCommands {
         String user;
         @Option(names = {"-v", "--volume"})
         List<String> volumes;
-        @Option(names = "--network", defaultValue = "none")
+        @Option(names = "--network", defaultValue = "bridge")
         String network;
+        @Option(names = "--network-alias")
+        List<String> networkAliases;
+        @Option(names = {"-p", "--publish"}, description = "[ip:][hostPort:]containerPort[/tcp]; no host port means any free one")
+        List<String> publish;
         @Option(names = "--restart", defaultValue = "no")
         String restart;
         @Option(names = {"-m", "--memory"}, description = "Memory limit, e.g. 64m or 1g")
@@ -60,35 +75,76 @@ final class ContainerCommands {
         @Parameters(index = "1..*", description = "Command and arguments")
         List<String> command;
 
-        ContainerService.CreateRequest request() {
-            ContainerConfig config = ContainerConfig.EMPTY.withEnv(env).withWorkingDir(workdir).withUser(user)
-                    .withCmd(command == null || command.isEmpty() ? null : command)
-                    .withEntrypoint(entrypoint == null ? null : List.of(entrypoint))
-                    .withStopSignal(stopSignal);
-            if (healthCmd != null) {
-                config = config.withHealthcheck(new ContainerConfig.Healthcheck(List.of("CMD-SHELL", healthCmd),
-                        Durations.parse(healthInterval).toNanos(), null, null, healthRetries));
+        /** Creates the container; returns its id. */
+        String create(DockerClient docker) {
+            HostConfig host = HostConfig.newHostConfig().withNetworkMode(network)
+                    .withRestartPolicy(RestartPolicy.parse(restart)).withAutoRemove(autoRemove);
+            List<ExposedPort> exposed = new ArrayList<>();
+            if (publish != null) {
+                List<PortBinding> bindings = new ArrayList<>();
+                for (String spec : publish) {
+                    PortBinding binding = parse(spec, PortBinding::parse, "publish");
+                    bindings.add(binding);
+                    exposed.add(binding.getExposedPort());
+                }
+                host.withPortBindings(bindings);
             }
-            HostConfig host = new HostConfig(volumes, network, HostConfig.RestartPolicy.parse(restart),
-                    bytes(memory), (long) (cpus * 1e9), pidsLimit, autoRemove);
-            return new ContainerService.CreateRequest(name, image, config, host);
+            if (volumes != null) {
+                host.withBinds(volumes.stream().map(v -> parse(v, Bind::parse, "volume")).toList());
+            }
+            long bytes = bytes(memory);
+            if (bytes > 0) {
+                host.withMemory(bytes);
+            }
+            if (cpus > 0) {
+                host.withNanoCPUs((long) (cpus * 1e9));
+            }
+            if (pidsLimit != null) {
+                host.withPidsLimit(pidsLimit);
+            }
+            CreateContainerCmd cmd = docker.createContainerCmd(image).withHostConfig(host).withExposedPorts(exposed);
+            if (name != null) {
+                cmd.withName(name);
+            }
+            if (env != null) {
+                cmd.withEnv(env);
+            }
+            if (workdir != null) {
+                cmd.withWorkingDir(workdir);
+            }
+            if (user != null) {
+                cmd.withUser(user);
+            }
+            if (networkAliases != null) {
+                cmd.withAliases(networkAliases);
+            }
+            if (entrypoint != null) {
+                cmd.withEntrypoint(entrypoint);
+            }
+            if (command != null && !command.isEmpty()) {
+                cmd.withCmd(command);
+            }
+            if (stopSignal != null) {
+                cmd.withStopSignal(stopSignal);
+            }
+            if (healthCmd != null) {
+                cmd.withHealthcheck(new HealthCheck().withTest(List.of("CMD-SHELL", healthCmd))
+                        .withInterval(Durations.parse(healthInterval).toNanos()).withRetries(healthRetries));
+            }
+            return cmd.exec().getId();
+        }
+
+        /** docker-java's parsers throw IllegalArgumentException; the user should see which option was wrong. */
+        private static <T> T parse(String text, java.util.function.Function<String, T> parser, String option) {
+            try {
+                return parser.apply(text);
+            } catch (RuntimeException e) {
+                throw EngineException.invalid("invalid --" + option + " \"" + text + "\": " + e.getMessage());
+            }
         }
 
         static long bytes(String text) {
-            if (text == null) {
-                return 0;
-            }
-            var m = java.util.regex.Pattern.compile("(\\d+)([bkmg]?)", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text);
-            if (!m.matches()) {
-                throw EngineException.invalid("invalid size: '" + text + "' (want e.g. 64m or 1g)");
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2).toLowerCase()) {
-                case "k" -> n << 10;
-                case "m" -> n << 20;
-                case "g" -> n << 30;
-                default -> n;
-            };
+            return text == null ? 0 : Sizes.parse(text);
         }
     }
 
@@ -101,7 +157,7 @@ final class ContainerCommands {
 
         @Override
         public Integer call() {
-            main.out.println(main.engine().containers().create(options.request()).id());
+            main.out.println(options.create(main.docker()));
             return 0;
         }
     }
@@ -116,22 +172,44 @@ final class ContainerCommands {
         boolean detach;
 
         @Override
-        public Integer call() {
-            ContainerService containers = main.engine().containers();
-            boolean remove = options.autoRemove;
-            options.autoRemove = false;
-            Container c = containers.create(options.request());
-            containers.start(c.id());
+        public Integer call() throws InterruptedException {
+            DockerClient docker = main.docker();
+            // Without -d the client removes it after reading the exit code, so the output is read in full first.
+            boolean remove = options.autoRemove && !detach;
+            options.autoRemove = options.autoRemove && detach;
+            String id = options.create(docker);
+            docker.startContainerCmd(id).exec();
             if (detach) {
-                main.out.println(c.id());
+                main.out.println(id);
                 return 0;
             }
-            containers.logs(c.id(), true, -1, main.out, main.err);
-            int code = containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
+            docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
+                    .exec(new FrameCopier(main.out, main.err)).awaitCompletion();
+            int code = docker.waitContainerCmd(id).start().awaitStatusCode();
             if (remove) {
-                containers.remove(c.id(), true);
+                docker.removeContainerCmd(id).withForce(true).exec();
             }
             return code;
+        }
+    }
+
+
+
+    /** Frames to stdout or stderr by their stream type. */
+    static final class FrameCopier extends ResultCallback.Adapter<Frame> {
+        private final PrintStream out;
+        private final PrintStream err;
+
+        FrameCopier(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            PrintStream target = frame.getStreamType() == StreamType.STDERR ? err : out;
+            target.write(frame.getPayload(), 0, frame.getPayload().length);
+            target.flush();
         }
     }
 
@@ -142,12 +220,12 @@ final class ContainerCommands {
         @Parameters(arity = "1..*")
         List<String> names;
 
-        abstract void apply(ContainerService containers, String name);
+        abstract void apply(DockerClient docker, String name);
 
         @Override
         public Integer call() {
             names.forEach(n -> {
-                apply(main.engine().containers(), n);
+                apply(main.docker(), n);
                 main.out.println(n);
             });
             return 0;
@@ -157,8 +235,8 @@ final class ContainerCommands {
     @Command(name = "start", description = "Start containers")
     static final class Start extends EachContainer {
         @Override
-        void apply(ContainerService containers, String name) {
-            containers.start(name);
+        void apply(DockerClient docker, String name) {
+            docker.startContainerCmd(name).exec();
         }
     }
 
@@ -168,8 +246,8 @@ final class ContainerCommands {
         int timeout;
 
         @Override
-        void apply(ContainerService containers, String name) {
-            containers.stop(name, timeout);
+        void apply(DockerClient docker, String name) {
+            docker.stopContainerCmd(name).withTimeout(timeout).exec();
         }
     }
 
@@ -179,8 +257,8 @@ final class ContainerCommands {
         String signal;
 
         @Override
-        void apply(ContainerService containers, String name) {
-            containers.kill(name, signal);
+        void apply(DockerClient docker, String name) {
+            docker.killContainerCmd(name).withSignal(signal).exec();
         }
     }
 
@@ -193,7 +271,7 @@ final class ContainerCommands {
 
         @Override
         public Integer call() {
-            names.forEach(n -> main.out.println(main.engine().containers().await(n, ContainerService.WaitCondition.NOT_RUNNING)));
+            names.forEach(n -> main.out.println(main.docker().waitContainerCmd(n).start().awaitStatusCode()));
             return 0;
         }
     }
@@ -204,8 +282,8 @@ final class ContainerCommands {
         boolean force;
 
         @Override
-        void apply(ContainerService containers, String name) {
-            containers.remove(name, force);
+        void apply(DockerClient docker, String name) {
+            docker.removeContainerCmd(name).withForce(force).exec();
         }
     }
 
@@ -217,12 +295,24 @@ final class ContainerCommands {
         boolean follow;
         @Option(names = {"-n", "--tail"}, defaultValue = "-1")
         int tail;
+        @Option(names = {"-t", "--timestamps"})
+        boolean timestamps;
+        @Option(names = "--since", description = "Only lines written this long ago or later, e.g. 10m or 30s")
+        String since;
         @Parameters(index = "0")
         String name;
 
         @Override
-        public Integer call() {
-            main.engine().containers().logs(name, follow, tail, main.out, main.err);
+        public Integer call() throws InterruptedException {
+            var cmd = main.docker().logContainerCmd(name).withStdOut(true).withStdErr(true).withFollowStream(follow)
+                    .withTimestamps(timestamps);
+            if (tail >= 0) {
+                cmd.withTail(tail);
+            }
+            if (since != null) {
+                cmd.withSince((int) (System.currentTimeMillis() / 1000 - Durations.parse(since).toSeconds()));
+            }
+            cmd.exec(new FrameCopier(main.out, main.err)).awaitCompletion();
             return 0;
         }
     }
@@ -238,30 +328,25 @@ final class ContainerCommands {
 
         @Override
         public Integer call() {
-            List<Container> list = main.engine().containers().list(all);
+            var list = main.docker().listContainersCmd().withShowAll(all).exec();
             if (!quiet) {
-                main.out.printf("%-14s %-28s %-30s %-20s %s%n", "CONTAINER ID", "IMAGE", "COMMAND", "STATUS", "NAMES");
+                main.out.printf("%-14s %-28s %-30s %-26s %-28s %s%n", "CONTAINER ID", "IMAGE", "COMMAND", "STATUS", "PORTS", "NAMES");
             }
-            for (Container c : list) {
+            for (var c : list) {
+                String shortId = c.getId().substring(0, 12);
                 if (quiet) {
-                    main.out.println(c.shortId());
+                    main.out.println(shortId);
                     continue;
                 }
-                List<String> args = new ArrayList<>();
-                if (c.config().entrypoint() != null) {
-                    args.addAll(c.config().entrypoint());
+                String command = c.getCommand() == null ? "" : c.getCommand();
+                List<String> ports = new ArrayList<>();
+                for (var p : c.getPorts()) {
+                    ports.add(p.getPublicPort() == null ? p.getPrivatePort() + "/tcp"
+                            : p.getIp() + ":" + p.getPublicPort() + "->" + p.getPrivatePort() + "/tcp");
                 }
-                if (c.config().cmd() != null) {
-                    args.addAll(c.config().cmd());
-                }
-                String command = String.join(" ", args);
-                String status = c.state().running() ? "Up" : c.state().status().equals("created") ? "Created"
-                        : "Exited (" + c.state().exitCode() + ")";
-                if (c.state().health() != null) {
-                    status += " (" + c.state().health().status() + ")";
-                }
-                main.out.printf("%-14s %-28s %-30s %-20s %s%n", c.shortId(), c.imageName(),
-                        "\"" + (command.length() > 26 ? command.substring(0, 26) + "…" : command) + "\"", status, c.name());
+                main.out.printf("%-14s %-28s %-30s %-26s %-28s %s%n", shortId, c.getImage(),
+                        "\"" + (command.length() > 26 ? command.substring(0, 26) + "…" : command) + "\"", c.getStatus(),
+                        String.join(", ", ports), c.getNames()[0].replaceFirst("^/", ""));
             }
             return 0;
         }
@@ -281,8 +366,20 @@ final class ContainerCommands {
         List<String> command;
 
         @Override
-        public Integer call() {
-            return main.engine().containers().exec(name, command, env, user, main.out, main.err);
+        public Integer call() throws InterruptedException {
+            DockerClient docker = main.docker();
+            var create = docker.execCreateCmd(name).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true);
+            if (env != null) {
+                create.withEnv(env);
+            }
+            if (user != null) {
+                create.withUser(user);
+            }
+            String exec = create.exec().getId();
+            docker.execStartCmd(exec).exec(new FrameCopier(main.out, main.err)).awaitCompletion();
+            Long code = docker.inspectExecCmd(exec).exec().getExitCodeLong();
+            return code == null ? 0 : code.intValue();
         }
     }
 }

@@ -3,11 +3,14 @@ package shop.engine.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.DockerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import shop.engine.Engine;
 import shop.engine.EngineException;
+import shop.engine.api.EngineClients;
 
 /**
  * The {@code shop-engine} command. Each subcommand only translates arguments into calls on the
@@ -20,7 +23,9 @@ import shop.engine.EngineException;
                 ContainerCommands.Create.class, ContainerCommands.Run.class, ContainerCommands.Start.class,
                 ContainerCommands.Stop.class, ContainerCommands.Kill.class, ContainerCommands.Wait.class,
                 ContainerCommands.Rm.class, ContainerCommands.Logs.class, ContainerCommands.Ps.class,
-                ContainerCommands.Exec.class, BuildCommand.class, ServeCommand.class})
+                ContainerCommands.Exec.class, BuildCommand.class, ServeCommand.class,
+                RegistryCommands.Pull.class, RegistryCommands.Push.class, RegistryCommands.Login.class,
+                FigCommand.class})
 public final class Main {
 
     @Option(names = "--root", description = "State directory (default: $SHOP_ENGINE_ROOT or /var/lib/shop-engine)")
@@ -29,15 +34,32 @@ public final class Main {
     @Option(names = "--runtime", defaultValue = "crun", description = "OCI runtime: crun or runc (default: ${DEFAULT-VALUE})")
     String runtime;
 
+    @Option(names = {"-H", "--host"}, description = "Engine API to use for containers, e.g. unix:///path/engine.sock "
+            + "(default: $DOCKER_HOST, else the state directory's engine, started when none answers)")
+    String host;
+
     private Engine engine;
+    private DockerClient docker;
     PrintStream out;
     PrintStream err;
 
     Engine engine() {
         if (engine == null) {
-            engine = Engine.open(root != null ? root : Engine.defaultState(), runtime);
+            engine = Engine.open(state(), runtime);
         }
         return engine;
+    }
+
+    /** The engine's API, which container commands go through so the daemon supervises what they start. */
+    DockerClient docker() {
+        if (docker == null) {
+            docker = host != null ? EngineClients.connect(host) : EngineClients.connect(state());
+        }
+        return docker;
+    }
+
+    Path state() {
+        return root != null ? root : Engine.defaultState();
     }
 
     public static void main(String[] args) {
@@ -55,7 +77,7 @@ public final class Main {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("Error: " + (e instanceof EngineException ? e.getMessage() : e.toString()));
+            commandLine.getErr().println("Error: " + message(e));
             return 1;
         });
         try {
@@ -64,6 +86,33 @@ public final class Main {
             if (main.engine != null) {
                 main.engine.containers().close();
             }
+            if (main.docker != null) {
+                try {
+                    main.docker.close();
+                } catch (java.io.IOException ignored) {
+                    // The command's outcome is decided; a failed close changes nothing for the user.
+                }
+            }
         }
+    }
+
+    /** What the user should read: the engine's message, or the API's {"message": ...} out of docker-java's "Status 404: {...}". */
+    static String message(Exception e) {
+        if (e instanceof EngineException || e instanceof shop.engine.fig.FigException) {
+            return e.getMessage();
+        }
+        if (e instanceof DockerException docker) {
+            String text = docker.getMessage();
+            int brace = text.indexOf('{');
+            if (brace >= 0) {
+                try {
+                    return shop.engine.Json.MAPPER.readTree(text.substring(brace)).path("message").asText(text);
+                } catch (java.io.IOException notJson) {
+                    return text;
+                }
+            }
+            return text;
+        }
+        return e.toString();
     }
 }

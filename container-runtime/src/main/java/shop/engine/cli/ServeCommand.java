@@ -6,19 +6,22 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import shop.engine.api.EngineClients;
 import shop.engine.api.UnixSocketApi;
 
 @Command(name = "serve", description = "Serve the Docker Engine API on a unix socket until SIGTERM or SIGINT")
 final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
-    @Option(names = {"-H", "--socket"}, defaultValue = "/run/shop-engine.sock")
+    @Option(names = {"-H", "--socket"}, description = "Unix socket (default: <root>/engine.sock, where clients look first)")
     Path socket;
 
     @Override
-    public Integer call() throws InterruptedException {
-        UnixSocketApi api = new UnixSocketApi(main.engine(), socket);
+    public Integer call() throws InterruptedException, java.io.IOException {
+        UnixSocketApi api = new UnixSocketApi(main.engine(), socket != null ? socket : EngineClients.socket(main.state()));
         api.start();
+        // For whoever started it in the background (EngineClients) and wants to stop it later.
+        java.nio.file.Files.writeString(main.state().resolve("engine.pid"), ProcessHandle.current().pid() + "\n");
         main.out.println("serving the Docker Engine API on unix://" + api.socket());
         main.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

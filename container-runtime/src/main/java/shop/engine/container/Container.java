@@ -1,6 +1,8 @@
 package shop.engine.container;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import shop.engine.network.PortProxy;
 import shop.engine.image.ContainerConfig;
 
 /**
@@ -15,10 +17,20 @@ public record Container(
         @JsonProperty("Created") String created,
         @JsonProperty("Config") ContainerConfig config,
         @JsonProperty("HostConfig") HostConfig hostConfig,
-        @JsonProperty("State") ContainerState state) {
+        @JsonProperty("State") ContainerState state,
+        @JsonProperty("Ports") List<PortProxy.Binding> ports) {
+
+    public Container {
+        ports = ports == null ? List.of() : List.copyOf(ports);
+    }
 
     Container withState(ContainerState newState) {
-        return new Container(id, name, imageId, imageName, created, config, hostConfig, newState);
+        return new Container(id, name, imageId, imageName, created, config, hostConfig, newState, ports);
+    }
+
+    /** The ports published while it runs, with the host ports actually bound. */
+    Container withPorts(List<PortProxy.Binding> published) {
+        return new Container(id, name, imageId, imageName, created, config, hostConfig, state, published);
     }
 
     public String shortId() {

@@ -18,8 +18,18 @@ import shop.engine.image.ContainerConfig;
  */
 public interface ContainerService {
 
-    /** What a caller asks for; null fields fall back to the image's config. */
-    record CreateRequest(String name, String image, ContainerConfig config, HostConfig hostConfig) {
+    /**
+     * What a caller asks for; null fields fall back to the image's config.
+     *
+     * @param networks aliases per network to join besides the one HostConfig.NetworkMode names
+     *                 (Docker's NetworkingConfig.EndpointsConfig); may be empty
+     */
+    record CreateRequest(String name, String image, ContainerConfig config, HostConfig hostConfig,
+                         java.util.Map<String, List<String>> networks) {
+
+        public CreateRequest(String name, String image, ContainerConfig config, HostConfig hostConfig) {
+            this(name, image, config, hostConfig, java.util.Map.of());
+        }
     }
 
     Container create(CreateRequest request);
@@ -42,15 +52,29 @@ public interface ContainerService {
 
     List<Container> list(boolean all);
 
-    /** Copies the logs; with {@code follow}, keeps copying until the container stops. */
-    void logs(String idOrName, boolean follow, int tail, OutputStream stdout, OutputStream stderr);
+    /**
+     * Which logs, Docker's way: {@code tail} lines (-1 for all), written at or after {@code since}
+     * (null for any time), with their times in front; with {@code follow}, until the container stops.
+     */
+    record LogOptions(boolean follow, int tail, boolean timestamps, java.time.Instant since) {
+
+        public static final LogOptions ALL = new LogOptions(false, -1, false, null);
+    }
+
+    void logs(String idOrName, LogOptions options, OutputStream stdout, OutputStream stderr);
 
     /** Runs a process in a running container; returns its exit code. */
-    int exec(String idOrName, List<String> cmd, List<String> env, String user, OutputStream stdout, OutputStream stderr);
+    int exec(String idOrName, List<String> cmd, List<String> env, String user, java.io.InputStream stdin,
+             OutputStream stdout, OutputStream stderr);
+
+    /** Joins a network, wired at once when the container runs; names resolve from then on. */
+    void connect(String idOrName, String network, List<String> aliases);
+
+    void disconnect(String idOrName, String network);
 
     /** Re-adopts running containers and settles those that exited while no engine watched. */
     void recover();
 
-    /** Stops supervising (health checks, restarts) without touching the containers. */
+    /** Stops supervising (health checks, restarts, published ports) without touching the containers. */
     void close();
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record ContainerState(
         @JsonProperty("Status") String status,
         @JsonProperty("Pid") long pid,
-        @JsonProperty("SupervisorPid") long supervisorPid,
         @JsonProperty("ExitCode") int exitCode,
         @JsonProperty("StartedAt") String startedAt,
         @JsonProperty("FinishedAt") String finishedAt,
@@ -15,7 +14,7 @@ public record ContainerState(
         @JsonProperty("Health") Health health) {
 
     public static ContainerState created() {
-        return new ContainerState("created", 0, 0, 0, null, null, 0, false, null);
+        return new ContainerState("created", 0, 0, null, null, 0, false, null);
     }
 
     public boolean running() {
@@ -26,25 +25,26 @@ public record ContainerState(
     public record Health(@JsonProperty("Status") String status, @JsonProperty("FailingStreak") int failingStreak) {
     }
 
-    ContainerState withRunning(long supervisorPid, long pid, String at) {
-        return new ContainerState("running", pid, supervisorPid, 0, at, finishedAt, restartCount, false,
-                health == null ? null : new Health("starting", 0));
+    /** With a healthcheck, health starts over at "starting" on every run, as Docker's does. */
+    ContainerState withRunning(long pid, String at, boolean checksHealth) {
+        return new ContainerState("running", pid, 0, at, finishedAt, restartCount, false,
+                checksHealth ? new Health("starting", 0) : null);
     }
 
     ContainerState withExited(int code, String at) {
-        return new ContainerState("exited", 0, 0, code, startedAt, at, restartCount, stoppedByUser, health);
+        return new ContainerState("exited", 0, code, startedAt, at, restartCount, stoppedByUser, health);
     }
 
     ContainerState withRestart() {
-        return new ContainerState(status, pid, supervisorPid, exitCode, startedAt, finishedAt, restartCount + 1,
+        return new ContainerState(status, pid, exitCode, startedAt, finishedAt, restartCount + 1,
                 stoppedByUser, health);
     }
 
     ContainerState withStoppedByUser() {
-        return new ContainerState(status, pid, supervisorPid, exitCode, startedAt, finishedAt, restartCount, true, health);
+        return new ContainerState(status, pid, exitCode, startedAt, finishedAt, restartCount, true, health);
     }
 
     ContainerState withHealth(Health h) {
-        return new ContainerState(status, pid, supervisorPid, exitCode, startedAt, finishedAt, restartCount, stoppedByUser, h);
+        return new ContainerState(status, pid, exitCode, startedAt, finishedAt, restartCount, stoppedByUser, h);
     }
 }

@@ -1,8 +1,12 @@
 package shop.engine.container;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import shop.engine.EngineException;
+import shop.engine.network.NetworkService;
+import shop.engine.network.PortProxy;
 
 /** How the host runs a container (Docker's HostConfig names): mounts, network, limits, restarts. */
 public record HostConfig(
@@ -12,20 +16,90 @@ public record HostConfig(
         @JsonProperty("Memory") long memory,
         @JsonProperty("NanoCpus") long nanoCpus,
         @JsonProperty("PidsLimit") Long pidsLimit,
-        @JsonProperty("AutoRemove") boolean autoRemove) {
+        @JsonProperty("AutoRemove") boolean autoRemove,
+        @JsonProperty("PortBindings") Map<String, List<PortBinding>> portBindings,
+        @JsonProperty("PublishAllPorts") boolean publishAllPorts) {
 
-    public static final HostConfig DEFAULT = new HostConfig(List.of(), "none", RestartPolicy.NO, 0, 0, null, false);
+    public static final HostConfig DEFAULT =
+            new HostConfig(List.of(), NetworkService.DEFAULT, RestartPolicy.NO, 0, 0, null, false, Map.of(), false);
 
     public HostConfig {
         binds = binds == null ? List.of() : List.copyOf(binds);
-        networkMode = networkMode == null || networkMode.isEmpty() || networkMode.equals("default") ? "none" : networkMode;
-        if (!networkMode.equals("none") && !networkMode.equals("host")) {
-            throw EngineException.invalid("network mode \"" + networkMode + "\": this engine runs \"none\" and \"host\" only");
+        networkMode = networkMode == null || networkMode.isEmpty() || networkMode.equals("default")
+                ? NetworkService.DEFAULT : networkMode;
+        if (!networkMode.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+            throw EngineException.invalid("network mode \"" + networkMode + "\": host, none, or the name of a network");
         }
+        Map<String, List<PortBinding>> ports = new java.util.LinkedHashMap<>();
+        if (portBindings != null) {
+            portBindings.forEach((port, hosts) -> ports.put(port, hosts == null ? List.of() : List.copyOf(hosts)));
+        }
+        portBindings = java.util.Collections.unmodifiableMap(ports);
+        explicitBindings(portBindings);
         restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy;
         if (memory < 0 || nanoCpus < 0 || (pidsLimit != null && pidsLimit < 0)) {
             throw EngineException.invalid("Memory, NanoCpus and PidsLimit cannot be negative");
         }
+    }
+
+    /** Docker's {@code {"HostIp": "", "HostPort": "8080"}}; an empty HostPort means any free port. */
+    public record PortBinding(@JsonProperty("HostIp") String hostIp, @JsonProperty("HostPort") String hostPort) {
+    }
+
+    /** "host" and "none" are modes; anything else names a network the container joins. */
+    public boolean joinsNetwork() {
+        return !networkMode.equals("host") && !networkMode.equals("none");
+    }
+
+    /** The ports to publish: the explicit bindings, then, with PublishAllPorts, every other exposed port on any free port. */
+    public List<PortProxy.Binding> publishedPorts(Map<String, Object> exposedPorts) {
+        List<PortProxy.Binding> result = explicitBindings(portBindings);
+        if (publishAllPorts && exposedPorts != null) {
+            exposedPorts.keySet().stream()
+                    .map(port -> new PortProxy.Binding(port, "", 0))
+                    .filter(b -> result.stream().noneMatch(r -> r.containerPort().equals(b.containerPort())))
+                    .forEach(result::add);
+        }
+        return result;
+    }
+
+    /** The docker CLI's {@code -p [ip:][hostPort:]containerPort[/tcp]}, as PortBindings. */
+    public static Map<String, List<PortBinding>> parsePublish(List<String> specs) {
+        Map<String, List<PortBinding>> result = new java.util.LinkedHashMap<>();
+        for (String spec : specs) {
+            String[] parts = spec.split(":", -1);
+            if (parts.length > 3) {
+                throw EngineException.invalid("invalid publish spec \"" + spec + "\": want [ip:][hostPort:]containerPort");
+            }
+            String containerPort = parts[parts.length - 1];
+            String hostPort = parts.length >= 2 ? parts[parts.length - 2] : "";
+            String hostIp = parts.length == 3 ? parts[0] : "";
+            PortProxy.Binding checked = new PortProxy.Binding(containerPort, hostIp, hostPort(hostPort, containerPort));
+            result.computeIfAbsent(checked.containerPort(), k -> new ArrayList<>()).add(new PortBinding(hostIp, hostPort));
+        }
+        return result;
+    }
+
+    /** Also validates them, so a bad port fails the create, not the start. */
+    private static List<PortProxy.Binding> explicitBindings(Map<String, List<PortBinding>> portBindings) {
+        List<PortProxy.Binding> result = new ArrayList<>();
+        portBindings.forEach((containerPort, hosts) -> {
+            for (PortBinding host : hosts == null || hosts.isEmpty() ? List.of(new PortBinding("", "")) : hosts) {
+                result.add(new PortProxy.Binding(containerPort, host.hostIp(), hostPort(host.hostPort(), containerPort)));
+            }
+        });
+        return result;
+    }
+
+    private static int hostPort(String text, String containerPort) {
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        if (!text.matches("\\d{1,5}")) {
+            throw EngineException.invalid("invalid port specification: \"" + text + ":" + containerPort
+                    + "\": the host port must be a number (ranges are not supported)");
+        }
+        return Integer.parseInt(text);
     }
 
     /** Docker's restart policy: "no", "on-failure" (with a maximum retry count), "always", "unless-stopped". */

@@ -1,17 +1,14 @@
 package shop.engine.container;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +19,19 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import shop.engine.EngineException;
+import shop.engine.Ids;
 import shop.engine.FileTrees;
 import shop.engine.Json;
+import shop.engine.RootPaths;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
+import shop.engine.network.Endpoint;
+import shop.engine.network.NetworkService;
+import shop.engine.network.PortProxy;
 import shop.engine.runtime.BundleSpec;
 import shop.engine.runtime.CliRuntime;
+import shop.engine.runtime.InitProcess;
 import shop.engine.runtime.OciRuntime;
 import shop.engine.runtime.Users;
 import shop.engine.snapshot.Layer;
@@ -39,11 +42,16 @@ public final class LocalContainers implements ContainerService {
 
     private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final long POLL_MS = 20;
+    /** How precise log timestamps are. */
+    private static final long LOG_TICK_MS = 100;
 
     private final Path root;
     private final BaseImages images;
     private final Snapshotter snapshots;
     private final OciRuntime runtime;
+    private final NetworkService networks;
+    private final PortProxy ports;
+    private final Volumes volumes;
     private final ScheduledExecutorService supervisor = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "container-supervisor");
         t.setDaemon(true);
@@ -51,21 +59,33 @@ public final class LocalContainers implements ContainerService {
     });
     private final Map<String, ScheduledFuture<?>> healthChecks = new ConcurrentHashMap<>();
     private final Map<String, Object> watched = new ConcurrentHashMap<>();
+    /** The log streams of the containers this engine watches, noted on every tick (see LogFile). */
+    private final Map<String, List<LogFile>> logClocks = new ConcurrentHashMap<>();
     /** Exit codes of auto-removed containers, for a client waiting on condition "removed". */
     private final Map<String, Integer> lastExitCodes = new ConcurrentHashMap<>();
     /** Notified whenever a watched container exits, so waiters need not sleep a whole poll interval. */
     private final Object exitSignal = new Object();
 
-    public LocalContainers(Path root, BaseImages images, Snapshotter snapshots, OciRuntime runtime) {
+    public LocalContainers(Path root, BaseImages images, Snapshotter snapshots, OciRuntime runtime,
+                           NetworkService networks, PortProxy ports, Volumes volumes) {
         this.root = root;
         this.images = images;
         this.snapshots = snapshots;
         this.runtime = runtime;
+        this.networks = networks;
+        this.ports = ports;
+        this.volumes = volumes;
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
             throw EngineException.failed("create " + root + ": " + e.getMessage(), e);
         }
+        supervisor.scheduleAtFixedRate(() -> logClocks.keySet().forEach(this::tickLogs),
+                LOG_TICK_MS, LOG_TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tickLogs(String id) {
+        logClocks.getOrDefault(id, List.of()).forEach(LogFile::tick);
     }
 
     @Override
@@ -83,7 +103,7 @@ public final class LocalContainers implements ContainerService {
         if (args(config).isEmpty()) {
             throw EngineException.invalid("create: no command specified (the image has no CMD or ENTRYPOINT)");
         }
-        String id = HexFormat.of().formatHex(randomBytes());
+        String id = Ids.random();
         String containerName = name != null ? name : "c_" + id.substring(0, 12);
         synchronized (this) {
             if (findOrNull(containerName) != null) {
@@ -94,24 +114,28 @@ public final class LocalContainers implements ContainerService {
                 Files.createDirectories(dir);
                 Path rootfs = snapshots.mount(id, layers(image));
                 Users.Resolved user = Users.resolve(rootfs, config.user());
-                Files.createDirectories(rootfs.resolve(config.workingDir().substring(1)));
+                Files.createDirectories(RootPaths.resolve(rootfs, config.workingDir()));
                 List<String> env = new ArrayList<>(config.env());
                 if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
                     env.add("HOME=" + user.home());
                 }
                 env.add("HOSTNAME=" + id.substring(0, 12));
                 runtime.writeBundle(new BundleSpec(rootfs, args(config), env, config.workingDir(), user.uid(), user.gid(),
-                        user.additionalGids(), id.substring(0, 12), mounts(dir, id, host), host.networkMode(),
+                        user.additionalGids(), id.substring(0, 12), mounts(dir, id, host, rootfs), networkNamespace(id, host),
                         host.memory(), host.nanoCpus(), host.pidsLimit() == null ? 0 : host.pidsLimit(),
                         CliRuntime.cgroupsPath(id)), dir.resolve("bundle"));
                 Files.createFile(dir.resolve("stdout.log"));
                 Files.createFile(dir.resolve("stderr.log"));
+                if (host.joinsNetwork()) {
+                    joinNetworks(id, containerName, host.networkMode(), request.networks(), dir.resolve("hosts"));
+                }
                 Container container = new Container(id, containerName, image.id(), request.image(),
-                        Instant.now().toString(), config, host, ContainerState.created());
+                        Instant.now().toString(), config, host, ContainerState.created(), List.of());
                 save(container);
                 return container;
             } catch (IOException | RuntimeException e) {
-                // Never leave a half-created container: no mount, no directory.
+                // Never leave a half-created container: no endpoint, no mount, no directory.
+                networks.release(id);
                 snapshots.remove(id);
                 FileTrees.deleteOrFail(dir, "undo a failed create");
                 if (e instanceof EngineException engine) {
@@ -122,10 +146,21 @@ public final class LocalContainers implements ContainerService {
         }
     }
 
-    private static byte[] randomBytes() {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
+    /** The network NetworkMode names first (with its aliases), then any others the request lists. */
+    private void joinNetworks(String id, String name, String primary, Map<String, List<String>> requested, Path hostsFile) {
+        Map<String, List<String>> all = new LinkedHashMap<>();
+        all.put(primary, List.of());
+        if (requested != null) {
+            // The docker CLI names the default network "default" here, as in NetworkMode.
+            requested.forEach((network, aliases) -> all.put(network.equals("default") ? NetworkService.DEFAULT : network,
+                    aliases == null ? List.of() : aliases));
+        }
+        all.forEach((network, aliases) -> networks.connect(network, id, name, aliases, hostsFile));
+    }
+
+    /** What the runtime joins: the host's namespace, a fresh one with loopback only, or the one the engine wires. */
+    private String networkNamespace(String id, HostConfig host) {
+        return host.joinsNetwork() ? networks.namespace(id).toString() : host.networkMode();
     }
 
     /** Docker's merge: request fields win; a request Entrypoint drops the image's Cmd. */
@@ -152,7 +187,13 @@ public final class LocalContainers implements ContainerService {
         if (!workdir.startsWith("/")) {
             throw EngineException.invalid("the working directory '" + workdir + "' is invalid: it needs to be an absolute path");
         }
-        return new ContainerConfig(notEmpty(req.user()) ? req.user() : image.user(), image.exposedPorts(),
+        Map<String, Object> exposed = new LinkedHashMap<>();
+        for (Map<String, Object> ports : java.util.Arrays.asList(image.exposedPorts(), req.exposedPorts())) {
+            if (ports != null) {
+                exposed.putAll(ports);
+            }
+        }
+        return new ContainerConfig(notEmpty(req.user()) ? req.user() : image.user(), exposed.isEmpty() ? null : exposed,
                 List.copyOf(env.values()), entrypoint, cmd, image.volumes(), workdir, labels,
                 notEmpty(req.stopSignal()) ? req.stopSignal() : image.stopSignal(),
                 req.healthcheck() != null ? req.healthcheck() : image.healthcheck(), null);
@@ -182,7 +223,7 @@ public final class LocalContainers implements ContainerService {
         return layers;
     }
 
-    private List<BundleSpec.Mount> mounts(Path dir, String id, HostConfig host) throws IOException {
+    private List<BundleSpec.Mount> mounts(Path dir, String id, HostConfig host, Path rootfs) throws IOException {
         List<BundleSpec.Mount> mounts = new ArrayList<>();
         Files.writeString(dir.resolve("hostname"), id.substring(0, 12) + "\n");
         Files.writeString(dir.resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -193,13 +234,16 @@ public final class LocalContainers implements ContainerService {
             mounts.add(BundleSpec.Mount.bind(dir.resolve(file), "/etc/" + file, false));
         }
         for (String bind : host.binds()) {
-            mounts.add(bindMount(bind));
+            mounts.add(bindMount(bind, rootfs));
         }
         return mounts;
     }
 
-    /** {@code /host/path:/container/path[:ro]}, or a named volume {@code name:/path} kept under the state dir. */
-    private BundleSpec.Mount bindMount(String bind) throws IOException {
+    /**
+     * {@code /host/path:/container/path[:ro]}, or a named volume {@code name:/path} kept under the
+     * state dir; a new volume starts as a copy of what the image has at that path, as Docker's do.
+     */
+    private BundleSpec.Mount bindMount(String bind, Path rootfs) throws IOException {
         String[] parts = bind.split(":");
         if (parts.length < 2 || parts.length > 3 || !parts[1].startsWith("/")
                 || (parts.length == 3 && !parts[2].matches("(ro|rw)(,.*)?"))) {
@@ -211,8 +255,8 @@ public final class LocalContainers implements ContainerService {
             if (!Files.exists(source)) {
                 Files.createDirectories(source);
             }
-        } else if (parts[0].matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
-            source = Files.createDirectories(root.resolveSibling("volumes").resolve(parts[0]).resolve("_data"));
+        } else if (parts[0].matches(Volumes.NAME_PATTERN)) {
+            source = volumes.mountpoint(parts[0], RootPaths.resolve(rootfs, parts[1]));
         } else {
             throw EngineException.invalid("invalid volume specification: '" + bind + "': bad volume name " + parts[0]);
         }
@@ -228,52 +272,78 @@ public final class LocalContainers implements ContainerService {
         if (c.state().status().equals("exited")) {
             runtime.delete(c.id());
         }
-        launch(c);
+        try {
+            launch(c);
+        } catch (EngineException e) {
+            // As Docker's: a --rm container that cannot start is not left behind.
+            if (c.hostConfig().autoRemove()) {
+                remove(c.id(), true);
+            }
+            throw e;
+        }
     }
 
     private void launch(Container c) {
         Path dir = root.resolve(c.id());
         snapshots.mount(c.id(), layers(images.store().resolve(c.imageId())));
-        ProcessHandle supervisorProcess = runtime.run(c.id(), dir.resolve("bundle"), dir.resolve("stdout.log"), dir.resolve("stderr.log"));
-        long pid = awaitPid(dir.resolve("bundle"), supervisorProcess);
-        Container running = c.withState(c.state().withRunning(supervisorProcess.pid(), pid, Instant.now().toString()));
+        if (c.hostConfig().joinsNetwork()) {
+            networks.attach(c.id());
+        }
+        // Ports first: a taken host port fails the start before anything runs.
+        List<PortProxy.Binding> published = publish(c, c.hostConfig().publishedPorts(c.config().exposedPorts()));
+        InitProcess init;
+        try {
+            init = runtime.start(c.id(), dir.resolve("bundle"), dir.resolve("stdout.log"), dir.resolve("stderr.log"));
+        } catch (RuntimeException e) {
+            ports.close(c.id());
+            runtime.delete(c.id());
+            throw e;
+        }
+        Container running = c.withState(c.state().withRunning(init.pid(), Instant.now().toString(), checksHealth(c)))
+                .withPorts(published);
         save(running);
-        watch(running, supervisorProcess);
+        watch(running, init);
         scheduleHealthcheck(running);
     }
 
-    /** Waits for the runtime's pid file, so a started container has a pid to report and signal. */
-    private long awaitPid(Path bundle, ProcessHandle supervisorProcess) {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            long pid = runtime.pid(bundle);
-            if (pid > 0 || !supervisorProcess.isAlive()) {
-                return pid;
-            }
-            sleep(POLL_MS / 4);
+    /** Opens the published ports towards the container's address on its primary network. */
+    private List<PortProxy.Binding> publish(Container c, List<PortProxy.Binding> wanted) {
+        if (wanted.isEmpty() || !c.hostConfig().joinsNetwork()) {
+            return List.of();
         }
-        return 0;
+        Endpoint endpoint = networks.endpoints(c.id()).get(c.hostConfig().networkMode());
+        return endpoint == null ? List.of() : ports.open(c.id(), wanted, endpoint.ipAddress());
     }
 
-    private void watch(Container c, ProcessHandle supervisorProcess) {
+    private void watch(Container c, InitProcess init) {
         Object token = new Object();
         watched.put(c.id(), token);
-        supervisorProcess.onExit().thenRunAsync(() -> exited(c.id(), token), supervisor);
+        Path dir = root.resolve(c.id());
+        logClocks.put(c.id(), List.of(new LogFile(dir, "stdout"), new LogFile(dir, "stderr")));
+        init.exit().thenAcceptAsync(code -> exited(c.id(), token, code), supervisor);
     }
 
-    /** The container's supervising process is gone: record the exit, then apply the restart policy. */
-    private synchronized void exited(String id, Object token) {
+    /**
+     * The container's init is gone: record the exit (255 when its status was lost with an earlier
+     * engine process, as Docker reports it), then apply the restart policy.
+     */
+    private synchronized void exited(String id, Object token, Integer code) {
         if (watched.get(id) != token) {
             return;
         }
-        watched.remove(id);
+        tickLogs(id);
+        logClocks.remove(id);
         Container c = findOrNull(id);
         if (c == null) {
+            watched.remove(id);
             return;
         }
-        Integer code = runtime.exitCode(root.resolve(id).resolve("bundle"));
-        Container done = c.withState(c.state().withExited(code == null ? 255 : code, Instant.now().toString()));
+        ports.close(id);
+        Container done = c.withState(c.state().withExited(code == null ? 255 : code, Instant.now().toString()))
+                .withPorts(List.of());
+        // Saved before the watch ends, so nobody reads the exit from a record that still says running.
         save(done);
+        watched.remove(id);
         stopHealthcheck(id);
         runtime.delete(id);
         HostConfig.RestartPolicy policy = done.hostConfig().restartPolicy();
@@ -339,8 +409,9 @@ public final class LocalContainers implements ContainerService {
         try {
             runtime.kill(c.id(), normalized);
         } catch (EngineException e) {
-            // It may have exited between the check and the signal; only a still-running container is an error.
-            if (refresh(find(c.id())).state().running()) {
+            // It may have exited between the check and the signal (its record catches up once the
+            // exit is noted): only a container whose init still runs is an error.
+            if (InitProcess.alive(c.state().pid(), Instant.parse(c.state().startedAt()))) {
                 throw e;
             }
         }
@@ -411,7 +482,9 @@ public final class LocalContainers implements ContainerService {
         synchronized (this) {
             watched.remove(c.id());
             stopHealthcheck(c.id());
+            ports.close(c.id());
             runtime.delete(c.id());
+            networks.release(c.id());
             snapshots.remove(c.id());
             FileTrees.deleteOrFail(root.resolve(c.id()), "remove container " + c.shortId());
         }
@@ -440,19 +513,16 @@ public final class LocalContainers implements ContainerService {
     }
 
     @Override
-    public void logs(String idOrName, boolean follow, int tail, OutputStream stdout, OutputStream stderr) {
+    public void logs(String idOrName, LogOptions options, OutputStream stdout, OutputStream stderr) {
         Container c = find(idOrName);
         Path dir = root.resolve(c.id());
-        try (InputStream out = Files.newInputStream(dir.resolve("stdout.log"));
-             InputStream err = Files.newInputStream(dir.resolve("stderr.log"))) {
-            if (tail >= 0) {
-                skipToLastLines(out, dir.resolve("stdout.log"), tail);
-                skipToLastLines(err, dir.resolve("stderr.log"), tail);
-            }
+        try (LogFile.Reader out = new LogFile(dir, "stdout").new Reader(options.tail(), options.since());
+             LogFile.Reader err = new LogFile(dir, "stderr").new Reader(options.tail(), options.since())) {
             while (true) {
-                boolean running = follow && refresh(find(c.id())).state().running();
-                copyAvailable(out, stdout);
-                copyAvailable(err, stderr);
+                // An auto-removed container vanishes when it exits: its open files still hold its output.
+                Container now = options.follow() ? findOrNull(c.id()) : null;
+                boolean running = now != null && refresh(now).state().running();
+                LogFile.write(out.read(!running), err.read(!running), stdout, stderr, options.timestamps());
                 if (!running) {
                     return;
                 }
@@ -463,34 +533,9 @@ public final class LocalContainers implements ContainerService {
         }
     }
 
-    private static void copyAvailable(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            out.write(buffer, 0, n);
-        }
-        out.flush();
-    }
-
-    private static void skipToLastLines(InputStream in, Path file, int lines) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        int newlines = 0;
-        int start = all.length;
-        for (int i = all.length - 1; i >= 0; i--) {
-            if (all[i] == '\n' && i != all.length - 1 && ++newlines == lines) {
-                start = i + 1;
-                break;
-            }
-            start = i;
-        }
-        if (lines == 0) {
-            start = all.length;
-        }
-        in.skipNBytes(start);
-    }
-
     @Override
-    public int exec(String idOrName, List<String> cmd, List<String> env, String user, OutputStream stdout, OutputStream stderr) {
+    public int exec(String idOrName, List<String> cmd, List<String> env, String user, java.io.InputStream stdin,
+                    OutputStream stdout, OutputStream stderr) {
         Container c = refresh(find(idOrName));
         if (!c.state().running()) {
             throw EngineException.conflict("Container " + c.shortId() + " is not running");
@@ -503,22 +548,22 @@ public final class LocalContainers implements ContainerService {
         if (env != null) {
             fullEnv.addAll(env);
         }
-        Path dir = root.resolve(c.id());
-        try {
-            Path out = Files.createTempFile(dir, "exec", ".out");
-            Path err = Files.createTempFile(dir, "exec", ".err");
-            try {
-                int code = runtime.exec(c.id(), cmd, fullEnv, c.config().workingDir(), u.uid(), u.gid(), out, err);
-                Files.copy(out, stdout);
-                Files.copy(err, stderr);
-                return code;
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw EngineException.failed("exec in " + c.shortId() + ": " + e.getMessage(), e);
+        return runtime.exec(c.id(), cmd, fullEnv, c.config().workingDir(), u.uid(), u.gid(), stdin, stdout, stderr);
+    }
+
+    @Override
+    public synchronized void connect(String idOrName, String network, List<String> aliases) {
+        Container c = find(idOrName);
+        if (!c.hostConfig().joinsNetwork()) {
+            throw EngineException.conflict("container " + c.name() + " runs with network mode \"" + c.hostConfig().networkMode()
+                    + "\" and cannot be connected to networks");
         }
+        networks.connect(network, c.id(), c.name(), aliases == null ? List.of() : aliases, root.resolve(c.id()).resolve("hosts"));
+    }
+
+    @Override
+    public synchronized void disconnect(String idOrName, String network) {
+        networks.disconnect(network, find(idOrName).id());
     }
 
     @Override
@@ -528,10 +573,10 @@ public final class LocalContainers implements ContainerService {
                 supervisor.schedule(() -> restart(c.id()), 0, TimeUnit.MILLISECONDS);
             }
             if (c.state().running() && watched.get(c.id()) == null) {
-                ProcessHandle.of(c.state().supervisorPid()).ifPresent(handle -> {
-                    watch(c, handle);
-                    scheduleHealthcheck(c);
-                });
+                // The same host ports as before the engine went away; clients may hold them.
+                publish(c, c.ports());
+                watch(c, InitProcess.watch(c.state().pid(), Instant.parse(c.state().startedAt())));
+                scheduleHealthcheck(c);
             }
         }
     }
@@ -539,15 +584,21 @@ public final class LocalContainers implements ContainerService {
     @Override
     public void close() {
         supervisor.shutdownNow();
+        ports.closeAll();
     }
 
     // --- health ---
 
-    private void scheduleHealthcheck(Container c) {
+    private static boolean checksHealth(Container c) {
         ContainerConfig.Healthcheck hc = c.config().healthcheck();
-        if (hc == null || hc.test() == null || hc.test().isEmpty() || hc.test().get(0).equals("NONE")) {
+        return hc != null && hc.test() != null && !hc.test().isEmpty() && !hc.test().get(0).equals("NONE");
+    }
+
+    private void scheduleHealthcheck(Container c) {
+        if (!checksHealth(c)) {
             return;
         }
+        ContainerConfig.Healthcheck hc = c.config().healthcheck();
         long interval = nanosToMillis(hc.interval(), 30_000);
         long startedAt = System.currentTimeMillis();
         healthChecks.put(c.id(), supervisor.scheduleWithFixedDelay(() -> probe(c.id(), hc, startedAt),
@@ -574,7 +625,7 @@ public final class LocalContainers implements ContainerService {
         };
         int code;
         try {
-            code = exec(id, cmd, List.of(), null, OutputStream.nullOutputStream(), OutputStream.nullOutputStream());
+            code = exec(id, cmd, List.of(), null, null, OutputStream.nullOutputStream(), OutputStream.nullOutputStream());
         } catch (EngineException e) {
             code = 1;
         }
@@ -605,18 +656,16 @@ public final class LocalContainers implements ContainerService {
 
     // --- records ---
 
-    /** The record, with its state brought up to date from the runtime's files. */
+    /**
+     * The record, brought up to date when no engine of this process watches the container: an init
+     * that ended meanwhile took its exit status with it.
+     */
     private Container refresh(Container c) {
-        if (!c.state().running()) {
+        if (!c.state().running() || watched.containsKey(c.id())
+                || InitProcess.alive(c.state().pid(), Instant.parse(c.state().startedAt()))) {
             return c;
         }
-        Path bundle = root.resolve(c.id()).resolve("bundle");
-        Integer code = runtime.exitCode(bundle);
-        boolean supervisorAlive = ProcessHandle.of(c.state().supervisorPid()).map(ProcessHandle::isAlive).orElse(false);
-        if (code == null && supervisorAlive) {
-            return c;
-        }
-        return c.withState(c.state().withExited(code == null ? 255 : code, Instant.now().toString()));
+        return c.withState(c.state().withExited(255, Instant.now().toString()));
     }
 
     private Container find(String idOrName) {

@@ -20,6 +20,13 @@ public interface ContentStore {
 
     Descriptor write(String mediaType, byte[] bytes);
 
+    /**
+     * Takes a finished file (a download) into the store by moving it, after checking its digest;
+     * the file is gone afterwards, taken in or, on a mismatch, deleted. It saves a copy of large
+     * blobs; the file should live on the store's filesystem for the move to be a rename.
+     */
+    Descriptor ingest(String mediaType, Path file, String expectedDigest);
+
     byte[] read(String digest);
 
     InputStream open(String digest);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Set;
@@ -53,21 +54,41 @@ public final class LayoutContentStore implements ContentStore {
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha)) {
                 size = in.transferTo(out);
             }
-            String digest = Digest.format(sha.digest());
-            if (expectedDigest != null && !expectedDigest.equals(digest)) {
-                throw EngineException.invalid("write blob: content has digest " + digest
-                        + " but " + expectedDigest + " was expected");
-            }
-            Path target = path(digest);
-            if (!Files.exists(target)) {
-                moveAtomically(temp, target);
-            }
-            return new Descriptor(mediaType, digest, size);
+            return commit(mediaType, temp, Digest.format(sha.digest()), expectedDigest, size);
         } catch (IOException e) {
             throw EngineException.failed("write blob into " + blobs + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(temp);
         }
+    }
+
+    @Override
+    public Descriptor ingest(String mediaType, Path file, String expectedDigest) {
+        Digest.validate(expectedDigest);
+        try {
+            MessageDigest sha = Digest.sha256();
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            return commit(mediaType, file, Digest.format(sha.digest()), expectedDigest, Files.size(file));
+        } catch (IOException e) {
+            throw EngineException.failed("ingest " + file + " into " + blobs + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    /** Renames a hashed file into place when its digest is the expected one (or none was expected). */
+    private Descriptor commit(String mediaType, Path file, String digest, String expectedDigest, long size) throws IOException {
+        if (expectedDigest != null && !expectedDigest.equals(digest)) {
+            throw EngineException.invalid("write blob: content has digest " + digest
+                    + " but " + expectedDigest + " was expected");
+        }
+        Path target = path(digest);
+        if (!Files.exists(target)) {
+            moveAtomically(file, target);
+        }
+        return new Descriptor(mediaType, digest, size);
     }
 
     @Override

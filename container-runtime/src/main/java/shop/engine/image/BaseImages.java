@@ -6,12 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import shop.engine.EngineException;
 
 /**
- * Images no registry needs to serve: {@code debian:bookworm-slim} (and {@code debian:bookworm})
- * imported from the debootstrap tarball ci-prereqs.sh caches outside the clone. The import
- * happens the first time such a name is asked for and is then an ordinary tagged image.
+ * Images a build's FROM or a new container names, found in the store or fetched there:
+ * {@code debian:bookworm-slim} (and {@code debian:bookworm}) imported from the debootstrap
+ * tarball ci-prereqs.sh caches outside the clone, any other name pulled from its registry (as
+ * Docker does). Either happens the first time the name is asked for; then it is an ordinary
+ * tagged image.
  */
 public final class BaseImages {
 
@@ -24,10 +27,13 @@ public final class BaseImages {
 
     private final ImageStore images;
     private final Path cache;
+    private final Function<Reference, Image> pull;
 
-    public BaseImages(ImageStore images, Path cache) {
+    /** {@code pull} fetches an image from its registry into the store; it throws when it cannot. */
+    public BaseImages(ImageStore images, Path cache, Function<Reference, Image> pull) {
         this.images = images;
         this.cache = cache;
+        this.pull = pull;
     }
 
     public ImageStore store() {
@@ -46,10 +52,14 @@ public final class BaseImages {
         if (found.isPresent()) {
             return found.get();
         }
-        String name = Reference.parse(refOrId).toString();
+        Reference ref = Reference.parse(refOrId);
+        String name = ref.toString();
         if (!DEBIAN_NAMES.contains(name)) {
-            throw EngineException.notFound("No such image: " + refOrId
-                    + " (no registry is configured; only " + DEBIAN + " can be bootstrapped)");
+            try {
+                return pull.apply(ref);
+            } catch (EngineException e) {
+                throw EngineException.notFound("No such image: " + refOrId + " (pull: " + e.getMessage() + ")");
+            }
         }
         Path tarball = cache.resolve("debian-bookworm-minbase.tar");
         if (!Files.isRegularFile(tarball)) {

@@ -35,6 +35,12 @@ public interface ImageStore {
 
     Image tag(String source, String target);
 
+    /**
+     * Names a manifest whose blobs are all in the content store already (a pull keeps the
+     * registry's bytes, and so its digest); with a null name the image stays reachable by digest.
+     */
+    Image add(Descriptor manifest, Reference name);
+
     /** Untags a name, or removes an image by ID; returns what was untagged and deleted, Docker-style. */
     List<String> remove(String refOrId, boolean force);
 

@@ -144,14 +144,20 @@ public final class LayoutImageStore implements ImageStore {
         if (ref.digest() != null) {
             throw EngineException.invalid("tag " + target + ": a tag cannot carry a digest");
         }
-        Descriptor entry = new Descriptor(image.manifestDescriptor().mediaType(), image.manifestDescriptor().digest(),
-                image.manifestDescriptor().size(), Map.of(NAME, ref.toString(), OCI_REF_NAME, ref.tag()));
+        return add(image.manifestDescriptor(), ref);
+    }
+
+    @Override
+    public Image add(Descriptor manifest, Reference name) {
+        Descriptor bare = new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size());
+        Descriptor entry = name == null ? bare
+                : bare.withAnnotations(Map.of(NAME, name.toString(), OCI_REF_NAME, name.tag()));
         updateIndex(list -> {
-            list.removeIf(e -> ref.toString().equals(name(e)));
+            list.removeIf(e -> e.equals(entry) || (name != null && name.toString().equals(name(e))));
             list.add(entry);
             return null;
         });
-        return resolve(ref.toString());
+        return resolve(name == null ? manifest.digest() : name.toString());
     }
 
     @Override

@@ -7,8 +7,8 @@ import java.util.List;
  * What a container needs from the kernel, in the engine's terms; {@link OciConfig} turns it into
  * an OCI config.json.
  *
- * @param network "host" shares the host's network namespace; anything else gets a new one
- *                (only loopback, which is what "none" means)
+ * @param network "host" shares the host's network namespace, a path joins that namespace (one
+ *                the engine wired), anything else ("none") gets a new one with loopback only
  * @param memoryBytes 0 for no limit; likewise nanoCpus and pidsLimit
  */
 public record BundleSpec(Path rootfs, List<String> args, List<String> env, String cwd, int uid, int gid,

@@ -1,10 +1,15 @@
 package shop.engine.runtime;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import com.fasterxml.jackson.databind.JsonNode;
 import shop.engine.Commands;
 import shop.engine.EngineException;
 import shop.engine.Json;
@@ -18,9 +23,10 @@ import shop.engine.Json;
  * ({@code unshare -m --propagation private}), which leaves the host's mounts untouched; pure v1
  * and pure v2 hosts need no wrapper, nor does runc.
  *
- * <p>{@code run} goes through {@code setsid sh}: the shell waits for {@code <runtime> run} and
- * writes its exit status to the bundle, so the status survives the engine; setsid keeps the
- * engine's signals and session away from the container.
+ * <p>{@code start} is {@code setsid <runtime> run --detach}: the runtime returns once the init
+ * runs and leaves it to the engine ({@link InitProcess}); setsid keeps the engine's session and
+ * its signals (a terminal's Ctrl-C) away from the container. The runtime's own errors go to the
+ * bundle's runtime.log as JSON lines, so a failed start says why.
  */
 public final class CliRuntime implements OciRuntime {
 
@@ -35,6 +41,7 @@ public final class CliRuntime implements OciRuntime {
         this.binary = binary;
         this.stateRoot = stateRoot;
         this.unmountUnified = binary.equals("crun") && HostLimits.hybridCgroups();
+        InitProcess.becomeSubreaper();
     }
 
     @Override
@@ -54,46 +61,41 @@ public final class CliRuntime implements OciRuntime {
     }
 
     @Override
-    public ProcessHandle run(String id, Path bundle, Path stdout, Path stderr) {
+    public InitProcess start(String id, Path bundle, Path stdout, Path stderr) {
+        Path pidFile = bundle.resolve("pid");
+        Path log = bundle.resolve("runtime.log");
         try {
-            Files.deleteIfExists(bundle.resolve("exitcode"));
-            Files.deleteIfExists(bundle.resolve("pid"));
+            Files.deleteIfExists(pidFile);
+            Files.deleteIfExists(log);
         } catch (IOException e) {
             throw EngineException.failed("start " + id + ": clear " + bundle + ": " + e.getMessage(), e);
         }
-        List<String> command = new ArrayList<>(List.of("setsid"));
-        command.addAll(wrapped(List.of("sh", "-c",
-                "\"$@\"; echo $? > \"$SHOP_EXITCODE.tmp\" && mv \"$SHOP_EXITCODE.tmp\" \"$SHOP_EXITCODE\"", "sh"),
-                List.of("run", "--bundle", bundle.toString(), "--pid-file", bundle.resolve("pid").toString(), id)));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        List<String> args = new ArrayList<>(binary.equals("crun")
+                ? List.of("--log=file:" + log, "--log-format=json") : List.of("--log", log.toString(), "--log-format", "json"));
+        args.addAll(List.of("run", "--detach", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id));
+        // The container's own stdout and stderr are these files: the runtime hands its stdio to the init.
+        ProcessBuilder builder = new ProcessBuilder(wrapped(List.of("setsid"), args))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
-        builder.environment().put("SHOP_EXITCODE", bundle.resolve("exitcode").toString());
         try {
-            return builder.start().toHandle();
-        } catch (IOException e) {
+            int code = builder.start().waitFor();
+            if (code != 0) {
+                // Docker's (runc's) wording, which the docker CLI turns into exit status 127.
+                String why = errors(log).orElse(binary + " exited with " + code)
+                        .replaceAll("executable file `([^`]*)` not found in \\$PATH: No such file or directory",
+                                "exec: \"$1\": executable file not found in \\$PATH");
+                throw why.contains("not found") || why.contains("ermission denied")
+                        ? EngineException.invalid("start " + id.substring(0, Math.min(12, id.length())) + ": " + why)
+                        : EngineException.failed("start " + id + " with " + binary + ": " + why, null);
+            }
+            Instant started = Instant.now();
+            return InitProcess.watch(Long.parseLong(Files.readString(pidFile).strip()), started);
+        } catch (IOException | NumberFormatException e) {
             throw EngineException.failed("start " + id + " with " + binary + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public Integer exitCode(Path bundle) {
-        try {
-            Path file = bundle.resolve("exitcode");
-            return Files.exists(file) ? Integer.valueOf(Files.readString(file).strip()) : null;
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
-    }
-
-    @Override
-    public long pid(Path bundle) {
-        try {
-            Path file = bundle.resolve("pid");
-            return Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : 0;
-        } catch (IOException | NumberFormatException e) {
-            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.failed("start " + id + ": interrupted", e);
         }
     }
 
@@ -103,17 +105,28 @@ public final class CliRuntime implements OciRuntime {
     }
 
     @Override
-    public int exec(String id, List<String> args, List<String> env, String cwd, int uid, int gid, Path stdout, Path stderr) {
+    public int exec(String id, List<String> args, List<String> env, String cwd, int uid, int gid,
+                    InputStream stdin, OutputStream stdout, OutputStream stderr) {
         try {
             Path processJson = Files.createTempFile("exec-" + id, ".json");
             try {
                 Files.write(processJson, Json.bytes(OciConfig.process(args, env, cwd, uid, gid, List.of())));
-                Process p = new ProcessBuilder(runtimeCommand(List.of("exec", "--process", processJson.toString(), id)))
-                        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
-                        .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
-                        .start();
-                return p.waitFor();
+                ProcessBuilder builder = new ProcessBuilder(runtimeCommand(List.of("exec", "--process", processJson.toString(), id)));
+                if (stdin == null) {
+                    builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                }
+                Process p = builder.start();
+                Thread in = stdin == null ? null : pump(stdin, p.getOutputStream(), true, "stdin of exec in " + id);
+                Thread err = pump(p.getErrorStream(), stderr, false, "stderr of exec in " + id);
+                p.getInputStream().transferTo(stdout);
+                stdout.flush();
+                err.join();
+                int code = p.waitFor();
+                if (in != null) {
+                    // The process is gone; a client still sending input must not keep this call open.
+                    in.interrupt();
+                }
+                return code;
             } finally {
                 Files.deleteIfExists(processJson);
             }
@@ -123,6 +136,29 @@ public final class CliRuntime implements OciRuntime {
             Thread.currentThread().interrupt();
             throw EngineException.failed("exec in " + id + ": interrupted", e);
         }
+    }
+
+    /** Copies on its own thread; with {@code closeTarget}, closes the target at the end (stdin's EOF). */
+    private static Thread pump(InputStream from, OutputStream to, boolean closeTarget, String name) {
+        Thread t = new Thread(() -> {
+            try {
+                from.transferTo(to);
+                to.flush();
+            } catch (IOException e) {
+                // The process exited, or the client went away: the copy is over either way.
+            } finally {
+                if (closeTarget) {
+                    try {
+                        to.close();
+                    } catch (IOException ignored) {
+                        // Already closed by the process's exit.
+                    }
+                }
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     @Override
@@ -136,14 +172,33 @@ public final class CliRuntime implements OciRuntime {
         return wrapped(List.of(), args);
     }
 
-    /** {@code <runtime> --root <state> args}, behind {@code shell} and, on hybrid hosts, the unshare. */
-    private List<String> wrapped(List<String> shell, List<String> args) {
+    /** The error messages of the runtime's JSON log, joined; empty when it logged none. */
+    private static Optional<String> errors(Path log) {
+        try {
+            if (!Files.exists(log)) {
+                return Optional.empty();
+            }
+            List<String> messages = new ArrayList<>();
+            for (String line : Files.readAllLines(log)) {
+                JsonNode entry = line.isBlank() ? null : Json.MAPPER.readTree(line);
+                if (entry != null && entry.path("level").asText().equals("error")) {
+                    messages.add(entry.path("msg").asText());
+                }
+            }
+            return messages.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", messages));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code <runtime> --root <state> args}, behind {@code prefix} and, on hybrid hosts, the unshare. */
+    private List<String> wrapped(List<String> prefix, List<String> args) {
         List<String> command = new ArrayList<>();
         if (unmountUnified) {
             command.addAll(List.of("unshare", "-m", "--propagation", "private",
                     "sh", "-c", "umount /sys/fs/cgroup/unified && exec \"$@\"", "sh"));
         }
-        command.addAll(shell);
+        command.addAll(prefix);
         command.add(binary);
         command.add("--root");
         command.add(stateRoot.toString());

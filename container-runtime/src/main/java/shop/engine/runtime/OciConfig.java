@@ -59,7 +59,9 @@ final class OciConfig {
         for (String ns : List.of("pid", "ipc", "uts", "mount")) {
             namespaces.addObject().put("type", ns);
         }
-        if (!"host".equals(spec.network())) {
+        if (spec.network().startsWith("/")) {
+            namespaces.addObject().put("type", "network").put("path", spec.network());
+        } else if (!spec.network().equals("host")) {
             namespaces.addObject().put("type", "network");
         }
         linux.put("cgroupsPath", spec.cgroupsPath());

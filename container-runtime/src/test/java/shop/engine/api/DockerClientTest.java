@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.TestEngines;
-import shop.engine.snapshot.Mounts;
 
 /** The installed docker CLI (run, ps, logs, exec, stop, rm, build) driving the engine over its unix socket, plus raw HTTP for the error shapes. */
 class DockerClientTest {
@@ -37,16 +36,19 @@ class DockerClientTest {
 
     @AfterAll
     static void stop() {
-        engine.containers().list(true).forEach(c -> engine.containers().remove(c.id(), true));
         api.close();
         assertThat(socket).doesNotExist();
-        assertThat(Mounts.under(TestEngines.STATE.resolve("snapshots/active"))).isEmpty();
+        TestEngines.removeEverything(engine);
     }
 
     record Result(int exit, String out) {
     }
 
     static Result docker(String... args) throws Exception {
+        return dockerWithInput("", args);
+    }
+
+    static Result dockerWithInput(String input, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -54,6 +56,9 @@ class DockerClientTest {
         pb.environment().put("DOCKER_BUILDKIT", "0");
         pb.environment().put("DOCKER_CONFIG", socket.getParent().resolve("docker-config").toString());
         Process p = pb.start();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -81,6 +86,8 @@ class DockerClientTest {
         Result exec = docker("exec", "-e", "X=from-exec", "api-run", "sh", "-c", "echo $X $WHO; exit 4");
         assertThat(exec.exit()).isEqualTo(4);
         assertThat(exec.out()).isEqualTo("from-exec docker\n");
+        Result piped = dockerWithInput("line one\nline two\n", "exec", "-i", "api-run", "sh", "-c", "wc -l; echo end");
+        assertThat(piped.out()).isEqualTo("2\nend\n");
         assertThat(docker("stop", "api-run").exit()).isZero();
         assertThat(docker("ps", "-a").out()).contains("Exited (0)");
         assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "api-run").out().strip()).isEqualTo("exited 0");
@@ -94,6 +101,11 @@ class DockerClientTest {
         assertThat(run.exit()).isEqualTo(3);
         assertThat(run.out()).contains("attached").contains("to-stderr");
         assertThat(docker("ps", "-a", "-q").out()).as("--rm removed it").isEmpty();
+
+        Result missing = docker("run", "--rm", "debian:bookworm-slim", "no-such-program");
+        assertThat(missing.exit()).as(missing.out()).isEqualTo(127);
+        assertThat(missing.out()).contains("executable file not found");
+        assertThat(docker("ps", "-a", "-q").out()).as("nothing left of it").isEmpty();
     }
 
     @Test
@@ -120,6 +132,52 @@ class DockerClientTest {
         Result bad = docker("build", context.toString());
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.out()).contains("Dockerfile:2: unknown instruction: NOPE");
+    }
+
+    @Test
+    void networksVolumesAndPublishedPorts() throws Exception {
+        assertThat(docker("network", "create", "api-net").exit()).isZero();
+        assertThat(docker("network", "create", "api-net").out()).contains("already exists");
+        assertThat(docker("network", "ls").out()).contains("api-net").contains("bridge");
+        assertThat(docker("volume", "create", "api-vol").exit()).isZero();
+        assertThat(docker("volume", "ls").out()).contains("api-vol");
+
+        Result web = docker("run", "-d", "--name", "api-web", "--network", "api-net", "--network-alias", "web",
+                "-v", "api-vol:/data", "-p", "127.0.0.1::8080", "debian:bookworm-slim", "bash", "-c",
+                "echo kept > /data/file; " + TestEngines.HELLO_SERVER);
+        assertThat(web.exit()).as(web.out()).isZero();
+        String port = docker("port", "api-web", "8080").out().strip();
+        assertThat(port).matches("127\\.0\\.0\\.1:\\d+");
+        assertThat(docker("ps").out()).contains("127.0.0.1:" + port.split(":")[1] + "->8080/tcp");
+        String hello = "hello from " + docker("inspect", "--format", "{{.Config.Hostname}}", "api-web").out().strip() + "\n";
+        assertThat(readUntilAnswered(Integer.parseInt(port.split(":")[1]))).isEqualTo(hello);
+
+        Result client = docker("run", "--rm", "--network", "api-net", "-v", "api-vol:/data", "debian:bookworm-slim", "bash", "-c",
+                "cat /data/file; exec 3<>/dev/tcp/web/8080 && cat <&3");
+        assertThat(client.out()).isEqualTo("kept\n" + hello);
+        assertThat(docker("network", "rm", "api-net").out()).contains("has active endpoints");
+        assertThat(docker("volume", "rm", "api-vol").out()).contains("volume is in use");
+
+        assertThat(docker("rm", "-f", "api-web").exit()).isZero();
+        assertThat(docker("network", "rm", "api-net").exit()).isZero();
+        assertThat(docker("volume", "rm", "api-vol").exit()).isZero();
+        assertThat(docker("network", "ls").out()).doesNotContain("api-net");
+        assertThat(docker("volume", "ls").out()).doesNotContain("api-vol");
+    }
+
+    /** The server prints "listening" before it accepts; until then the proxy closes connections unanswered. */
+    private static String readUntilAnswered(int port) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5_000);
+                String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!text.isEmpty() || System.currentTimeMillis() > deadline) {
+                    return text;
+                }
+            }
+            Thread.sleep(50);
+        }
     }
 
     @Test

@@ -18,7 +18,6 @@ import shop.engine.Engine;
 import shop.engine.TestEngines;
 import shop.engine.TestTars;
 import shop.engine.container.Container;
-import shop.engine.container.ContainerService;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
 import shop.engine.snapshot.Mounts;
@@ -54,15 +53,7 @@ class DockerfileBuilderTest {
     }
 
     private String run(String image, String... cmd) {
-        ContainerService containers = engine.containers();
-        Container c = containers.create(new ContainerService.CreateRequest(null, image,
-                cmd.length == 0 ? null : ContainerConfig.EMPTY.withCmd(List.of(cmd)), null));
-        containers.start(c.id());
-        containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        containers.logs(c.id(), false, -1, out, out);
-        containers.remove(c.id(), true);
-        return out.toString();
+        return TestEngines.run(engine, image, cmd).output();
     }
 
     @Test
@@ -106,6 +97,28 @@ class DockerfileBuilderTest {
         assertThat(third.id()).isNotEqualTo(first.id());
         assertThat(progress.toString().split("Using cache", -1)).hasSize(2);
         assertThat(run(third.id(), "cat", "/copy")).isEqualTo("v2");
+    }
+
+    @Test
+    void copyFromIsKeyedOnWhatItCopiesSoAChangeElsewhereInTheSourceStageKeepsItsLayer() throws Exception {
+        Files.writeString(context.resolve("app.txt"), "app v1");
+        String dockerfile = """
+                FROM debian:bookworm-slim AS parts
+                RUN mkdir /deps && echo deps %d > /deps/lib.txt
+                COPY app.txt /app/app.txt
+                FROM debian:bookworm-slim
+                COPY --from=parts /deps/ /deps/
+                COPY --from=parts /app/ /app/
+                """.formatted(System.nanoTime());
+        Image first = build(dockerfile, Map.of());
+
+        Files.writeString(context.resolve("app.txt"), "app v2");
+        Image second = build(dockerfile, Map.of());
+
+        // The dependencies layer is the same blob; only the application layer is new (as a code change in a Spring Boot image).
+        assertThat(second.manifest().layers().get(1)).isEqualTo(first.manifest().layers().get(1));
+        assertThat(second.manifest().layers().get(2)).isNotEqualTo(first.manifest().layers().get(2));
+        assertThat(run(second.id(), "cat", "/deps/lib.txt", "/app/app.txt")).startsWith("deps ").endsWith("app v2");
     }
 
     @Test

@@ -35,7 +35,7 @@ class JreImageTest {
             containers.start(c.id());
             assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isZero();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            containers.logs(c.id(), false, -1, out, out);
+            containers.logs(c.id(), shop.engine.container.ContainerService.LogOptions.ALL, out, out);
             containers.remove(c.id(), true);
             assertThat(out.toString()).contains("openjdk version \"17");
         } finally {

@@ -3,28 +3,64 @@ package shop.engine.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.engine.TestEngines;
+import shop.engine.api.UnixSocketApi;
 
-/** The CLI in-process, over the shared test state; real containers. */
-class MainTest {
+/**
+ * The CLI in-process, over the shared test state; real containers. Container commands go
+ * through an engine API this test JVM serves (EngineClientsTest covers the CLI starting one).
+ */
+public class MainTest {
 
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
     }
 
-    static Result cli(String... args) {
+    private static UnixSocketApi api;
+
+    private static synchronized String host() {
+        if (api == null) {
+            try {
+                api = new UnixSocketApi(TestEngines.open("crun"), Files.createTempDirectory("cli-api").resolve("engine.sock"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            api.start();
+        }
+        return "unix://" + api.socket();
+    }
+
+    public static Result cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] full = new String[args.length + 2];
+        String[] full = new String[args.length + 4];
         full[0] = "--root";
         full[1] = TestEngines.STATE.toString();
-        System.arraycopy(args, 0, full, 2, args.length);
+        full[2] = "--host";
+        full[3] = host();
+        System.arraycopy(args, 0, full, 4, args.length);
         int exit = Main.execute(full, new PrintStream(out, true), new PrintStream(err, true));
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void pullPushAndLoginRefuseBadInputWithANonZeroExit() {
+        Result pull = cli("pull", "Not Valid");
+        assertThat(pull.exit()).isEqualTo(1);
+        assertThat(pull.err()).contains("invalid reference \"Not Valid\"");
+        Result push = cli("push", "localhost:1/no-such-image:1");
+        assertThat(push.exit()).isEqualTo(1);
+        assertThat(push.err()).contains("No such image: localhost:1/no-such-image:1");
+        Result login = cli("login", "-u", "alice", "localhost:1");
+        assertThat(login.exit()).isEqualTo(1);
+        assertThat(login.err()).contains("a password is required");
     }
 
     @Test
@@ -49,6 +85,24 @@ class MainTest {
         assertThat(cli("ps", "-a").out()).contains("Exited (137)");
         assertThat(cli("rm", "cli-bg").exit()).isZero();
         assertThat(cli("ps", "-a", "-q").out()).isEmpty();
+    }
+
+    @Test
+    void aDetachedContainersPublishedPortOutlivesTheCommand() throws Exception {
+        Result run = cli("run", "-d", "--name", "cli-web", "-p", "127.0.0.1::8080", "debian:bookworm-slim", "bash", "-c",
+                TestEngines.HELLO_SERVER);
+        assertThat(run.exit()).as(run.err()).isZero();
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("127\\.0\\.0\\.1:(\\d+)->8080/tcp").matcher(cli("ps").out());
+        assertThat(port.find()).isTrue();
+        String answer = "";
+        for (int i = 0; i < 100 && answer.isEmpty(); i++) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", Integer.parseInt(port.group(1)))) {
+                answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Thread.sleep(50);
+        }
+        assertThat(answer).startsWith("hello from ");
+        assertThat(cli("rm", "-f", "cli-web").exit()).isZero();
     }
 
     @Test

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,11 +37,7 @@ class ContainerLifecycleTest {
 
     @AfterEach
     void removeEverything() {
-        for (Container c : containers.list(true)) {
-            containers.remove(c.id(), true);
-        }
-        containers.close();
-        assertThat(Mounts.under(TestEngines.STATE.resolve("snapshots/active"))).isEmpty();
+        TestEngines.removeEverything(engine);
     }
 
     private Container create(ContainerConfig config, HostConfig host) {
@@ -52,7 +50,7 @@ class ContainerLifecycleTest {
 
     private String logs(Container c) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        containers.logs(c.id(), false, -1, out, out);
+        containers.logs(c.id(), ContainerService.LogOptions.ALL, out, out);
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -70,10 +68,74 @@ class ContainerLifecycleTest {
         assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isEqualTo(3);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        containers.logs(c.id(), false, -1, out, err);
+        containers.logs(c.id(), ContainerService.LogOptions.ALL, out, err);
         assertThat(out.toString()).isEqualTo("hello\n");
         assertThat(err.toString()).isEqualTo("oops\n");
         assertThat(containers.inspect(c.id()).state().status()).isEqualTo("exited");
+    }
+
+    @Test
+    void theEngineItselfIsTheParentOfARunningContainerAndLearnsHowItEnded() throws Exception {
+        Container c = create(cmd("sleep", "60"), null);
+        containers.start(c.id());
+        long pid = containers.inspect(c.id()).state().pid();
+
+        assertThat(ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                .as("no helper process between the engine and the container").contains(ProcessHandle.current().pid());
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(c.id())))
+                .as("no runtime process stays behind").isEmpty();
+
+        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+        assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isEqualTo(137);
+    }
+
+    @Test
+    void aMissingExecutableFailsTheStartWithDockersMessageAndNothingRuns() {
+        Container c = create(cmd("no-such-program"), null);
+        assertThatThrownBy(() -> containers.start(c.id()))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.INVALID))
+                .hasMessageContaining("exec: \"no-such-program\": executable file not found in $PATH");
+        assertThat(containers.inspect(c.id()).state().running()).isFalse();
+    }
+
+    @Test
+    void logsCarryTheTimeEachLineWasWrittenAndFilterBySince() {
+        // Lines are timed to the engine's tick (100 ms), so the lines to tell apart are further apart than that.
+        Container c = create(cmd("sh", "-c", "echo first; sleep 1; echo second >&2; sleep 0.3; echo third"), null);
+        java.time.Instant before = java.time.Instant.now();
+        containers.start(c.id());
+        containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        containers.logs(c.id(), new ContainerService.LogOptions(false, -1, true, null), out, err);
+        String[] first = out.toString().split("\n")[0].split(" ", 2);
+        String[] third = out.toString().split("\n")[1].split(" ", 2);
+        assertThat(first[1]).isEqualTo("first");
+        assertThat(third[1]).isEqualTo("third");
+        assertThat(err.toString()).endsWith(" second\n");
+        java.time.Instant t1 = java.time.Instant.parse(first[0]);
+        java.time.Instant t3 = java.time.Instant.parse(third[0]);
+        assertThat(t1).isAfterOrEqualTo(before.minusMillis(1));
+        assertThat(java.time.Duration.between(t1, t3)).isBetween(java.time.Duration.ofMillis(1100), java.time.Duration.ofMillis(3500));
+
+        ByteArrayOutputStream later = new ByteArrayOutputStream();
+        containers.logs(c.id(), new ContainerService.LogOptions(false, -1, false, t1.plusMillis(500)), later, later);
+        assertThat(later.toString()).isEqualTo("second\nthird\n");
+        ByteArrayOutputStream tail = new ByteArrayOutputStream();
+        containers.logs(c.id(), new ContainerService.LogOptions(false, 1, false, null), tail, OutputStream.nullOutputStream());
+        assertThat(tail.toString()).isEqualTo("third\n");
+    }
+
+    @Test
+    void aNewNamedVolumeStartsAsACopyOfTheImagesContentWithItsOwners() {
+        String volume = "copy-up-" + System.nanoTime();
+        HostConfig host = new HostConfig(List.of(volume + ":/etc/skel", volume + "-mail:/var/mail"), "none", null, 0, 0, null,
+                false, Map.of(), false);
+        Container c = create(cmd("sh", "-c", "ls -A /etc/skel; stat -c '%G %a' /var/mail"), host);
+        containers.start(c.id());
+        containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
+        assertThat(logs(c)).contains(".bashrc").endsWith("mail 2775\n");
     }
 
     @Test
@@ -88,7 +150,7 @@ class ContainerLifecycleTest {
 
     @Test
     void aMemoryLimitOomKills() {
-        HostConfig host = new HostConfig(List.of(), "none", null, 32L << 20, 0, null, false);
+        HostConfig host = new HostConfig(List.of(), "none", null, 32L << 20, 0, null, false, Map.of(), false);
         Container c = create(cmd("sh", "-c", "dd if=/dev/zero of=/dev/null bs=200M count=1 && echo survived"), host);
         containers.start(c.id());
         assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isEqualTo(137);
@@ -97,7 +159,7 @@ class ContainerLifecycleTest {
 
     @Test
     void aPidsLimitStopsForks() {
-        HostConfig host = new HostConfig(List.of(), "none", null, 0, 0, 5L, false);
+        HostConfig host = new HostConfig(List.of(), "none", null, 0, 0, 5L, false, Map.of(), false);
         Container c = create(cmd("sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 5 & done; wait"), host);
         containers.start(c.id());
         containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
@@ -106,7 +168,7 @@ class ContainerLifecycleTest {
 
     @Test
     void onFailureRestartsUpToItsLimit() {
-        HostConfig host = new HostConfig(List.of(), "none", HostConfig.RestartPolicy.parse("on-failure:2"), 0, 0, null, false);
+        HostConfig host = new HostConfig(List.of(), "none", HostConfig.RestartPolicy.parse("on-failure:2"), 0, 0, null, false, Map.of(), false);
         Container c = create(cmd("sh", "-c", "echo run; exit 1"), host);
         containers.start(c.id());
         assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isEqualTo(1);
@@ -125,7 +187,7 @@ class ContainerLifecycleTest {
             Thread.sleep(50);
         }
         assertThat(health(c)).isEqualTo("unhealthy");
-        containers.exec(c.id(), List.of("touch", "/healthy"), List.of(), null, System.out, System.err);
+        containers.exec(c.id(), List.of("touch", "/healthy"), List.of(), null, null, System.out, System.err);
         while (System.currentTimeMillis() < deadline && health(c).equals("unhealthy")) {
             Thread.sleep(50);
         }
@@ -159,7 +221,7 @@ class ContainerLifecycleTest {
         Container c = create(cmd("sleep", "60"), null);
         containers.start(c.id());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = containers.exec(c.id(), List.of("sh", "-c", "cat /etc/hostname; exit 4"), List.of(), null, out, out);
+        int code = containers.exec(c.id(), List.of("sh", "-c", "cat /etc/hostname; exit 4"), List.of(), null, null, out, out);
         assertThat(code).isEqualTo(4);
         assertThat(out.toString()).isEqualTo(c.id().substring(0, 12) + "\n");
     }
@@ -187,7 +249,7 @@ class ContainerLifecycleTest {
     void bindMountsAndNamedVolumes(@TempDir Path host) throws Exception {
         Files.writeString(host.resolve("in.txt"), "from host");
         String volume = "vol" + System.nanoTime();
-        HostConfig binds = new HostConfig(List.of(host + ":/mnt/host:ro", volume + ":/data"), "none", null, 0, 0, null, false);
+        HostConfig binds = new HostConfig(List.of(host + ":/mnt/host:ro", volume + ":/data"), "none", null, 0, 0, null, false, Map.of(), false);
         Container first = create(cmd("sh", "-c", "cat /mnt/host/in.txt; echo kept > /data/f; touch /mnt/host/x || echo readonly"), binds);
         containers.start(first.id());
         assertThat(containers.await(first.id(), ContainerService.WaitCondition.NOT_RUNNING)).isZero();

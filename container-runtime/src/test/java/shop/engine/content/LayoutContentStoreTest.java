@@ -31,6 +31,24 @@ class LayoutContentStoreTest {
     }
 
     @Test
+    void ingestMovesAMatchingFileInAndDeletesAMismatchingOne() throws Exception {
+        ContentStore store = new LayoutContentStore(root);
+        Path download = Files.writeString(root.resolve("download"), "hello");
+        String hello = "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+
+        assertThat(store.ingest("text/plain", download, hello).size()).isEqualTo(5);
+        assertThat(download).doesNotExist();
+        assertThat(store.read(hello)).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
+
+        Path bad = Files.writeString(root.resolve("bad"), "hellO");
+        String other = "sha256:" + "1".repeat(64);
+        assertThatThrownBy(() -> store.ingest("text/plain", bad, other))
+                .isInstanceOf(EngineException.class).hasMessageContaining("but " + other + " was expected");
+        assertThat(bad).doesNotExist();
+        assertThat(store.contains(other)).isFalse();
+    }
+
+    @Test
     void refusesContentThatDoesNotMatchTheExpectedDigestAndLeavesNothing() throws Exception {
         ContentStore store = new LayoutContentStore(root);
         String wrong = Digest.of("other".getBytes(StandardCharsets.UTF_8));

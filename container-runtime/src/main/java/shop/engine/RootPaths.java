@@ -1,25 +1,24 @@
-package shop.engine.build;
+package shop.engine;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import shop.engine.EngineException;
 
 /**
  * Resolves a path inside a root filesystem the way the container would see it: symlinks are
  * followed, but an absolute target restarts at the root and {@code ..} stops at the root, so
  * the result never leaves it (an image's {@code /x -> /etc} must not reach the host's /etc).
  */
-final class RootPaths {
+public final class RootPaths {
 
     private static final int MAX_LINKS = 255;
 
     private RootPaths() {
     }
 
-    static Path resolve(Path root, String path) {
+    public static Path resolve(Path root, String path) {
         Deque<String> todo = new ArrayDeque<>();
         push(todo, path);
         Path current = root;

@@ -1,0 +1,119 @@
+package shop.engine.api;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import shop.engine.EngineException;
+
+/**
+ * Clients of the Docker Engine API (docker-java, the client Testcontainers uses). By default
+ * they reach the bundled engine of a state directory on {@code <state>/engine.sock}, starting it
+ * as a daemon when no socket answers; with {@code DOCKER_HOST} set they drive whatever engine
+ * answers there (Docker, Podman, or another of ours).
+ */
+public final class EngineClients {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private EngineClients() {
+    }
+
+    /** The bundled engine's socket for a state directory. */
+    public static Path socket(Path state) {
+        return state.toAbsolutePath().resolve("engine.sock");
+    }
+
+    /** {@code DOCKER_HOST} when set; otherwise the bundled engine of {@code state}, started if needed. */
+    public static DockerClient connect(Path state) {
+        return connect(state, System.getenv("DOCKER_HOST"));
+    }
+
+    static DockerClient connect(Path state, String dockerHost) {
+        if (dockerHost != null && !dockerHost.isEmpty()) {
+            return connect(dockerHost);
+        }
+        Path socket = socket(state);
+        if (!answers(socket)) {
+            startEngine(state, socket);
+        }
+        return connect("unix://" + socket);
+    }
+
+    public static DockerClient connect(String dockerHost) {
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .connectionTimeout(Duration.ofSeconds(10))
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    /** True when something accepts connections on the socket (a stale socket file does not). */
+    static boolean answers(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts {@code serve} from this very program (jar or class path) in its own session, so a
+     * Ctrl-C meant for the client does not reach it and it outlives the client; waits until the
+     * socket answers. Its output goes to {@code <state>/engine.log}.
+     */
+    private static void startEngine(Path state, Path socket) {
+        String javaBinary = ProcessHandle.current().info().command().orElse("java");
+        String classPath = System.getProperty("java.class.path");
+        List<String> command = new ArrayList<>(List.of("setsid", javaBinary));
+        if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+            command.addAll(List.of("-jar", classPath));
+        } else {
+            command.addAll(List.of("-cp", classPath, "shop.engine.cli.Main"));
+        }
+        command.addAll(List.of("--root", state.toAbsolutePath().toString(), "serve", "-H", socket.toString()));
+        Path log = state.toAbsolutePath().resolve("engine.log");
+        try {
+            Files.createDirectories(state);
+            Process daemon = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectErrorStream(true)
+                    .start();
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (!answers(socket)) {
+                if (!daemon.isAlive() || System.nanoTime() > deadline) {
+                    throw EngineException.failed("the engine did not start on " + socket + "; see " + log + ":\n"
+                            + tail(log), null);
+                }
+                Thread.sleep(50);
+            }
+        } catch (IOException e) {
+            throw EngineException.failed("start the engine (" + String.join(" ", command) + "): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.failed("interrupted while starting the engine", e);
+        }
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+}

@@ -1,0 +1,395 @@
+package shop.engine.network;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import shop.engine.Commands;
+import shop.engine.EngineException;
+import shop.engine.Ids;
+import shop.engine.Json;
+
+/**
+ * {@link NetworkService} on Linux bridges, veth pairs and named network namespaces, made with
+ * iproute2's {@code ip} (no namespace code runs in the JVM). Records live in
+ * {@code networks/<id>.json}; the kernel objects are derived from them and remade when missing,
+ * e.g. after a reboot.
+ *
+ * <p>A bridge exists while a container is on its network, so nothing is left on the host once
+ * the containers are gone. Names resolve through each container's /etc/hosts, which lists every member of every
+ * network it is on, rewritten in place (it is bind-mounted, so the inode must stay).
+ */
+public final class BridgeNetworks implements NetworkService {
+
+    /** User networks get /24s from here, skipping any the host already routes. */
+    private static final String POOL_PREFIX = "10.89.";
+    private static final Path NAMESPACES = Path.of("/run/netns");
+    private static final Path INTERFACES = Path.of("/sys/class/net");
+    private static final String NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.-]*";
+    private static final String LOCALHOST = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+
+    private final Path root;
+
+    public BridgeNetworks(Path root) {
+        this.root = root;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw EngineException.failed("create " + root + ": " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            if (findOrNull(DEFAULT) == null) {
+                save(newNetwork(DEFAULT, null, Map.of()));
+            }
+        }
+    }
+
+    @Override
+    public synchronized Network create(CreateRequest request) {
+        String name = request.name();
+        if (name == null || !name.matches(NAME_PATTERN)) {
+            throw EngineException.invalid("network name \"" + name + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+        }
+        if (name.equals("host") || name.equals("none") || findOrNull(name) != null) {
+            throw EngineException.conflict("network with name " + name + " already exists");
+        }
+        String driver = request.driver() == null || request.driver().isEmpty() ? "bridge" : request.driver();
+        if (!driver.equals("bridge")) {
+            throw EngineException.invalid("Driver: \"" + driver + "\" is not supported; this engine runs bridge networks");
+        }
+        Network network = newNetwork(name, request.subnet(), request.labels());
+        save(network);
+        return network;
+    }
+
+    /** Bridges are named after the network's id, so engines with separate state directories never share one. */
+    private Network newNetwork(String name, String subnet, Map<String, String> labels) {
+        String id = Ids.random();
+        String chosen = subnet == null || subnet.isEmpty() ? freeSubnet() : ownSubnet(subnet);
+        return new Network(id, name, "bridge", chosen, Subnets.address(chosen, 1),
+                "shop-" + id.substring(0, 9), labels, Instant.now().toString(), Map.of());
+    }
+
+    private String ownSubnet(String requested) {
+        String subnet = Subnets.parse(requested, "IPAM.Config.Subnet");
+        List<String> taken = new ArrayList<>(hostRoutes());
+        list().forEach(n -> taken.add(n.subnet()));
+        if (Subnets.overlapsAny(subnet, taken)) {
+            throw EngineException.conflict("Pool overlaps with other one on this address space: " + subnet);
+        }
+        return subnet;
+    }
+
+    private String freeSubnet() {
+        List<String> taken = new ArrayList<>(hostRoutes());
+        list().forEach(n -> taken.add(n.subnet()));
+        for (int i = 0; i < 256; i++) {
+            String candidate = POOL_PREFIX + i + ".0/24";
+            if (!Subnets.overlapsAny(candidate, taken)) {
+                return candidate;
+            }
+        }
+        throw EngineException.conflict("could not find an available, non-overlapping IPv4 address pool among the defaults");
+    }
+
+    /** Destinations the host routes already (its own interfaces, and ours). */
+    private static List<String> hostRoutes() {
+        List<String> routes = new ArrayList<>();
+        for (String line : Commands.run(List.of("ip", "-4", "route", "show"), null, "list routes").split("\n")) {
+            String destination = line.split("\\s+")[0];
+            if (destination.matches("\\d+(\\.\\d+){3}(/\\d+)?")) {
+                routes.add(destination.contains("/") ? destination : destination + "/32");
+            }
+        }
+        return routes;
+    }
+
+    @Override
+    public synchronized List<Network> list() {
+        List<Network> networks = new ArrayList<>();
+        try (Stream<Path> files = Files.list(root)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().endsWith(".json")) {
+                    networks.add(Json.MAPPER.readValue(file.toFile(), Network.class));
+                }
+            }
+        } catch (IOException e) {
+            throw EngineException.failed("read networks under " + root + ": " + e.getMessage(), e);
+        }
+        networks.sort((a, b) -> a.created().compareTo(b.created()));
+        return networks;
+    }
+
+    @Override
+    public synchronized Network inspect(String idOrName) {
+        Network network = findOrNull(idOrName);
+        if (network == null) {
+            throw EngineException.notFound("network " + idOrName + " not found");
+        }
+        return network;
+    }
+
+    private Network findOrNull(String idOrName) {
+        List<Network> byPrefix = new ArrayList<>();
+        for (Network n : list()) {
+            if (n.name().equals(idOrName) || n.id().equals(idOrName)) {
+                return n;
+            }
+            if (n.id().startsWith(idOrName)) {
+                byPrefix.add(n);
+            }
+        }
+        if (byPrefix.size() > 1) {
+            throw EngineException.invalid("network " + idOrName + " is ambiguous (" + byPrefix.size() + " matches found based on ID prefix)");
+        }
+        return byPrefix.isEmpty() ? null : byPrefix.get(0);
+    }
+
+    @Override
+    public synchronized void remove(String idOrName) {
+        Network network = inspect(idOrName);
+        if (network.name().equals(DEFAULT)) {
+            throw EngineException.conflict(DEFAULT + " is a pre-defined network and cannot be removed");
+        }
+        if (!network.endpoints().isEmpty()) {
+            throw EngineException.conflict("error while removing network: network " + network.name() + " id "
+                    + network.id() + " has active endpoints");
+        }
+        deleteBridge(network);
+        try {
+            Files.deleteIfExists(file(network.id()));
+        } catch (IOException e) {
+            throw EngineException.failed("remove network " + network.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized Endpoint connect(String networkName, String containerId, String containerName,
+                                         List<String> aliases, Path hostsFile) {
+        Network network = inspect(networkName);
+        if (network.endpoints().containsKey(containerId)) {
+            throw EngineException.conflict("endpoint with name " + containerName + " already exists in network " + network.name());
+        }
+        for (String alias : aliases) {
+            if (!alias.matches(NAME_PATTERN)) {
+                throw EngineException.invalid("network alias \"" + alias + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+            }
+        }
+        Set<Integer> interfaces = new LinkedHashSet<>();
+        endpoints(containerId).values().forEach(e -> interfaces.add(Integer.parseInt(e.containerInterface().substring(3))));
+        int index = 0;
+        while (interfaces.contains(index)) {
+            index++;
+        }
+        Endpoint endpoint = new Endpoint(containerId, containerName, aliases, freeAddress(network),
+                "vs" + containerId.substring(0, 10) + index, "eth" + index, hostsFile.toString());
+        Map<String, Endpoint> members = new LinkedHashMap<>(network.endpoints());
+        members.put(containerId, endpoint);
+        Network updated = network.withEndpoints(members);
+        save(updated);
+        if (Files.exists(namespacePath(containerId))) {
+            // Connecting a running container: plug it in now.
+            try {
+                wire(updated, endpoint, namespaceName(containerId));
+            } catch (EngineException e) {
+                save(network);
+                throw e;
+            }
+        }
+        rewriteHosts(updated);
+        return endpoint;
+    }
+
+    private static String freeAddress(Network network) {
+        Set<String> used = new java.util.HashSet<>();
+        network.endpoints().values().forEach(e -> used.add(e.ipAddress()));
+        for (int n = 2; n <= Subnets.hosts(network.subnet()) + 1; n++) {
+            String candidate = Subnets.address(network.subnet(), n);
+            if (!used.contains(candidate)) {
+                return candidate;
+            }
+        }
+        throw EngineException.conflict("no available IPv4 addresses on network " + network.name());
+    }
+
+    @Override
+    public synchronized void disconnect(String networkName, String containerId) {
+        Network network = inspect(networkName);
+        Endpoint endpoint = network.endpoints().get(containerId);
+        if (endpoint == null) {
+            throw EngineException.notFound("container " + containerId + " is not connected to network " + network.name());
+        }
+        leave(network, endpoint);
+    }
+
+    private void leave(Network network, Endpoint endpoint) {
+        Map<String, Endpoint> members = new LinkedHashMap<>(network.endpoints());
+        members.remove(endpoint.containerId());
+        Network updated = network.withEndpoints(members);
+        save(updated);
+        if (Files.exists(INTERFACES.resolve(endpoint.hostInterface()))) {
+            // Deleting one end of a veth pair deletes both.
+            Commands.run(List.of("ip", "link", "del", endpoint.hostInterface()), null,
+                    "unplug " + endpoint.containerName() + " from " + network.name());
+        }
+        if (updated.endpoints().isEmpty()) {
+            // The bridge exists only while someone is on it; the next connect makes it again.
+            deleteBridge(updated);
+        }
+        rewriteHosts(updated);
+        rewriteHostsOf(endpoint);
+    }
+
+    private static void deleteBridge(Network network) {
+        if (Files.exists(INTERFACES.resolve(network.bridge()))) {
+            Commands.run(List.of("ip", "link", "del", network.bridge()), null, "delete bridge " + network.bridge());
+        }
+    }
+
+    @Override
+    public Path namespace(String containerId) {
+        return namespacePath(containerId);
+    }
+
+    private String namespaceName(String containerId) {
+        return namespacePrefix(root.getParent()) + containerId.substring(0, 12);
+    }
+
+    /**
+     * Namespaces are named after the engine's state directory too, so engines with separate
+     * state on one host (a developer's stack and the tests) can tell theirs apart.
+     */
+    public static String namespacePrefix(Path state) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(state.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "shop-" + HexFormat.of().formatHex(digest).substring(0, 6) + "-";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private Path namespacePath(String containerId) {
+        return NAMESPACES.resolve(namespaceName(containerId));
+    }
+
+    @Override
+    public synchronized void attach(String containerId) {
+        String namespace = namespaceName(containerId);
+        if (!Files.exists(namespacePath(containerId))) {
+            Commands.run(List.of("ip", "netns", "add", namespace), null, "create network namespace " + namespace);
+            Commands.run(List.of("ip", "-netns", namespace, "link", "set", "lo", "up"), null, "bring up loopback in " + namespace);
+        }
+        for (Network network : list()) {
+            Endpoint endpoint = network.endpoints().get(containerId);
+            if (endpoint != null) {
+                wire(network, endpoint, namespace);
+            }
+        }
+    }
+
+    /** The bridge (made on first use), then a veth pair from it into the namespace, addressed and up. */
+    private static void wire(Network network, Endpoint endpoint, String namespace) {
+        if (!Files.exists(INTERFACES.resolve(network.bridge()))) {
+            Commands.runWithInput(List.of("ip", "-batch", "-"),
+                    "link add " + network.bridge() + " type bridge\n"
+                            + "addr add " + network.gateway() + "/" + network.prefixLength() + " dev " + network.bridge() + "\n"
+                            + "link set " + network.bridge() + " up\n",
+                    "create bridge " + network.bridge() + " for network " + network.name());
+        }
+        if (Files.exists(INTERFACES.resolve(endpoint.hostInterface()))) {
+            return;
+        }
+        String what = "plug " + endpoint.containerName() + " into network " + network.name();
+        Commands.runWithInput(List.of("ip", "-batch", "-"),
+                "link add " + endpoint.hostInterface() + " type veth peer name " + endpoint.containerInterface()
+                        + " netns " + namespace + "\n"
+                        + "link set " + endpoint.hostInterface() + " master " + network.bridge() + " up\n", what);
+        Commands.runWithInput(List.of("ip", "-netns", namespace, "-batch", "-"),
+                "addr add " + endpoint.ipAddress() + "/" + network.prefixLength() + " dev " + endpoint.containerInterface() + "\n"
+                        + "link set " + endpoint.containerInterface() + " up\n", what);
+    }
+
+    @Override
+    public synchronized void release(String containerId) {
+        for (Network network : list()) {
+            Endpoint endpoint = network.endpoints().get(containerId);
+            if (endpoint != null) {
+                leave(network, endpoint);
+            }
+        }
+        if (Files.exists(namespacePath(containerId))) {
+            Commands.run(List.of("ip", "netns", "del", namespaceName(containerId)), null,
+                    "delete network namespace " + namespaceName(containerId));
+        }
+    }
+
+    @Override
+    public synchronized Map<String, Endpoint> endpoints(String containerId) {
+        Map<String, Endpoint> result = new LinkedHashMap<>();
+        for (Network network : list()) {
+            Endpoint endpoint = network.endpoints().get(containerId);
+            if (endpoint != null) {
+                result.put(network.name(), endpoint);
+            }
+        }
+        return result;
+    }
+
+    // --- /etc/hosts ---
+
+    private void rewriteHosts(Network network) {
+        network.endpoints().values().forEach(this::rewriteHostsOf);
+    }
+
+    /** localhost, then every member of every network the container is on, itself included. */
+    private void rewriteHostsOf(Endpoint member) {
+        StringBuilder hosts = new StringBuilder(LOCALHOST);
+        Set<String> lines = new LinkedHashSet<>();
+        for (Network network : list()) {
+            if (network.endpoints().containsKey(member.containerId())) {
+                for (Endpoint e : network.endpoints().values()) {
+                    lines.add(e.ipAddress() + "\t" + String.join(" ", e.names()) + "\n");
+                }
+            }
+        }
+        if (lines.isEmpty()) {
+            lines.add("127.0.1.1\t" + member.containerId().substring(0, 12) + "\n");
+        }
+        lines.forEach(hosts::append);
+        Path file = Path.of(member.hostsFile());
+        try {
+            if (Files.exists(file)) {
+                // In place: the running container sees this file through a bind mount of its inode.
+                Files.writeString(file, hosts);
+            }
+        } catch (IOException e) {
+            throw EngineException.failed("write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    // --- records ---
+
+    private Path file(String id) {
+        return root.resolve(id + ".json");
+    }
+
+    private void save(Network network) {
+        try {
+            Path temp = root.resolve(network.id() + ".json.tmp");
+            Files.write(temp, Json.bytes(network));
+            Files.move(temp, file(network.id()), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw EngineException.failed("save network " + network.name() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package shop.engine.network;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * A container's place on a network: its address, the names other members reach it by, and the
+ * veth pair that carries it ({@code hostInterface} on the bridge, {@code containerInterface}
+ * inside the container's namespace).
+ *
+ * @param hostsFile the container's /etc/hosts on the host side, rewritten whenever the network's
+ *                  members change
+ */
+public record Endpoint(
+        @JsonProperty("ContainerId") String containerId,
+        @JsonProperty("ContainerName") String containerName,
+        @JsonProperty("Aliases") List<String> aliases,
+        @JsonProperty("IPAddress") String ipAddress,
+        @JsonProperty("HostInterface") String hostInterface,
+        @JsonProperty("ContainerInterface") String containerInterface,
+        @JsonProperty("HostsFile") String hostsFile) {
+
+    public Endpoint {
+        aliases = aliases == null ? List.of() : List.copyOf(aliases);
+    }
+
+    /** Every name this endpoint answers to on its network: name, aliases and short id. */
+    List<String> names() {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        names.add(containerName);
+        names.addAll(aliases);
+        names.add(containerId.substring(0, 12));
+        return List.copyOf(names);
+    }
+}

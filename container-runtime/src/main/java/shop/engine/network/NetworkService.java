@@ -1,0 +1,55 @@
+package shop.engine.network;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's networks and the containers' places on them.
+ *
+ * <p>Lifecycle: {@link #create} records a network and picks a free subnet; its bridge is made on
+ * first use. {@link #connect} gives a container an address and names on a network and rewrites
+ * the members' /etc/hosts; {@link #attach} (at container start) makes the container's network
+ * namespace and plugs a veth pair per network into it; it is idempotent, so a restarted
+ * container or a rebooted host gets the same addresses back. {@link #disconnect} undoes one
+ * network, {@link #release} all of them and the namespace. {@link #remove} deletes a network
+ * nobody is attached to, and its bridge.
+ *
+ * <p>Addresses exist only inside namespaces the engine makes and on its bridges: containers get
+ * no default route, and the host does not forward, so nothing they send leaves the machine.
+ * "host" and "none" are not networks here but modes a container runs in.
+ */
+public interface NetworkService {
+
+    /** The network containers join when they name none (Docker's default bridge). */
+    String DEFAULT = "bridge";
+
+    record CreateRequest(String name, String driver, String subnet, Map<String, String> labels) {
+    }
+
+    Network create(CreateRequest request);
+
+    List<Network> list();
+
+    Network inspect(String idOrName);
+
+    /** Refuses while containers are attached, and for the default network. */
+    void remove(String idOrName);
+
+    /** A container joins a network; its hostsFile is kept listing the network's members. */
+    Endpoint connect(String network, String containerId, String containerName, List<String> aliases, Path hostsFile);
+
+    void disconnect(String network, String containerId);
+
+    /** The container's network namespace, as a path the OCI runtime joins. */
+    Path namespace(String containerId);
+
+    /** Makes the namespace and wires every endpoint of the container; idempotent. */
+    void attach(String containerId);
+
+    /** Leaves every network and deletes the namespace. */
+    void release(String containerId);
+
+    /** The container's endpoints, keyed by network name. */
+    Map<String, Endpoint> endpoints(String containerId);
+}

@@ -1,0 +1,179 @@
+package shop.engine.network;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import shop.engine.EngineException;
+
+/**
+ * Published ports: a TCP listener on the host per binding, relaying each connection to the
+ * container's address (Docker's userland proxy, without iptables). Listeners live in the engine
+ * process: they open when a container starts and close when it stops.
+ *
+ * <p>Lifecycle per container: {@link #open} binds every port or none (a taken port fails the
+ * start), {@link #close} stops listening and cuts the relayed connections.
+ */
+public final class PortProxy {
+
+    /** A published port; {@code containerPort} is Docker's key, e.g. {@code 80/tcp}; host port 0 means "any". */
+    public record Binding(@JsonProperty("ContainerPort") String containerPort,
+                          @JsonProperty("HostIp") String hostIp,
+                          @JsonProperty("HostPort") int hostPort) {
+
+        public Binding {
+            if (containerPort == null || !containerPort.matches("\\d{1,5}(/tcp)?")) {
+                throw EngineException.invalid("invalid port specification: \"" + containerPort
+                        + "\": this engine publishes tcp ports, e.g. 80 or 80/tcp");
+            }
+            containerPort = containerPort.contains("/") ? containerPort : containerPort + "/tcp";
+            hostIp = hostIp == null || hostIp.isEmpty() ? "0.0.0.0" : hostIp;
+            if (port(containerPort) < 1 || port(containerPort) > 65535 || hostPort < 0 || hostPort > 65535) {
+                throw EngineException.invalid("invalid port specification: " + hostPort + ":" + containerPort
+                        + ": ports are 1 to 65535");
+            }
+        }
+
+        public int privatePort() {
+            return port(containerPort);
+        }
+
+        private static int port(String key) {
+            return Integer.parseInt(key.substring(0, key.indexOf('/')));
+        }
+    }
+
+    private record Listener(ServerSocket server, Set<Socket> connections) {
+    }
+
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+
+    private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "port-proxy");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Binds every wanted port, relaying to {@code targetIp}; returns them with the host ports actually bound. */
+    public synchronized List<Binding> open(String containerId, List<Binding> wanted, String targetIp) {
+        close(containerId);
+        List<Listener> opened = new ArrayList<>();
+        List<Binding> bound = new ArrayList<>();
+        for (Binding binding : wanted) {
+            ServerSocket server;
+            try {
+                server = new ServerSocket();
+                server.setReuseAddress(true);
+                server.bind(new InetSocketAddress(binding.hostIp(), binding.hostPort()), 128);
+            } catch (IOException e) {
+                opened.forEach(PortProxy::shut);
+                throw EngineException.conflict("Bind for " + binding.hostIp() + ":" + binding.hostPort()
+                        + " failed: " + (e.getMessage() == null ? "port is already allocated" : e.getMessage()));
+            }
+            Listener listener = new Listener(server, ConcurrentHashMap.newKeySet());
+            opened.add(listener);
+            bound.add(new Binding(binding.containerPort(), binding.hostIp(), server.getLocalPort()));
+            InetSocketAddress target = new InetSocketAddress(targetIp, binding.privatePort());
+            threads.execute(() -> accept(listener, target));
+        }
+        listeners.put(containerId, opened);
+        return bound;
+    }
+
+    public synchronized void close(String containerId) {
+        List<Listener> open = listeners.remove(containerId);
+        if (open != null) {
+            open.forEach(PortProxy::shut);
+        }
+    }
+
+    /** The engine is going away: every listener closes (the next engine re-opens them for running containers). */
+    public synchronized void closeAll() {
+        List.copyOf(listeners.keySet()).forEach(this::close);
+    }
+
+    private static void shut(Listener listener) {
+        closeQuietly(listener.server());
+        listener.connections().forEach(PortProxy::closeQuietly);
+    }
+
+    private void accept(Listener listener, InetSocketAddress target) {
+        while (!listener.server().isClosed()) {
+            try {
+                Socket client = listener.server().accept();
+                threads.execute(() -> relay(listener, client, target));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    /** Connects to the container and copies both ways; each side's EOF is passed on as a half-close. */
+    private void relay(Listener listener, Socket client, InetSocketAddress target) {
+        Socket upstream = new Socket();
+        listener.connections().add(client);
+        listener.connections().add(upstream);
+        try {
+            upstream.connect(target, CONNECT_TIMEOUT_MS);
+            client.setTcpNoDelay(true);
+            upstream.setTcpNoDelay(true);
+        } catch (IOException e) {
+            // Nothing listens in the container (yet): the client sees the connection close, as with Docker.
+            finish(listener, client, upstream);
+            return;
+        }
+        AtomicInteger open = new AtomicInteger(2);
+        threads.execute(() -> pump(upstream, client, open, listener));
+        pump(client, upstream, open, listener);
+    }
+
+    private static void pump(Socket from, Socket to, AtomicInteger open, Listener listener) {
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            // Not try-with-resources: closing a socket's stream closes the socket, and the other direction may still run.
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+            to.shutdownOutput();
+        } catch (IOException e) {
+            // A reset on either side ends both directions.
+            closeQuietly(from);
+            closeQuietly(to);
+        } finally {
+            if (open.decrementAndGet() == 0) {
+                finish(listener, from, to);
+            }
+        }
+    }
+
+    private static void finish(Listener listener, Socket a, Socket b) {
+        closeQuietly(a);
+        closeQuietly(b);
+        listener.connections().remove(a);
+        listener.connections().remove(b);
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // Already closed or reset: nothing left to release.
+        }
+    }
+}

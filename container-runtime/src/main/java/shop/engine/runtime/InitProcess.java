@@ -1,0 +1,261 @@
+package shop.engine.runtime;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import shop.engine.EngineException;
+
+/**
+ * A container's init process, watched by the engine itself: no helper process stays behind per
+ * container.
+ *
+ * <p>The runtime starts a container detached and exits, which orphans the init (and, for crun, an
+ * intermediate process of its own). The engine's process is a child subreaper (prctl
+ * PR_SET_CHILD_SUBREAPER), so the kernel hands those orphans to it rather than to the machine's
+ * pid 1. One thread waits for any child to exit (waitid, without reaping) and reaps the inits it
+ * watches, which gives their exit status, and the runtime's intermediates; the JDK reaps the
+ * processes it started itself. An init inherited from an earlier engine process went to pid 1 when
+ * that process ended: it is still watched (by polling), but its exit status was lost with its
+ * parent, so {@link #exit} completes with null (Docker reports such a container as exited, 255).
+ *
+ * <p>A pid the kernel reuses is told apart by its start time: a process that started after the
+ * container did is not its init.
+ */
+public final class InitProcess {
+
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int P_ALL = 0;
+    private static final int WNOHANG = 1;
+    private static final int WEXITED = 4;
+    private static final int WNOWAIT = 0x01000000;
+    /** A zombie child nobody claims this long is not the JDK's (it reaps at once): reap it so waitid moves on. */
+    private static final long UNCLAIMED_ZOMBIE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** Only libc makes this process a subreaper and reaps children the JDK did not start; no library wraps them. */
+    private interface LibC extends Library {
+        int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+        /** {@code info} is a siginfo_t (128 bytes); si_pid is its fifth int. */
+        int waitid(int idType, int id, int[] info, int options);
+
+        int waitpid(int pid, int[] status, int options);
+    }
+
+    private static final LibC LIBC = Native.load("c", LibC.class);
+    private static final Object LOCK = new Object();
+    /** The inits being waited for in this process, by pid; guarded by LOCK. */
+    private static final Map<Long, Watch> WATCHED = new HashMap<>();
+    /** The session the engine runs in; processes it starts stay in it, unless setsid made them leaders. */
+    private static final long SELF = ProcessHandle.current().pid();
+    private static final long OWN_SESSION = stat(SELF).session();
+    private static boolean reaping;
+
+    private record Watch(CompletableFuture<Integer> exit, Instant startedBy) {
+    }
+
+    private final long pid;
+    private final CompletableFuture<Integer> exit;
+
+    private InitProcess(long pid, CompletableFuture<Integer> exit) {
+        this.pid = pid;
+        this.exit = exit;
+    }
+
+    /** Makes this process the parent of the inits its runtimes orphan, and starts reaping them; idempotent. */
+    static void becomeSubreaper() {
+        synchronized (LOCK) {
+            if (reaping) {
+                return;
+            }
+            if (LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+                throw EngineException.failed("make the engine a child subreaper (prctl): errno " + Native.getLastError(), null);
+            }
+            Thread reaper = new Thread(InitProcess::reapChildren, "container-reaper");
+            reaper.setDaemon(true);
+            reaper.start();
+            ScheduledExecutorService adopted = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "adopted-container-watch");
+                t.setDaemon(true);
+                return t;
+            });
+            adopted.scheduleWithFixedDelay(InitProcess::checkAdopted, 1, 1, TimeUnit.SECONDS);
+            reaping = true;
+        }
+    }
+
+    /**
+     * Watches the init with this pid, started at or before {@code startedBy}; when no such process
+     * exists any more, {@link #exit} completes at once with null. Engines in one process share one
+     * watch per init.
+     */
+    public static InitProcess watch(long pid, Instant startedBy) {
+        synchronized (LOCK) {
+            Watch watch = WATCHED.get(pid);
+            if (watch == null) {
+                watch = new Watch(new CompletableFuture<>(), startedBy);
+                // A child of ours is the init just started (its pid cannot be reused before we reap it);
+                // only an adopted pid needs its start time checked.
+                if (stat(pid).parent() == SELF || alive(pid, startedBy)) {
+                    WATCHED.put(pid, watch);
+                    LOCK.notifyAll();
+                } else {
+                    watch.exit().complete(null);
+                }
+            }
+            return new InitProcess(pid, watch.exit());
+        }
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    /** Completes when the init has exited: its status (128 + signal when killed), or null when unknown. */
+    public CompletableFuture<Integer> exit() {
+        return exit;
+    }
+
+    /**
+     * True while the process with this pid is the init that started at or before {@code startedBy}
+     * (a zombie too, until its parent collects its status).
+     */
+    public static boolean alive(long pid, Instant startedBy) {
+        // The kernel counts start times in clock ticks (10 ms): allow for their rounding.
+        return pid > 0 && ProcessHandle.of(pid)
+                .filter(h -> h.info().startInstant().map(start -> !start.isAfter(startedBy.plusSeconds(1))).orElse(true))
+                .isPresent();
+    }
+
+    private static void reapChildren() {
+        Map<Long, Long> unclaimedSince = new HashMap<>();
+        int[] info = new int[32];
+        while (true) {
+            info[4] = 0;
+            if (LIBC.waitid(P_ALL, 0, info, WEXITED | WNOWAIT) != 0) {
+                // No child at all (ECHILD): nothing can exit until something starts.
+                awaitWork();
+                continue;
+            }
+            long pid = info[4];
+            if (pid <= 0 || reapIfOurs(pid)) {
+                unclaimedSince.remove(pid);
+                continue;
+            }
+            // waitid reports one zombie at a time: the inits behind this one are looked at directly.
+            reapExitedInits();
+            long now = System.nanoTime();
+            if (now - unclaimedSince.computeIfAbsent(pid, p -> now) > UNCLAIMED_ZOMBIE_NANOS) {
+                reap(pid);
+                unclaimedSince.remove(pid);
+                continue;
+            }
+            // Most likely a process the JDK started and is about to reap; give it the moment.
+            sleep(1);
+        }
+    }
+
+    /**
+     * Reaps the zombie {@code pid} when it is a watched init or a runtime's intermediate process (crun
+     * forks one that exits after the init starts); false if neither. An intermediate is a crun or runc
+     * outside the engine's session that leads no session of its own: what the engine starts runs in
+     * its session, and a start's runtime and every init lead their own.
+     */
+    private static boolean reapIfOurs(long pid) {
+        synchronized (LOCK) {
+            Watch watch = WATCHED.remove(pid);
+            if (watch != null) {
+                watch.exit().complete(reap(pid));
+                return true;
+            }
+            Stat stat = stat(pid);
+            if ((stat.command().startsWith("crun") || stat.command().startsWith("runc"))
+                    && stat.session() != OWN_SESSION && stat.session() != pid) {
+                reap(pid);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private static void reapExitedInits() {
+        synchronized (LOCK) {
+            WATCHED.entrySet().removeIf(entry -> {
+                boolean exited = stat(entry.getKey()).state() == 'Z';
+                if (exited) {
+                    entry.getValue().exit().complete(reap(entry.getKey()));
+                }
+                return exited;
+            });
+        }
+    }
+
+    /**
+     * Inits that are not this process's children (adopted from an earlier engine) end without a status.
+     * Children are left to waitid: a start time computed from the wall clock could misjudge them.
+     */
+    private static void checkAdopted() {
+        synchronized (LOCK) {
+            WATCHED.entrySet().removeIf(entry -> {
+                boolean gone = stat(entry.getKey()).parent() != SELF
+                        && !alive(entry.getKey(), entry.getValue().startedBy());
+                if (gone) {
+                    entry.getValue().exit().complete(null);
+                }
+                return gone;
+            });
+        }
+    }
+
+    private static void awaitWork() {
+        synchronized (LOCK) {
+            try {
+                LOCK.wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private record Stat(String command, char state, long parent, long session) {
+    }
+
+    /** From /proc/<pid>/stat: the command name (in parentheses, may hold spaces), state, parent and session id. */
+    private static Stat stat(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int close = stat.lastIndexOf(')');
+            String[] fields = stat.substring(close + 2).split(" ");
+            return new Stat(stat.substring(stat.indexOf('(') + 1, close), fields[0].charAt(0), Long.parseLong(fields[1]),
+                    Long.parseLong(fields[3]));
+        } catch (IOException | RuntimeException e) {
+            return new Stat("", '?', -1, -1);
+        }
+    }
+
+    /** Collects a child's exit status; null when the pid is not (or no longer) a child of this process. */
+    private static Integer reap(long pid) {
+        int[] status = new int[1];
+        if (LIBC.waitpid((int) pid, status, WNOHANG) != pid) {
+            return null;
+        }
+        int signal = status[0] & 0x7f;
+        return signal == 0 ? (status[0] >> 8) & 0xff : 128 + signal;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

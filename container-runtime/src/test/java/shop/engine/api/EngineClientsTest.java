@@ -1,0 +1,32 @@
+package shop.engine.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A client finds no engine on a state directory, starts one in the background, and reuses it. */
+class EngineClientsTest {
+
+    @Test
+    void startsTheEngineWhenNoSocketAnswersAndReusesIt(@TempDir Path state) throws Exception {
+        assertThat(EngineClients.answers(EngineClients.socket(state))).isFalse();
+        long pid;
+        try (DockerClient docker = EngineClients.connect(state, null)) {
+            assertThat(docker.versionCmd().exec().getApiVersion()).isEqualTo(ApiHandler.API_VERSION);
+            pid = Long.parseLong(Files.readString(state.resolve("engine.pid")).strip());
+        }
+        ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
+        try (DockerClient again = EngineClients.connect(state, null)) {
+            again.pingCmd().exec();
+            assertThat(Long.parseLong(Files.readString(state.resolve("engine.pid")).strip())).as("the same engine").isEqualTo(pid);
+        } finally {
+            daemon.destroy();
+            daemon.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(EngineClients.answers(EngineClients.socket(state))).isFalse();
+    }
+}
