@@ -108,8 +108,8 @@ final class DiscoveryNameResolverProvider extends NameResolverProvider {
                         .map(Resolver::address)
                         .toList();
                 if (addresses.isEmpty()) {
-                    listener.onError(Status.UNAVAILABLE.withDescription(
-                            "no instance of " + service + " with a grpc-port is registered"));
+                    NoInstanceRegistered none = new NoInstanceRegistered(service);
+                    listener.onError(Status.UNAVAILABLE.withDescription(none.getMessage()).withCause(none));
                 } else {
                     listener.onResult(ResolutionResult.newBuilder().setAddresses(addresses).build());
                 }

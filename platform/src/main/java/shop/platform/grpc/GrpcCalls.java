@@ -14,6 +14,8 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a service calls another over gRPC: every call has a deadline and goes through the callee's
@@ -21,6 +23,8 @@ import io.grpc.stub.AbstractStub;
  * when the callee could not be reached. An open breaker fails at once as UNAVAILABLE.
  */
 public class GrpcCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(GrpcCalls.class);
 
     /** Failures worth another try: the call did not reach a working server. */
     private static final Set<Status.Code> TRANSIENT = EnumSet.of(Status.Code.UNAVAILABLE);
@@ -42,7 +46,12 @@ public class GrpcCalls {
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(properties.breakerWaitInOpenState())
                 .recordException(GrpcCalls::isCalleeFailure)
+                .ignoreException(GrpcCalls::isUnregistered)
                 .build());
+        // A service's log shows when a callee was cut off, probed and let back in.
+        this.breakers.getEventPublisher().onEntryAdded(added -> added.getAddedEntry().getEventPublisher()
+                .onStateTransition(event -> log.warn("circuit breaker for {}: {}", event.getCircuitBreakerName(),
+                        event.getStateTransition())));
         this.retries = RetryRegistry.of(RetryConfig.custom()
                 .maxAttempts(3)
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(100, 2))
@@ -74,6 +83,11 @@ public class GrpcCalls {
             throw Status.UNAVAILABLE.withDescription(service + " is failing; its circuit breaker is open")
                     .withCause(open).asRuntimeException();
         }
+    }
+
+    /** Discovery lists no instance: no server was called (see {@link NoInstanceRegistered}). */
+    private static boolean isUnregistered(Throwable e) {
+        return e instanceof StatusRuntimeException failure && failure.getStatus().getCause() instanceof NoInstanceRegistered;
     }
 
     private static boolean isCalleeFailure(Throwable e) {

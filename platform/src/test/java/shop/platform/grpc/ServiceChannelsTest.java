@@ -1,17 +1,21 @@
 package shop.platform.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.grpc.Server;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +27,7 @@ import shop.catalog.v1.CatalogServiceGrpc;
 import shop.catalog.v1.GetProductsRequest;
 import shop.catalog.v1.GetProductsResponse;
 import shop.catalog.v1.Product;
+import shop.testing.Eventually;
 
 /**
  * A service scaled out to two instances, found through the discovery client as Eureka would list
@@ -70,6 +75,40 @@ class ServiceChannelsTest {
                     .getProducts(GetProductsRequest.newBuilder().addIds(1).build())).getProducts(0).getName())
                     .isEqualTo("second");
         }
+    }
+
+    /**
+     * While no instance is registered (a service restarting) calls fail at once; that opens no
+     * breaker, so the first calls after the instance registers are served rather than refused for
+     * the breaker's 10 s.
+     */
+    @Test
+    void callsBeforeAnyInstanceRegistersLeaveTheBreakerClosed() throws Exception {
+        SimpleDiscoveryProperties registry = new SimpleDiscoveryProperties();
+        registry.setInstances(new HashMap<>());
+        channels = new ServiceChannels(new DiscoveryNameResolverProvider(new SimpleDiscoveryClient(registry),
+                Duration.ofMillis(200)));
+        GrpcCalls calls = new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), Duration.ofSeconds(10), null));
+        CatalogServiceGrpc.CatalogServiceBlockingStub catalog =
+                CatalogServiceGrpc.newBlockingStub(channels.channel("catalog"));
+        Supplier<String> call = () -> calls.idempotent("catalog", () -> calls.withDeadline(catalog)
+                .getProducts(GetProductsRequest.newBuilder().addIds(1).build())).getProducts(0).getName();
+
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(call::get).isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
+                    e.getStatus().getDescription()).isEqualTo("no instance of catalog with a grpc-port is registered"));
+        }
+        registry.getInstances().put("catalog", List.of(instance(serve("restarted"))));
+
+        Eventually.await(() -> {
+            try {
+                return "restarted".equals(call.get());
+            } catch (StatusRuntimeException e) {
+                // Until the resolver's next refresh; never refused by an open breaker.
+                assertThat(e.getStatus().getDescription()).doesNotContain("circuit breaker");
+                return false;
+            }
+        });
     }
 
     private Server serve(String name) throws IOException {
