@@ -148,6 +148,23 @@ final class LocalStack {
         awaitCatalogRouted();
     }
 
+    /**
+     * A second process of the service on the same database and virtual host, started and healthy. It
+     * does not register in Eureka, so no request is routed to it and none is lost when it stops, and
+     * it reaches RabbitMQ directly, not through the proxy a test cuts. The caller stops it.
+     */
+    ServiceProcess startReplica(Service service) {
+        int port = ServiceProcess.freePort();
+        ServiceProcess replica = service.process().another(service.process() + "-replica", Map.of(
+                "PORT", String.valueOf(port),
+                "GRPC_PORT", String.valueOf(ServiceProcess.freePort()),
+                "RABBITMQ_PORT", "5672",
+                "EUREKA_CLIENT_REGISTERWITHEUREKA", "false"));
+        replica.start();
+        replica.awaitOk("http://127.0.0.1:" + port + "/actuator/health", START_TIMEOUT);
+        return replica;
+    }
+
     /** Stops the service and starts it again on the same ports. */
     void restart(Service service) {
         service.process().stop();

@@ -37,6 +37,13 @@ final class ServiceProcess {
         this.log = Path.of("target", "system-logs", name + ".log").toAbsolutePath();
     }
 
+    /** Another process of the same jar, as {@code name}, with these settings over this one's. */
+    ServiceProcess another(String name, Map<String, String> overrides) {
+        Map<String, String> merged = new java.util.HashMap<>(environment);
+        merged.putAll(overrides);
+        return new ServiceProcess(name, jar, merged);
+    }
+
     /** The service's name, as it registers in Eureka. */
     @Override
     public String toString() {
