@@ -17,28 +17,27 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
+import shop.engine.ServedEngine;
 import shop.engine.TestEngines;
 
 /** The installed docker CLI (run, ps, logs, exec, stop, rm, build) driving the engine over its unix socket, plus raw HTTP for the error shapes. */
 class DockerClientTest {
 
+    static ServedEngine served;
     static Path socket;
-    static UnixSocketApi api;
     static Engine engine;
 
     @BeforeAll
     static void serve() throws IOException {
-        engine = TestEngines.open("crun");
-        socket = Files.createTempDirectory("engine-api").resolve("engine.sock");
-        api = new UnixSocketApi(engine, socket);
-        api.start();
+        served = ServedEngine.start();
+        socket = served.socket();
+        engine = served.engine();
     }
 
     @AfterAll
-    static void stop() {
-        api.close();
+    static void stop() throws IOException {
+        served.close();
         assertThat(socket).doesNotExist();
-        TestEngines.removeEverything(engine);
     }
 
     record Result(int exit, String out) {

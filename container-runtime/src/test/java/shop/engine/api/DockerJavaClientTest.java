@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
+import shop.engine.ServedEngine;
 import shop.engine.TestEngines;
 
 /**
@@ -34,25 +35,20 @@ import shop.engine.TestEngines;
  */
 class DockerJavaClientTest {
 
-    static Path socket;
-    static UnixSocketApi api;
+    static ServedEngine served;
     static Engine engine;
     static DockerClient docker;
 
     @BeforeAll
     static void serve() throws IOException {
-        engine = TestEngines.open("crun");
-        socket = Files.createTempDirectory("engine-api").resolve("engine.sock");
-        api = new UnixSocketApi(engine, socket);
-        api.start();
-        docker = EngineClients.connect("unix://" + socket);
+        served = ServedEngine.start();
+        engine = served.engine();
+        docker = served.docker();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        docker.close();
-        api.close();
-        TestEngines.removeEverything(engine);
+        served.close();
     }
 
     @Test

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,33 +18,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
+import shop.engine.ServedEngine;
 import shop.engine.TestEngines;
-import shop.engine.api.EngineClients;
-import shop.engine.api.UnixSocketApi;
 
 /** A small stack of Debian containers brought up, changed, scaled and taken down through the engine's API. */
 class StackTest {
 
-    static Path socket;
-    static UnixSocketApi api;
+    static ServedEngine served;
     static Engine engine;
     static DockerClient docker;
     final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
     @BeforeAll
     static void serve() throws IOException {
-        engine = TestEngines.open("crun");
-        socket = Files.createTempDirectory("fig-api").resolve("engine.sock");
-        api = new UnixSocketApi(engine, socket);
-        api.start();
-        docker = EngineClients.connect("unix://" + socket);
+        served = ServedEngine.start();
+        engine = served.engine();
+        docker = served.docker();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        docker.close();
-        api.close();
-        TestEngines.removeEverything(engine);
+        served.close();
     }
 
     @AfterEach

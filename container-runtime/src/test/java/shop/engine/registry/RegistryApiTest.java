@@ -3,7 +3,6 @@ package shop.engine.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
-import shop.engine.TestEngines;
-import shop.engine.api.UnixSocketApi;
+import shop.engine.ServedEngine;
 
 /**
  * The docker CLI's login, push and pull through the engine's API (POST /auth, /images/{name}/push,
@@ -22,23 +20,22 @@ import shop.engine.api.UnixSocketApi;
  */
 class RegistryApiTest {
 
+    static ServedEngine served;
     static Engine engine;
-    static UnixSocketApi api;
     static Path socket;
     static LocalRegistry registry;
 
     @BeforeAll
     static void start() throws Exception {
-        engine = TestEngines.open("crun");
+        served = ServedEngine.start();
+        engine = served.engine();
+        socket = served.socket();
         registry = LocalRegistry.startWithHtpasswd(FreshEngines.WORK.resolve("api-" + UUID.randomUUID()), "alice", "s3cret");
-        socket = Files.createTempDirectory("engine-api").resolve("engine.sock");
-        api = new UnixSocketApi(engine, socket);
-        api.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        api.close();
+        served.close();
         registry.close();
     }
 
