@@ -34,18 +34,22 @@ public final class EngineClients {
         return state.toAbsolutePath().resolve("engine.sock");
     }
 
-    /** {@code DOCKER_HOST} when set; otherwise the bundled engine of {@code state}, started if needed. */
-    public static DockerClient connect(Path state) {
-        return connect(state, System.getenv("DOCKER_HOST"));
+    /**
+     * {@code DOCKER_HOST} when set; otherwise the bundled engine of {@code state}, started if needed
+     * with this OCI runtime. An engine already running keeps the runtime it was started with, as a
+     * Docker daemon keeps its configuration whatever its clients ask.
+     */
+    public static DockerClient connect(Path state, String runtime) {
+        return connect(state, runtime, System.getenv("DOCKER_HOST"));
     }
 
-    static DockerClient connect(Path state, String dockerHost) {
+    static DockerClient connect(Path state, String runtime, String dockerHost) {
         if (dockerHost != null && !dockerHost.isEmpty()) {
             return connect(dockerHost);
         }
         Path socket = socket(state);
         if (!answers(socket)) {
-            startEngine(state, socket);
+            startEngine(state, runtime, socket);
         }
         return connect("unix://" + socket);
     }
@@ -78,7 +82,7 @@ public final class EngineClients {
      * Ctrl-C meant for the client does not reach it and it outlives the client; waits until the
      * socket answers. Its output goes to {@code <state>/engine.log}.
      */
-    private static void startEngine(Path state, Path socket) {
+    private static void startEngine(Path state, String runtime, Path socket) {
         String javaBinary = ProcessHandle.current().info().command().orElse("java");
         String classPath = System.getProperty("java.class.path");
         List<String> command = new ArrayList<>(List.of("setsid", javaBinary));
@@ -87,7 +91,8 @@ public final class EngineClients {
         } else {
             command.addAll(List.of("-cp", classPath, "shop.engine.cli.Main"));
         }
-        command.addAll(List.of("--root", state.toAbsolutePath().toString(), "serve", "-H", socket.toString()));
+        command.addAll(List.of("--root", state.toAbsolutePath().toString(), "--runtime", runtime, "serve", "-H",
+                socket.toString()));
         Path log = state.toAbsolutePath().resolve("engine.log");
         try {
             Files.createDirectories(state);

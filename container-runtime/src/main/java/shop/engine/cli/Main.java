@@ -31,7 +31,7 @@ public final class Main {
     @Option(names = "--root", description = "State directory (default: $SHOP_ENGINE_ROOT or /var/lib/shop-engine)")
     Path root;
 
-    @Option(names = "--runtime", defaultValue = "crun", description = "OCI runtime: crun or runc (default: ${DEFAULT-VALUE})")
+    @Option(names = "--runtime", defaultValue = "crun", description = "OCI runtime: crun or runc, for an engine this command opens or starts (default: ${DEFAULT-VALUE})")
     String runtime;
 
     @Option(names = {"-H", "--host"}, description = "Engine API to use for containers, e.g. unix:///path/engine.sock "
@@ -53,7 +53,7 @@ public final class Main {
     /** The engine's API, which container commands go through so the daemon supervises what they start. */
     DockerClient docker() {
         if (docker == null) {
-            docker = host != null ? EngineClients.connect(host) : EngineClients.connect(state());
+            docker = host != null ? EngineClients.connect(host) : EngineClients.connect(state(), runtime);
         }
         return docker;
     }

@@ -8,21 +8,23 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A client finds no engine on a state directory, starts one in the background, and reuses it. */
+/** A client finds no engine on a state directory, starts one in the background with the runtime asked for, and reuses it. */
 class EngineClientsTest {
 
     @Test
     void startsTheEngineWhenNoSocketAnswersAndReusesIt(@TempDir Path state) throws Exception {
         assertThat(EngineClients.answers(EngineClients.socket(state))).isFalse();
         long pid;
-        try (DockerClient docker = EngineClients.connect(state, null)) {
+        try (DockerClient docker = EngineClients.connect(state, "runc", null)) {
             assertThat(docker.versionCmd().exec().getApiVersion()).isEqualTo(ApiHandler.API_VERSION);
+            assertThat(docker.infoCmd().exec().getRuntimes()).containsOnlyKeys("runc");
             pid = Long.parseLong(Files.readString(state.resolve("engine.pid")).strip());
         }
         ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
-        try (DockerClient again = EngineClients.connect(state, null)) {
+        try (DockerClient again = EngineClients.connect(state, "crun", null)) {
             again.pingCmd().exec();
             assertThat(Long.parseLong(Files.readString(state.resolve("engine.pid")).strip())).as("the same engine").isEqualTo(pid);
+            assertThat(again.infoCmd().exec().getRuntimes()).as("the runtime it started with").containsOnlyKeys("runc");
         } finally {
             daemon.destroy();
             daemon.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
