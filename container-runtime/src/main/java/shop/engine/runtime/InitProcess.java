@@ -39,6 +39,8 @@ public final class InitProcess {
     private static final int WNOWAIT = 0x01000000;
     /** A zombie child nobody claims this long is not the JDK's (it reaps at once): reap it so waitid moves on. */
     private static final long UNCLAIMED_ZOMBIE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** The unit of start times in /proc/<pid>/stat; 100 on every Linux the JDK supports. */
+    private static final int USER_HZ = 100;
 
     /** Only libc makes this process a subreaper and reaps children the JDK did not start; no library wraps them. */
     private interface LibC extends Library {
@@ -129,10 +131,27 @@ public final class InitProcess {
      * (a zombie too, until its parent collects its status).
      */
     public static boolean alive(long pid, Instant startedBy) {
-        // The kernel counts start times in clock ticks (10 ms): allow for their rounding.
-        return pid > 0 && ProcessHandle.of(pid)
-                .filter(h -> h.info().startInstant().map(start -> !start.isAfter(startedBy.plusSeconds(1))).orElse(true))
-                .isPresent();
+        if (pid <= 0) {
+            return false;
+        }
+        Stat stat = stat(pid);
+        // A second of slack for the ticks' rounding and for a start recorded just before the init ran.
+        return stat.state() != '?' && !startTime(stat).isAfter(startedBy.plusSeconds(1));
+    }
+
+    /**
+     * When the process started, on today's wall clock: its start in clock ticks after boot, set
+     * against /proc/uptime now. (The JDK's startInstant adds those ticks to a boot time it reads
+     * once, in whole seconds, which the clock's adjustments since have moved: 0.4 s off here.)
+     */
+    private static Instant startTime(Stat stat) {
+        try {
+            double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+            long ageMillis = Math.round((uptime - stat.startTicks() / (double) USER_HZ) * 1000);
+            return Instant.now().minusMillis(ageMillis);
+        } catch (IOException | RuntimeException e) {
+            return Instant.MIN;
+        }
     }
 
     private static void reapChildren() {
@@ -186,14 +205,25 @@ public final class InitProcess {
         }
     }
 
+    /**
+     * Collects watched inits that have exited. Only our own zombies: an init that exits while crun's
+     * intermediate is still its parent comes to us a moment later. And /proc shows a multithreaded
+     * init's leader as a zombie while its other threads still run (a JVM's do, for a while): it has
+     * exited only once waitpid collects it. Either way an early collection would find no status and
+     * report 255.
+     */
     private static void reapExitedInits() {
         synchronized (LOCK) {
             WATCHED.entrySet().removeIf(entry -> {
-                boolean exited = stat(entry.getKey()).state() == 'Z';
-                if (exited) {
-                    entry.getValue().exit().complete(reap(entry.getKey()));
+                Stat stat = stat(entry.getKey());
+                if (stat.state() != 'Z' || stat.parent() != SELF) {
+                    return false;
                 }
-                return exited;
+                Integer status = reap(entry.getKey());
+                if (status != null) {
+                    entry.getValue().exit().complete(status);
+                }
+                return status != null;
             });
         }
     }
@@ -225,19 +255,19 @@ public final class InitProcess {
         }
     }
 
-    private record Stat(String command, char state, long parent, long session) {
+    private record Stat(String command, char state, long parent, long session, long startTicks) {
     }
 
-    /** From /proc/<pid>/stat: the command name (in parentheses, may hold spaces), state, parent and session id. */
+    /** From /proc/<pid>/stat: the command name (in parentheses, may hold spaces), state, parent, session id and start. */
     private static Stat stat(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             int close = stat.lastIndexOf(')');
             String[] fields = stat.substring(close + 2).split(" ");
             return new Stat(stat.substring(stat.indexOf('(') + 1, close), fields[0].charAt(0), Long.parseLong(fields[1]),
-                    Long.parseLong(fields[3]));
+                    Long.parseLong(fields[3]), Long.parseLong(fields[19]));
         } catch (IOException | RuntimeException e) {
-            return new Stat("", '?', -1, -1);
+            return new Stat("", '?', -1, -1, 0);
         }
     }
 
