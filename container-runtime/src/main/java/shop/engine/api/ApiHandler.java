@@ -190,7 +190,9 @@ final class ApiHandler extends Handler.Abstract {
                     .put("Pid", 0));
         });
         on("POST", "/build", (m, rq, rs, q) -> build(rq, rs, q));
-        new RegistryEndpoints(engine).register(this);
+        ImageArchiveEndpoints archives = new ImageArchiveEndpoints(engine);
+        archives.register(this);
+        new RegistryEndpoints(engine).register(this, archives);
     }
 
     void on(String method, String path, Route route) {
@@ -565,7 +567,7 @@ final class ApiHandler extends Handler.Abstract {
 
     // --- plumbing ---
 
-    private static boolean flag(Fields query, String name) {
+    static boolean flag(Fields query, String name) {
         String v = query.getValue(name);
         return v != null && (v.equals("1") || v.equalsIgnoreCase("true"));
     }

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -40,28 +41,49 @@ public final class EngineClients {
      * Docker daemon keeps its configuration whatever its clients ask.
      */
     public static DockerClient connect(Path state, String runtime) {
-        return connect(state, runtime, System.getenv("DOCKER_HOST"));
+        return connect(host(state, runtime));
     }
 
     static DockerClient connect(Path state, String runtime, String dockerHost) {
+        return connect(host(state, runtime, dockerHost));
+    }
+
+    /** The API to use, as {@link #connect(Path, String)} chooses it: a DOCKER_HOST-style address. */
+    public static String host(Path state, String runtime) {
+        return host(state, runtime, System.getenv("DOCKER_HOST"));
+    }
+
+    private static String host(Path state, String runtime, String dockerHost) {
         if (dockerHost != null && !dockerHost.isEmpty()) {
-            return connect(dockerHost);
+            return dockerHost;
         }
         Path socket = socket(state);
         if (!answers(socket)) {
             startEngine(state, runtime, socket);
         }
-        return connect("unix://" + socket);
+        return "unix://" + socket;
     }
 
     public static DockerClient connect(String dockerHost) {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
-        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+        DockerClientConfig config = config(dockerHost);
+        return DockerClientImpl.getInstance(config, http(config));
+    }
+
+    /** Plain HTTP to the API, for what docker-java parses away or does not offer (EngineRequests). */
+    public static DockerHttpClient http(String dockerHost) {
+        return http(config(dockerHost));
+    }
+
+    private static DockerClientConfig config(String dockerHost) {
+        return DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+    }
+
+    private static DockerHttpClient http(DockerClientConfig config) {
+        return new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .connectionTimeout(Duration.ofSeconds(10))
                 .build();
-        return DockerClientImpl.getInstance(config, http);
     }
 
     /** True when something accepts connections on the socket (a stale socket file does not). */

@@ -33,8 +33,13 @@ final class RegistryEndpoints {
         this.registry = RegistryClient.open(engine.images(), engine.state());
     }
 
-    void register(ApiHandler api) {
+    void register(ApiHandler api, ImageArchiveEndpoints archives) {
         api.on("POST", "/images/create", (m, rq, rs, q) -> {
+            if (q.getValue("fromSrc") != null) {
+                // Docker's one endpoint also imports a root filesystem tarball, which is no pull.
+                archives.importRootfs(rq, rs, q);
+                return;
+            }
             String tag = q.getValue("tag");
             String from = ApiHandler.required(q, "fromImage");
             Reference ref = Reference.parse(tag == null || tag.isEmpty() ? from

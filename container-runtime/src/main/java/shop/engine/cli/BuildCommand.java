@@ -1,7 +1,12 @@
 package shop.engine.cli;
 
+import com.github.dockerjava.api.command.BuildImageCmd;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.model.BuildResponseItem;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,7 +15,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import shop.engine.EngineException;
-import shop.engine.build.Builder;
 
 @Command(name = "build", description = "Build an image from a Dockerfile")
 final class BuildCommand implements Callable<Integer> {
@@ -31,12 +35,36 @@ final class BuildCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Context directory")
     Path context;
 
+    /** Sent as the docker CLI sends it: the context as a tarball (docker-java leaves out what .dockerignore names). */
     @Override
-    public Integer call() {
-        var image = main.engine().builder().build(new Builder.BuildRequest(context, file, tags, pairs(buildArgs, "--build-arg"),
-                target, noCache, pairs(labels, "--label")), main.out::print);
+    public Integer call() throws InterruptedException {
+        Path dockerfile = context.resolve(file);
+        if (!Files.isRegularFile(dockerfile)) {
+            throw EngineException.invalid("no Dockerfile at " + dockerfile);
+        }
+        BuildImageCmd build = main.docker().buildImageCmd(context.toFile()).withDockerfile(dockerfile.toFile())
+                .withTags(new LinkedHashSet<>(tags)).withNoCache(noCache).withTarget(target)
+                .withLabels(pairs(labels, "--label"));
+        pairs(buildArgs, "--build-arg").forEach(build::withBuildArg);
+        String[] failure = new String[1];
+        build.exec(new BuildImageResultCallback() {
+            @Override
+            public void onNext(BuildResponseItem item) {
+                if (item.getStream() != null) {
+                    main.out.print(item.getStream());
+                }
+                if (item.isErrorIndicated()) {
+                    failure[0] = item.getErrorDetail() != null ? item.getErrorDetail().getMessage() : item.getError();
+                }
+                super.onNext(item);
+            }
+        }).awaitCompletion();
         main.out.flush();
-        return image == null ? 1 : 0;
+        if (failure[0] != null) {
+            // The builder's own words: the file, the line and the instruction.
+            throw EngineException.failed(failure[0], null);
+        }
+        return 0;
     }
 
     private static Map<String, String> pairs(List<String> items, String option) {

@@ -1,25 +1,30 @@
 package shop.engine.cli;
 
-import java.io.BufferedOutputStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.github.dockerjava.api.model.Image;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
+import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import shop.engine.EngineException;
 import shop.engine.Json;
-import shop.engine.image.ContainerConfig;
-import shop.engine.image.Image;
-import shop.engine.image.Reference;
+import shop.engine.api.EngineRequests;
 
-/** images, inspect, tag, rmi, import, save, load. */
+/** images, inspect, tag, rmi, import, save, load: all through the engine's API, as the docker CLI does them. */
 final class ImageCommands {
 
     private ImageCommands() {
@@ -34,33 +39,30 @@ final class ImageCommands {
         public Integer call() {
             var out = main.out;
             out.printf("%-40s %-20s %-14s %-16s %s%n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
-            for (Image image : main.engine().images().list()) {
-                long size = image.manifest().layers().stream().mapToLong(l -> l.size()).sum();
-                List<Reference> names = image.names().isEmpty() ? List.of() : image.names();
-                if (names.isEmpty()) {
-                    out.printf("%-40s %-20s %-14s %-16s %s%n", "<none>", "<none>", image.shortId(), age(image), mb(size));
-                }
-                for (Reference ref : names) {
-                    out.printf("%-40s %-20s %-14s %-16s %s%n", ref.familiarName(), ref.tag(), image.shortId(), age(image), mb(size));
+            for (Image image : main.docker().listImagesCmd().exec()) {
+                String id = image.getId().substring(image.getId().indexOf(':') + 1);
+                String shortId = id.substring(0, Math.min(12, id.length()));
+                String[] tags = image.getRepoTags() == null || image.getRepoTags().length == 0
+                        ? new String[] {"<none>:<none>"} : image.getRepoTags();
+                for (String repoTag : tags) {
+                    String[] name = splitTag(repoTag);
+                    out.printf("%-40s %-20s %-14s %-16s %s%n", name[0], name[1] == null ? "<none>" : name[1], shortId,
+                            age(image.getCreated()), String.format("%.1fMB", image.getSize() / 1e6));
                 }
             }
             return 0;
         }
 
-        private static String age(Image image) {
-            if (image.config().created() == null) {
+        private static String age(Long created) {
+            if (created == null || created == 0) {
                 return "";
             }
-            Duration d = Duration.between(Instant.parse(image.config().created()), Instant.now());
+            Duration d = Duration.between(Instant.ofEpochSecond(created), Instant.now());
             return d.toHours() > 0 ? d.toHours() + " hours ago" : d.toMinutes() + " minutes ago";
-        }
-
-        private static String mb(long bytes) {
-            return String.format("%.1fMB", bytes / 1e6);
         }
     }
 
-    @Command(name = "inspect", description = "Show an image's manifest and config, or a container's record, as JSON")
+    @Command(name = "inspect", description = "Show images or containers as the API describes them, as JSON")
     static final class Inspect implements Callable<Integer> {
         @ParentCommand
         Main main;
@@ -69,13 +71,28 @@ final class ImageCommands {
 
         @Override
         public Integer call() throws Exception {
-            List<Object> found = new ArrayList<>();
+            ArrayNode found = Json.MAPPER.createArrayNode();
             for (String name : names) {
-                var image = main.engine().images().find(name);
-                found.add(image.isPresent() ? image.get() : main.engine().containers().inspect(name));
+                found.add(inspect(name));
             }
             main.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(found));
             return 0;
+        }
+
+        /** As docker inspect: an image of that name, else a container. */
+        private JsonNode inspect(String name) throws Exception {
+            try {
+                return main.requests().json("/images/" + path(name) + "/json");
+            } catch (EngineException e) {
+                if (e.kind() != EngineException.Kind.NOT_FOUND) {
+                    throw e;
+                }
+            }
+            try {
+                return main.requests().json("/containers/" + path(name) + "/json");
+            } catch (EngineException e) {
+                throw e.kind() == EngineException.Kind.NOT_FOUND ? EngineException.notFound("No such object: " + name) : e;
+            }
         }
     }
 
@@ -90,7 +107,8 @@ final class ImageCommands {
 
         @Override
         public Integer call() {
-            main.engine().images().tag(source, target);
+            String[] name = splitTag(target);
+            main.docker().tagImageCmd(source, name[0], name[1] == null ? "" : name[1]).exec();
             return 0;
         }
     }
@@ -105,9 +123,14 @@ final class ImageCommands {
         List<String> names;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             for (String name : names) {
-                main.engine().images().remove(name, force).forEach(main.out::println);
+                try (DockerHttpClient.Response removed = main.requests().send(Method.DELETE,
+                        "/images/" + path(name) + "?force=" + force, null, null)) {
+                    // [{"Untagged": ...}, {"Deleted": ...}], printed as docker rmi prints them.
+                    Json.MAPPER.readTree(removed.getBody()).forEach(line -> line.fields().forEachRemaining(
+                            field -> main.out.println(field.getKey() + ": " + field.getValue().asText())));
+                }
             }
             return 0;
         }
@@ -128,9 +151,21 @@ final class ImageCommands {
 
         @Override
         public Integer call() throws Exception {
-            ContainerConfig config = ContainerConfig.EMPTY.withCmd(cmd).withEnv(env);
-            try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
-                main.out.println(main.engine().images().importRootfs(in, reference, config).id());
+            String[] name = splitTag(reference);
+            StringBuilder path = new StringBuilder("/images/create?fromSrc=-&repo=").append(EngineRequests.encode(name[0]));
+            if (name[1] != null) {
+                path.append("&tag=").append(EngineRequests.encode(name[1]));
+            }
+            if (cmd != null) {
+                path.append("&changes=").append(EngineRequests.encode("CMD " + Json.MAPPER.writeValueAsString(cmd)));
+            }
+            for (String pair : env == null ? List.<String>of() : env) {
+                path.append("&changes=").append(EngineRequests.encode("ENV " + pair));
+            }
+            try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file));
+                    DockerHttpClient.Response imported = main.requests().send(Method.POST, path.toString(), in,
+                            "application/x-tar")) {
+                main.out.println(Json.MAPPER.readTree(imported.getBody()).path("status").asText());
             }
             return 0;
         }
@@ -147,8 +182,14 @@ final class ImageCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output))) {
-                main.engine().images().save(names, out);
+            String path = "/images/get?" + String.join("&", names.stream().map(name -> "names=" + EngineRequests.encode(name)).toList());
+            // Written beside the output and moved into place whole: a failed save leaves no partial tarball.
+            Path partial = Files.createTempFile(output.toAbsolutePath().getParent(), ".save-", ".tar");
+            try (DockerHttpClient.Response saved = main.requests().send(Method.GET, path, null, null)) {
+                Files.copy(saved.getBody(), partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(partial);
             }
             return 0;
         }
@@ -163,12 +204,39 @@ final class ImageCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (InputStream in = Files.newInputStream(input)) {
-                for (String loaded : main.engine().images().load(in)) {
-                    main.out.println((loaded.startsWith("sha256:") ? "Loaded image ID: " : "Loaded image: ") + loaded);
+            try (InputStream in = Files.newInputStream(input);
+                    DockerHttpClient.Response loaded = main.requests().send(Method.POST, "/images/load", in,
+                            "application/x-tar");
+                    BufferedReader lines = new BufferedReader(new InputStreamReader(loaded.getBody(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode message = Json.MAPPER.readTree(line);
+                    if (message.hasNonNull("error")) {
+                        throw EngineException.failed(message.get("error").asText(), null);
+                    }
+                    main.out.print(message.path("stream").asText());
                 }
             }
             return 0;
         }
+    }
+
+    /**
+     * name[:tag] into the name and the tag (null when absent, or for a name@digest); a colon before
+     * the last slash is a registry's port.
+     */
+    static String[] splitTag(String reference) {
+        int colon = reference.lastIndexOf(':');
+        if (colon < 0 || colon < reference.lastIndexOf('/') || reference.contains("@")) {
+            return new String[] {reference, null};
+        }
+        return new String[] {reference.substring(0, colon), reference.substring(colon + 1)};
+    }
+
+    /** A name as one path segment; the engine, like Docker, decodes the slashes it holds. */
+    private static String path(String name) {
+        return EngineRequests.encode(name).replace("+", "%20");
     }
 }

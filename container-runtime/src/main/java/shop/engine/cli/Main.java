@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import shop.engine.Engine;
 import shop.engine.EngineException;
 import shop.engine.api.EngineClients;
+import shop.engine.api.EngineRequests;
 
 /**
  * The {@code shop-engine} command. Each subcommand only translates arguments into calls on the
@@ -39,7 +40,9 @@ public final class Main {
     String host;
 
     private Engine engine;
+    private String apiHost;
     private DockerClient docker;
+    private EngineRequests requests;
     PrintStream out;
     PrintStream err;
 
@@ -50,12 +53,27 @@ public final class Main {
         return engine;
     }
 
-    /** The engine's API, which container commands go through so the daemon supervises what they start. */
+    /** The engine's API, which container and image commands go through so the daemon supervises what they start. */
     DockerClient docker() {
         if (docker == null) {
-            docker = host != null ? EngineClients.connect(host) : EngineClients.connect(state(), runtime);
+            docker = EngineClients.connect(apiHost());
         }
         return docker;
+    }
+
+    /** The same API in plain requests, where the bodies matter as the engine wrote them. */
+    EngineRequests requests() {
+        if (requests == null) {
+            requests = new EngineRequests(apiHost());
+        }
+        return requests;
+    }
+
+    private String apiHost() {
+        if (apiHost == null) {
+            apiHost = host != null ? host : EngineClients.host(state(), runtime);
+        }
+        return apiHost;
     }
 
     Path state() {
@@ -86,11 +104,13 @@ public final class Main {
             if (main.engine != null) {
                 main.engine.containers().close();
             }
-            if (main.docker != null) {
-                try {
-                    main.docker.close();
-                } catch (java.io.IOException ignored) {
-                    // The command's outcome is decided; a failed close changes nothing for the user.
+            for (java.io.Closeable client : new java.io.Closeable[] {main.docker, main.requests}) {
+                if (client != null) {
+                    try {
+                        client.close();
+                    } catch (java.io.IOException ignored) {
+                        // The command's outcome is decided; a failed close changes nothing for the user.
+                    }
                 }
             }
         }

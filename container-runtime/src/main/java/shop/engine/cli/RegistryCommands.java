@@ -1,6 +1,14 @@
 package shop.engine.cli;
 
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.PullImageCmd;
+import com.github.dockerjava.api.command.PushImageCmd;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.ResponseItem;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,11 +19,11 @@ import shop.engine.EngineException;
 import shop.engine.image.Reference;
 import shop.engine.registry.Credentials;
 import shop.engine.registry.DockerConfigFile;
-import shop.engine.registry.Registry;
-import shop.engine.registry.RegistryClient;
+import shop.engine.registry.ProgressListener;
+import shop.engine.registry.ProgressListener.LayerPhase;
 import shop.engine.registry.RegistryHosts;
 
-/** pull, push, login: the registry client, with credentials from the docker CLI's config.json. */
+/** pull, push, login through the engine's API, with credentials from the docker CLI's config.json. */
 final class RegistryCommands {
 
     private RegistryCommands() {
@@ -31,12 +39,17 @@ final class RegistryCommands {
         }
     }
 
-    private static Registry registry(Main main) {
-        return RegistryClient.open(main.engine().images(), main.engine().state());
-    }
-
     private static TerminalProgress progress(Main main) {
         return new TerminalProgress(main.out, main.out == System.out && System.console() != null);
+    }
+
+    /** Credentials as the API takes them (X-Registry-Auth); null for anonymous access. */
+    private static AuthConfig auth(Credentials credentials, String domain) {
+        if (credentials == null || credentials.equals(Credentials.ANONYMOUS)) {
+            return null;
+        }
+        return new AuthConfig().withUsername(credentials.username()).withPassword(credentials.password())
+                .withIdentityToken(credentials.identityToken()).withRegistryAddress(domain);
     }
 
     @Command(name = "pull", description = "Pull an image from a registry")
@@ -49,9 +62,14 @@ final class RegistryCommands {
         String image;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             Reference ref = Reference.parse(image);
-            registry(main).pull(ref, config.file().find(ref.domain()), progress(main));
+            PullImageCmd pull = main.docker().pullImageCmd(ref.toString());
+            AuthConfig auth = auth(config.file().find(ref.domain()), ref.domain());
+            if (auth != null) {
+                pull.withAuthConfig(auth);
+            }
+            pull.exec(new StreamedProgress<>(progress(main))).done();
             main.out.println(ref.familiar());
             return 0;
         }
@@ -67,10 +85,67 @@ final class RegistryCommands {
         String image;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             Reference ref = Reference.parse(image);
-            registry(main).push(ref, config.file().find(ref.domain()), progress(main));
+            String[] name = ImageCommands.splitTag(image);
+            PushImageCmd push = main.docker().pushImageCmd(name[0]).withTag(name[1] == null ? "latest" : name[1]);
+            AuthConfig auth = auth(config.file().find(ref.domain()), ref.domain());
+            if (auth != null) {
+                push.withAuthConfig(auth);
+            }
+            push.exec(new StreamedProgress<>(progress(main))).done();
             return 0;
+        }
+    }
+
+    /**
+     * The API's progress stream drawn as the in-process registry client's would be: Docker's
+     * status words back into layer phases. A layer's last event carries no byte counts, so its
+     * size is the total it was moving.
+     */
+    private static final class StreamedProgress<T extends ResponseItem> extends ResultCallback.Adapter<T> {
+
+        private final ProgressListener listener;
+        private final Map<String, Long> totals = new HashMap<>();
+        private volatile String error;
+
+        StreamedProgress(ProgressListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void onNext(T item) {
+            if (item.isErrorIndicated()) {
+                error = item.getErrorDetail() != null ? item.getErrorDetail().getMessage() : item.getError();
+                return;
+            }
+            String status = item.getStatus();
+            if (status == null) {
+                return;
+            }
+            LayerPhase phase = item.getId() == null ? null : Arrays.stream(LayerPhase.values())
+                    .filter(p -> p.text().equals(status)).findFirst().orElse(null);
+            if (phase == null) {
+                listener.status(item.getId(), status);
+                return;
+            }
+            ResponseItem.ProgressDetail detail = item.getProgressDetail();
+            long current = detail == null || detail.getCurrent() == null ? 0 : detail.getCurrent();
+            long total = detail == null || detail.getTotal() == null ? 0 : detail.getTotal();
+            if (total > 0) {
+                totals.put(item.getId(), total);
+            } else {
+                total = totals.getOrDefault(item.getId(), 0L);
+            }
+            listener.layer(item.getId(), phase, current, total);
+        }
+
+        /** Waits for the end of the stream; a failure it reported is the command's error. */
+        void done() throws InterruptedException {
+            awaitCompletion();
+            if (error != null) {
+                throw EngineException.failed(error, null);
+            }
         }
     }
 
@@ -97,7 +172,8 @@ final class RegistryCommands {
             }
             String domain = RegistryHosts.domainOf(server);
             Credentials credentials = Credentials.basic(username, secret);
-            registry(main).login(domain, credentials);
+            // The engine checks them against the registry; the client keeps them, as the docker CLI does.
+            main.docker().authCmd().withAuthConfig(auth(credentials, domain)).exec();
             config.file().save(domain, credentials);
             main.out.println("Login Succeeded");
             return 0;

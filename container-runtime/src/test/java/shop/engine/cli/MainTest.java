@@ -9,14 +9,18 @@ import java.nio.file.Files;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.engine.Json;
 import shop.engine.TestEngines;
 import shop.engine.api.UnixSocketApi;
 
 /**
- * The CLI in-process, over the shared test state; real containers. Container commands go
- * through an engine API this test JVM serves (EngineClientsTest covers the CLI starting one).
+ * The CLI in-process, over the shared test state; real containers. Container and image commands
+ * go through an engine API this test JVM serves (EngineClientsTest covers the CLI starting one).
  */
 public class MainTest {
 
@@ -127,5 +131,64 @@ public class MainTest {
         assertThat(cli("load", "-i", tar.toString()).out()).isEqualTo("Loaded image: localhost/saved:1\n");
         assertThat(cli("images").out()).contains("localhost/saved");
         cli("rmi", "localhost/saved:1");
+    }
+
+    @Test
+    void buildSendsTheContextToTheEngineAndReportsTheFailingLine(@TempDir Path context) throws Exception {
+        TestEngines.open("crun").containers().close();
+        Files.writeString(context.resolve("msg.txt"), "built through the API");
+        Files.writeString(context.resolve("ignored.txt"), "left out");
+        Files.writeString(context.resolve(".dockerignore"), "ignored.txt\n");
+        Files.writeString(context.resolve("Dockerfile"), """
+                FROM debian:bookworm-slim
+                COPY . /ctx/
+                CMD ["sh", "-c", "cat /ctx/msg.txt; ls /ctx"]
+                """);
+        Result build = cli("build", "-t", "localhost/cli-built:1", context.toString());
+        assertThat(build.exit()).as(build.err()).isZero();
+        assertThat(build.out()).contains("Successfully tagged localhost/cli-built:1");
+        assertThat(cli("run", "--rm", "localhost/cli-built:1").out())
+                .isEqualTo("built through the API" + "Dockerfile\nmsg.txt\n");
+
+        Files.writeString(context.resolve("Dockerfile"), "FROM debian:bookworm-slim\nNOPE x\n");
+        Result bad = cli("build", context.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("Dockerfile:2: unknown instruction: NOPE");
+        assertThat(cli("build", "-f", "Missing.dockerfile", context.toString()).err()).contains("no Dockerfile at");
+        cli("rmi", "localhost/cli-built:1");
+    }
+
+    @Test
+    void inspectImportAndSaveGoThroughTheApi(@TempDir Path dir) throws Exception {
+        JsonNode debian = Json.MAPPER.readTree(cli("inspect", "debian:bookworm-slim").out());
+        assertThat(debian.get(0).path("RepoTags").toString()).contains("debian:bookworm-slim");
+        Result missing = cli("inspect", "no-such-thing");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("No such object: no-such-thing");
+
+        Path rootfs = dir.resolve("rootfs.tar");
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(rootfs))) {
+            byte[] hello = "hello\n".getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry entry = new TarArchiveEntry("hello.txt");
+            entry.setSize(hello.length);
+            tar.putArchiveEntry(entry);
+            tar.write(hello);
+            tar.closeArchiveEntry();
+        }
+        Result imported = cli("import", "--cmd", "cat", "--cmd", "/hello.txt", "-e", "GREETING=hi", rootfs.toString(),
+                "localhost/cli-imported:1");
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.out()).startsWith("sha256:");
+        JsonNode config = Json.MAPPER.readTree(cli("inspect", "localhost/cli-imported:1").out()).get(0).path("Config");
+        assertThat(config.path("Cmd").toString()).isEqualTo("[\"cat\",\"/hello.txt\"]");
+        assertThat(config.path("Env").toString()).contains("GREETING=hi");
+        assertThat(cli("import", rootfs.toString(), "Not Valid").err()).contains("invalid reference");
+
+        Path none = dir.resolve("none.tar");
+        Result unsaved = cli("save", "-o", none.toString(), "localhost/no-such-image:1");
+        assertThat(unsaved.exit()).isEqualTo(1);
+        assertThat(unsaved.err()).contains("No such image");
+        assertThat(dir).isDirectoryNotContaining(path -> !path.getFileName().toString().equals("rootfs.tar"));
+        cli("rmi", "localhost/cli-imported:1");
     }
 }
