@@ -57,6 +57,15 @@ public final class LocalContainers implements ContainerService {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Healthchecks run here, not on the supervisor: a probe is an exec that may take its whole
+     * timeout, and queued behind probes an exit went unnoticed past a stop's wait.
+     */
+    private final ScheduledExecutorService probes = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "container-healthcheck");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, ScheduledFuture<?>> healthChecks = new ConcurrentHashMap<>();
     private final Map<String, Object> watched = new ConcurrentHashMap<>();
     /** The log streams of the containers this engine watches, noted on every tick (see LogFile). */
@@ -584,6 +593,7 @@ public final class LocalContainers implements ContainerService {
     @Override
     public void close() {
         supervisor.shutdownNow();
+        probes.shutdownNow();
         ports.closeAll();
     }
 
@@ -601,7 +611,7 @@ public final class LocalContainers implements ContainerService {
         ContainerConfig.Healthcheck hc = c.config().healthcheck();
         long interval = nanosToMillis(hc.interval(), 30_000);
         long startedAt = System.currentTimeMillis();
-        healthChecks.put(c.id(), supervisor.scheduleWithFixedDelay(() -> probe(c.id(), hc, startedAt),
+        healthChecks.put(c.id(), probes.scheduleWithFixedDelay(() -> probe(c.id(), hc, startedAt),
                 interval, interval, TimeUnit.MILLISECONDS));
     }
 
