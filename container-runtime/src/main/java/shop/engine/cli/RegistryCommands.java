@@ -1,8 +1,6 @@
 package shop.engine.cli;
 
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.PullImageCmd;
-import com.github.dockerjava.api.command.PushImageCmd;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.ResponseItem;
 import java.nio.file.Path;
@@ -43,10 +41,10 @@ final class RegistryCommands {
         return new TerminalProgress(main.out, main.out == System.out && System.console() != null);
     }
 
-    /** Credentials as the API takes them (X-Registry-Auth); null for anonymous access. */
+    /** Credentials as the API takes them (X-Registry-Auth); an empty one is anonymous access. */
     private static AuthConfig auth(Credentials credentials, String domain) {
         if (credentials == null || credentials.equals(Credentials.ANONYMOUS)) {
-            return null;
+            return new AuthConfig();
         }
         return new AuthConfig().withUsername(credentials.username()).withPassword(credentials.password())
                 .withIdentityToken(credentials.identityToken()).withRegistryAddress(domain);
@@ -64,12 +62,8 @@ final class RegistryCommands {
         @Override
         public Integer call() throws InterruptedException {
             Reference ref = Reference.parse(image);
-            PullImageCmd pull = main.docker().pullImageCmd(ref.toString());
-            AuthConfig auth = auth(config.file().find(ref.domain()), ref.domain());
-            if (auth != null) {
-                pull.withAuthConfig(auth);
-            }
-            pull.exec(new StreamedProgress<>(progress(main))).done();
+            main.docker().pullImageCmd(ref.toString()).withAuthConfig(auth(config.file().find(ref.domain()), ref.domain()))
+                    .exec(new StreamedProgress<>(progress(main))).done();
             main.out.println(ref.familiar());
             return 0;
         }
@@ -88,12 +82,9 @@ final class RegistryCommands {
         public Integer call() throws InterruptedException {
             Reference ref = Reference.parse(image);
             String[] name = ImageCommands.splitTag(image);
-            PushImageCmd push = main.docker().pushImageCmd(name[0]).withTag(name[1] == null ? "latest" : name[1]);
-            AuthConfig auth = auth(config.file().find(ref.domain()), ref.domain());
-            if (auth != null) {
-                push.withAuthConfig(auth);
-            }
-            push.exec(new StreamedProgress<>(progress(main))).done();
+            main.docker().pushImageCmd(name[0]).withTag(name[1] == null ? "latest" : name[1])
+                    .withAuthConfig(auth(config.file().find(ref.domain()), ref.domain()))
+                    .exec(new StreamedProgress<>(progress(main))).done();
             return 0;
         }
     }

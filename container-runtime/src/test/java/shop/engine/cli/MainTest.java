@@ -1,6 +1,7 @@
 package shop.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,10 +13,14 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
+import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.engine.EngineException;
 import shop.engine.Json;
 import shop.engine.TestEngines;
+import shop.engine.api.EngineRequests;
 import shop.engine.api.UnixSocketApi;
 
 /**
@@ -190,5 +195,28 @@ public class MainTest {
         assertThat(unsaved.err()).contains("No such image");
         assertThat(dir).isDirectoryNotContaining(path -> !path.getFileName().toString().equals("rootfs.tar"));
         cli("rmi", "localhost/cli-imported:1");
+    }
+
+    /** The API's tarball endpoints refuse what they cannot take with a 400 that names it, and store nothing. */
+    @Test
+    void importAndLoadRefuseBadInputOverTheApi() throws Exception {
+        try (EngineRequests api = new EngineRequests(host())) {
+            int images = api.json("/images/json").size();
+            assertThatThrownBy(() -> api.send(Method.POST, "/images/create?fromSrc=-&repo=localhost/bad&changes="
+                    + EngineRequests.encode("USER root"), new ByteArrayInputStream(new byte[0]), "application/x-tar"))
+                    .hasMessageContaining("only CMD and ENV can be set on import");
+            assertThatThrownBy(() -> api.send(Method.POST, "/images/create?fromSrc=" + EngineRequests.encode("http://x/y.tar")
+                    + "&repo=localhost/bad", null, null)).hasMessageContaining("fromSrc: only \"-\"");
+            assertThatThrownBy(() -> api.send(Method.POST, "/images/create?fromSrc=-&repo=localhost/bad&changes="
+                    + EngineRequests.encode("ENV NOVALUE"), new ByteArrayInputStream(new byte[0]), "application/x-tar"))
+                    .hasMessageContaining("ENV needs NAME=value");
+            assertThatThrownBy(() -> api.send(Method.POST, "/images/load",
+                    new ByteArrayInputStream("not a tarball".getBytes(StandardCharsets.UTF_8)), "application/x-tar"))
+                    .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isIn(
+                            EngineException.Kind.INVALID, EngineException.Kind.FAILED));
+            assertThatThrownBy(() -> api.send(Method.GET, "/images/get", null, null))
+                    .hasMessageContaining("names is required");
+            assertThat(api.json("/images/json").size()).as("nothing stored").isEqualTo(images);
+        }
     }
 }
