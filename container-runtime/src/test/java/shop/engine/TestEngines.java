@@ -72,6 +72,35 @@ public final class TestEngines {
         }
     }
 
+    /**
+     * The zombie children of this process (the tests' engines run in it) that stay for 3 s, with what
+     * /proc says of each; a process the JDK started is one only for the moment before it reaps it.
+     */
+    public static List<String> lastingZombieChildren() throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 3_000;
+        while (System.currentTimeMillis() < deadline && !zombieChildren().isEmpty()) {
+            Thread.sleep(50);
+        }
+        return zombieChildren();
+    }
+
+    private static List<String> zombieChildren() throws IOException {
+        List<String> zombies = new java.util.ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String children = Files.exists(task.resolve("children")) ? Files.readString(task.resolve("children")).strip() : "";
+                for (String pid : children.isEmpty() ? new String[0] : children.split(" ")) {
+                    Path stat = Path.of("/proc", pid, "stat");
+                    String line = Files.exists(stat) ? Files.readString(stat) : "";
+                    if (line.substring(line.lastIndexOf(')') + 1).startsWith(" Z")) {
+                        zombies.add(line.strip());
+                    }
+                }
+            }
+        }
+        return zombies;
+    }
+
     public record Ran(int exit, String output) {
     }
 

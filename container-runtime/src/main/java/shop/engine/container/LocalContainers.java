@@ -400,7 +400,11 @@ public final class LocalContainers implements ContainerService {
         }
         if (!awaitExit(c.id(), timeoutSeconds * 1000L)) {
             signal(c, "SIGKILL");
-            awaitExit(c.id(), 10_000);
+            if (!awaitExit(c.id(), 10_000)) {
+                // Docker's answer too: a stop that returned now would let the next remove meet "running".
+                throw EngineException.failed("stop " + c.shortId() + ": tried to kill the container, but its init "
+                        + c.state().pid() + " did not exit within 10 s", null);
+            }
         }
     }
 

@@ -23,10 +23,12 @@ import shop.engine.Json;
  * ({@code unshare -m --propagation private}), which leaves the host's mounts untouched; pure v1
  * and pure v2 hosts need no wrapper, nor does runc.
  *
- * <p>{@code start} is {@code setsid <runtime> run --detach}: the runtime returns once the init
- * runs and leaves it to the engine ({@link InitProcess}); setsid keeps the engine's session and
- * its signals (a terminal's Ctrl-C) away from the container. The runtime's own errors go to the
- * bundle's runtime.log as JSON lines, so a failed start says why.
+ * <p>{@code start} is {@code <runtime> run --detach}: the runtime returns once the init runs and
+ * leaves it to the engine ({@link InitProcess}). Every runtime command runs under {@code setsid -w}:
+ * that keeps the engine's session and its signals (a terminal's Ctrl-C) away from containers, and it
+ * tells the helpers crun forks and leaves behind (outside the engine's session, leading none) from
+ * the processes the JDK started and reaps itself. The runtime's own errors go to the bundle's
+ * runtime.log as JSON lines, so a failed start says why.
  */
 public final class CliRuntime implements OciRuntime {
 
@@ -74,7 +76,7 @@ public final class CliRuntime implements OciRuntime {
                 ? List.of("--log=file:" + log, "--log-format=json") : List.of("--log", log.toString(), "--log-format", "json"));
         args.addAll(List.of("run", "--detach", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id));
         // The container's own stdout and stderr are these files: the runtime hands its stdio to the init.
-        ProcessBuilder builder = new ProcessBuilder(wrapped(List.of("setsid"), args))
+        ProcessBuilder builder = new ProcessBuilder(runtimeCommand(args))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
@@ -168,9 +170,7 @@ public final class CliRuntime implements OciRuntime {
         }
     }
 
-    private List<String> runtimeCommand(List<String> args) {
-        return wrapped(List.of(), args);
-    }
+
 
     /** The error messages of the runtime's JSON log, joined; empty when it logged none. */
     private static Optional<String> errors(Path log) {
@@ -191,14 +191,14 @@ public final class CliRuntime implements OciRuntime {
         }
     }
 
-    /** {@code <runtime> --root <state> args}, behind {@code prefix} and, on hybrid hosts, the unshare. */
-    private List<String> wrapped(List<String> prefix, List<String> args) {
+    /** {@code setsid -w <runtime> --root <state> args}, on hybrid hosts behind the unshare. */
+    private List<String> runtimeCommand(List<String> args) {
         List<String> command = new ArrayList<>();
         if (unmountUnified) {
             command.addAll(List.of("unshare", "-m", "--propagation", "private",
                     "sh", "-c", "umount /sys/fs/cgroup/unified && exec \"$@\"", "sh"));
         }
-        command.addAll(prefix);
+        command.addAll(List.of("setsid", "-w"));
         command.add(binary);
         command.add("--root");
         command.add(stateRoot.toString());

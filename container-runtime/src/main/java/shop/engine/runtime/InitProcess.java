@@ -3,11 +3,15 @@ package shop.engine.runtime;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,8 +26,8 @@ import shop.engine.EngineException;
  * intermediate process of its own). The engine's process is a child subreaper (prctl
  * PR_SET_CHILD_SUBREAPER), so the kernel hands those orphans to it rather than to the machine's
  * pid 1. One thread waits for any child to exit (waitid, without reaping) and reaps the inits it
- * watches, which gives their exit status, and the runtime's intermediates; the JDK reaps the
- * processes it started itself. An init inherited from an earlier engine process went to pid 1 when
+ * watches, which gives their exit status, and the other orphans of the runtime (see
+ * {@link #reapIfOurs}); the JDK reaps the processes it started itself. An init inherited from an earlier engine process went to pid 1 when
  * that process ended: it is still watched (by polling), but its exit status was lost with its
  * parent, so {@link #exit} completes with null (Docker reports such a container as exited, 255).
  *
@@ -37,8 +41,12 @@ public final class InitProcess {
     private static final int WNOHANG = 1;
     private static final int WEXITED = 4;
     private static final int WNOWAIT = 0x01000000;
-    /** A zombie child nobody claims this long is not the JDK's (it reaps at once): reap it so waitid moves on. */
-    private static final long UNCLAIMED_ZOMBIE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * A zombie child nobody claims this long is not the JDK's: the JDK waits in waitpid for each
+     * process it starts from the moment it starts it, so it reaps at once. Orphans from elsewhere
+     * (daemons a test or a tool started, a runtime helper that leads a session) are reaped then.
+     */
+    private static final long UNCLAIMED_ZOMBIE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The unit of start times in /proc/<pid>/stat; 100 on every Linux the JDK supports. */
     private static final int USER_HZ = 100;
 
@@ -59,6 +67,7 @@ public final class InitProcess {
     /** The session the engine runs in; processes it starts stay in it, unless setsid made them leaders. */
     private static final long SELF = ProcessHandle.current().pid();
     private static final long OWN_SESSION = stat(SELF).session();
+    private static final int OWN_PID_NAMESPACE_DEPTH = nsPids(Path.of("/proc/self/status")).size();
     private static boolean reaping;
 
     private record Watch(CompletableFuture<Integer> exit, Instant startedBy) {
@@ -169,35 +178,77 @@ public final class InitProcess {
                 unclaimedSince.remove(pid);
                 continue;
             }
-            // waitid reports one zombie at a time: the inits behind this one are looked at directly.
-            reapExitedInits();
-            long now = System.nanoTime();
-            if (now - unclaimedSince.computeIfAbsent(pid, p -> now) > UNCLAIMED_ZOMBIE_NANOS) {
-                reap(pid);
-                unclaimedSince.remove(pid);
-                continue;
-            }
-            // Most likely a process the JDK started and is about to reap; give it the moment.
-            sleep(1);
+            // waitid keeps reporting this one zombie, most likely a process the JDK started and is
+            // about to reap. The zombies behind it are looked at together, each on its own clock:
+            // one at a time, 5 s each, a backlog of exec leftovers once grew faster than it drained,
+            // and a killed init waited behind it (see reapIfOurs).
+            sweepZombies(unclaimedSince);
+            sleep(10);
         }
     }
 
+    private static void sweepZombies(Map<Long, Long> unclaimedSince) {
+        long now = System.nanoTime();
+        Set<Long> zombies = zombieChildren();
+        unclaimedSince.keySet().retainAll(zombies);
+        for (long pid : zombies) {
+            if (reapIfOurs(pid)) {
+                unclaimedSince.remove(pid);
+            } else if (now - unclaimedSince.computeIfAbsent(pid, p -> now) > UNCLAIMED_ZOMBIE_NANOS) {
+                reap(pid);
+                unclaimedSince.remove(pid);
+            }
+        }
+    }
+
+    /** This process's zombie children, from every thread's children list (orphans go to any live thread). */
+    private static Set<Long> zombieChildren() {
+        Set<Long> zombies = new HashSet<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                String children = Files.readString(task.resolve("children")).strip();
+                for (String child : children.isEmpty() ? new String[0] : children.split(" ")) {
+                    long pid = Long.parseLong(child);
+                    if (stat(pid).state() == 'Z') {
+                        zombies.add(pid);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // A thread that ended while listed; the next sweep sees the rest.
+        }
+        return zombies;
+    }
+
     /**
-     * Reaps the zombie {@code pid} when it is a watched init or a runtime's intermediate process (crun
-     * forks one that exits after the init starts); false if neither. An intermediate is a crun or runc
-     * outside the engine's session that leads no session of its own: what the engine starts runs in
-     * its session, and a start's runtime and every init lead their own.
+     * Reaps the zombie {@code pid} when it is ours to reap; false if it may be the JDK's.
+     * <ul>
+     * <li>A watched init: its status completes its exit. /proc shows a multithreaded init's leader as
+     * a zombie while its other threads still run (a JVM's do, for a while): it has exited only once
+     * waitpid collects it, and an early collection would find no status and report 255.
+     * <li>A runtime's helper: crun forks intermediates that outlive the command that forked them (a
+     * start's, an exec's). They run outside the engine's session and lead no session of their own:
+     * every runtime command runs under setsid, and what else the engine starts stays in its session.
+     * <li>A process of a container's pid namespace, not its init, orphaned when an exec's runtime
+     * exited before it. The JDK never starts one there, and the namespace's dying init waits until
+     * it is reaped.
+     * </ul>
      */
     private static boolean reapIfOurs(long pid) {
         synchronized (LOCK) {
-            Watch watch = WATCHED.remove(pid);
+            Watch watch = WATCHED.get(pid);
             if (watch != null) {
-                watch.exit().complete(reap(pid));
+                Integer status = reap(pid);
+                if (status != null) {
+                    WATCHED.remove(pid);
+                    watch.exit().complete(status);
+                }
                 return true;
             }
             Stat stat = stat(pid);
-            if ((stat.command().startsWith("crun") || stat.command().startsWith("runc"))
-                    && stat.session() != OWN_SESSION && stat.session() != pid) {
+            boolean runtimeHelper = (stat.command().startsWith("crun") || stat.command().startsWith("runc"))
+                    && stat.session() != OWN_SESSION && stat.session() != pid;
+            if (runtimeHelper || orphanOfAContainer(pid)) {
                 reap(pid);
                 return true;
             }
@@ -206,26 +257,28 @@ public final class InitProcess {
     }
 
     /**
-     * Collects watched inits that have exited. Only our own zombies: an init that exits while crun's
-     * intermediate is still its parent comes to us a moment later. And /proc shows a multithreaded
-     * init's leader as a zombie while its other threads still run (a JVM's do, for a while): it has
-     * exited only once waitpid collects it. Either way an early collection would find no status and
-     * report 255.
+     * True for a process of a pid namespace below the engine's that is not that namespace's init
+     * (NSpid lists its pid at every level; an init is 1 in its own). An init that is not watched yet
+     * may be one that exited before its start returned: its status is kept for the watch.
      */
-    private static void reapExitedInits() {
-        synchronized (LOCK) {
-            WATCHED.entrySet().removeIf(entry -> {
-                Stat stat = stat(entry.getKey());
-                if (stat.state() != 'Z' || stat.parent() != SELF) {
-                    return false;
+    private static boolean orphanOfAContainer(long pid) {
+        List<String> nsPids = nsPids(Path.of("/proc", Long.toString(pid), "status"));
+        // Unknown depth (no NSpid, an old kernel): claim nothing this way.
+        return OWN_PID_NAMESPACE_DEPTH > 0 && nsPids.size() > OWN_PID_NAMESPACE_DEPTH && !nsPids.get(nsPids.size() - 1).equals("1");
+    }
+
+    /** The NSpid field of a status file: the process's pid in each pid namespace it is in, outermost first. */
+    private static List<String> nsPids(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("NSpid:")) {
+                    return List.of(line.substring("NSpid:".length()).strip().split("\\s+"));
                 }
-                Integer status = reap(entry.getKey());
-                if (status != null) {
-                    entry.getValue().exit().complete(status);
-                }
-                return status != null;
-            });
+            }
+        } catch (IOException | RuntimeException e) {
+            // Gone meanwhile.
         }
+        return List.of();
     }
 
     /**

@@ -42,10 +42,11 @@ class StackTest {
     }
 
     @AfterEach
-    void down() {
+    void down() throws Exception {
         stack(project("hash-1")).down(true);
         assertThat(docker.listNetworksCmd().exec()).extracting(n -> n.getName()).noneMatch(n -> n.startsWith("figtest_"));
         assertThat(TestEngines.leftoverNamespaces()).isEmpty();
+        assertThat(TestEngines.lastingZombieChildren()).as("processes left for the engine to collect").isEmpty();
     }
 
     private Stack stack(ProjectSpec project) {
