@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -549,6 +550,11 @@ public final class LocalContainers implements ContainerService {
     @Override
     public int exec(String idOrName, List<String> cmd, List<String> env, String user, java.io.InputStream stdin,
                     OutputStream stdout, OutputStream stderr) {
+        return exec(idOrName, cmd, env, user, stdin, stdout, stderr, null);
+    }
+
+    private int exec(String idOrName, List<String> cmd, List<String> env, String user, java.io.InputStream stdin,
+                     OutputStream stdout, OutputStream stderr, Duration timeout) {
         Container c = refresh(find(idOrName));
         if (!c.state().running()) {
             throw EngineException.conflict("Container " + c.shortId() + " is not running");
@@ -561,7 +567,7 @@ public final class LocalContainers implements ContainerService {
         if (env != null) {
             fullEnv.addAll(env);
         }
-        return runtime.exec(c.id(), cmd, fullEnv, c.config().workingDir(), u.uid(), u.gid(), stdin, stdout, stderr);
+        return runtime.exec(c.id(), cmd, fullEnv, c.config().workingDir(), u.uid(), u.gid(), stdin, stdout, stderr, timeout);
     }
 
     @Override
@@ -639,7 +645,10 @@ public final class LocalContainers implements ContainerService {
         };
         int code;
         try {
-            code = exec(id, cmd, List.of(), null, null, OutputStream.nullOutputStream(), OutputStream.nullOutputStream());
+            // Docker's default timeout; an overrun is killed and counts as a failure, and no probe
+            // holds one of the few probe threads for longer.
+            code = exec(id, cmd, List.of(), null, null, OutputStream.nullOutputStream(), OutputStream.nullOutputStream(),
+                    Duration.ofMillis(nanosToMillis(hc.timeout(), 30_000)));
         } catch (EngineException e) {
             code = 1;
         }

@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import shop.engine.Commands;
 import shop.engine.EngineException;
@@ -108,22 +110,27 @@ public final class CliRuntime implements OciRuntime {
 
     @Override
     public int exec(String id, List<String> args, List<String> env, String cwd, int uid, int gid,
-                    InputStream stdin, OutputStream stdout, OutputStream stderr) {
+                    InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout) {
         try {
             Path processJson = Files.createTempFile("exec-" + id, ".json");
+            Path pidFile = processJson.resolveSibling(processJson.getFileName() + ".pid");
             try {
                 Files.write(processJson, Json.bytes(OciConfig.process(args, env, cwd, uid, gid, List.of())));
-                ProcessBuilder builder = new ProcessBuilder(runtimeCommand(List.of("exec", "--process", processJson.toString(), id)));
+                ProcessBuilder builder = new ProcessBuilder(runtimeCommand(List.of("exec", "--pid-file", pidFile.toString(),
+                        "--process", processJson.toString(), id)));
                 if (stdin == null) {
                     builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
                 }
                 Process p = builder.start();
                 Thread in = stdin == null ? null : pump(stdin, p.getOutputStream(), true, "stdin of exec in " + id);
                 Thread err = pump(p.getErrorStream(), stderr, false, "stderr of exec in " + id);
-                p.getInputStream().transferTo(stdout);
-                stdout.flush();
-                err.join();
+                Thread out = pump(p.getInputStream(), stdout, false, "stdout of exec in " + id);
+                if (timeout != null && !p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    killExecuted(pidFile);
+                }
                 int code = p.waitFor();
+                out.join();
+                err.join();
                 if (in != null) {
                     // The process is gone; a client still sending input must not keep this call open.
                     in.interrupt();
@@ -131,6 +138,7 @@ public final class CliRuntime implements OciRuntime {
                 return code;
             } finally {
                 Files.deleteIfExists(processJson);
+                Files.deleteIfExists(pidFile);
             }
         } catch (IOException e) {
             throw EngineException.failed("exec in " + id + ": " + e.getMessage(), e);
@@ -138,6 +146,21 @@ public final class CliRuntime implements OciRuntime {
             Thread.currentThread().interrupt();
             throw EngineException.failed("exec in " + id + ": interrupted", e);
         }
+    }
+
+    /**
+     * Kills an exec'd process and what it started. The runtime waits for it, so its pid cannot have
+     * been reused; descendants go first, or they would be handed to the container's init and live on.
+     */
+    private static void killExecuted(Path pidFile) throws IOException {
+        String pid = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
+        if (!pid.matches("\\d+")) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(pid)).ifPresent(process -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        });
     }
 
     /** Copies on its own thread; with {@code closeTarget}, closes the target at the end (stdin's EOF). */

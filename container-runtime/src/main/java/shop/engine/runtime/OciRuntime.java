@@ -1,6 +1,7 @@
 package shop.engine.runtime;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -26,10 +27,12 @@ public interface OciRuntime {
 
     /**
      * Runs a process in a running container, streaming its output as it comes and feeding it
-     * {@code stdin} (null for none) until that ends; returns its exit status.
+     * {@code stdin} (null for none) until that ends; returns its exit status. A process still
+     * running after {@code timeout} (null: no limit) is killed with its descendants, as Docker kills
+     * a healthcheck that overruns, and its status is that of the kill (137).
      */
     int exec(String id, List<String> args, List<String> env, String cwd, int uid, int gid,
-             java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr);
+             java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr, Duration timeout);
 
     void delete(String id);
 }

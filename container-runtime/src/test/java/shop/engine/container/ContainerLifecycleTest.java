@@ -194,6 +194,21 @@ class ContainerLifecycleTest {
         assertThat(health(c)).isEqualTo("healthy");
     }
 
+    @Test
+    void aHealthcheckThatOverrunsItsTimeoutIsKilledAndFails() throws Exception {
+        ContainerConfig config = cmd("sleep", "60").withHealthcheck(
+                new ContainerConfig.Healthcheck(List.of("CMD", "sleep", "31.5"), 100_000_000L, 300_000_000L, null, 2));
+        Container c = create(config, null);
+        containers.start(c.id());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline && health(c).equals("starting")) {
+            Thread.sleep(50);
+        }
+        assertThat(health(c)).isEqualTo("unhealthy");
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").equals("sleep 31.5")).count())
+                .as("overrun probes killed, not left running").isLessThanOrEqualTo(1);
+    }
+
     private String health(Container c) {
         ContainerState.Health h = containers.inspect(c.id()).state().health();
         return h == null ? "starting" : h.status();
