@@ -178,35 +178,33 @@ class ContainerLifecycleTest {
 
     @Test
     void aFailingHealthcheckTurnsUnhealthy() throws Exception {
-        ContainerConfig config = cmd("sleep", "60").withHealthcheck(
-                new ContainerConfig.Healthcheck(List.of("CMD-SHELL", "test -e /healthy"), 200_000_000L, null, null, 2));
-        Container c = create(config, null);
-        containers.start(c.id());
+        Container c = startChecked(new ContainerConfig.Healthcheck(List.of("CMD-SHELL", "test -e /healthy"), 200_000_000L, null, null, 2));
         long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline && health(c).equals("starting")) {
-            Thread.sleep(50);
-        }
-        assertThat(health(c)).isEqualTo("unhealthy");
+        assertThat(healthAfter(c, "starting", deadline)).isEqualTo("unhealthy");
         containers.exec(c.id(), List.of("touch", "/healthy"), List.of(), null, null, System.out, System.err);
-        while (System.currentTimeMillis() < deadline && health(c).equals("unhealthy")) {
-            Thread.sleep(50);
-        }
-        assertThat(health(c)).isEqualTo("healthy");
+        assertThat(healthAfter(c, "unhealthy", deadline)).isEqualTo("healthy");
     }
 
     @Test
     void aHealthcheckThatOverrunsItsTimeoutIsKilledAndFails() throws Exception {
-        ContainerConfig config = cmd("sleep", "60").withHealthcheck(
-                new ContainerConfig.Healthcheck(List.of("CMD", "sleep", "31.5"), 100_000_000L, 300_000_000L, null, 2));
-        Container c = create(config, null);
-        containers.start(c.id());
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline && health(c).equals("starting")) {
-            Thread.sleep(50);
-        }
-        assertThat(health(c)).isEqualTo("unhealthy");
+        Container c = startChecked(new ContainerConfig.Healthcheck(List.of("CMD", "sleep", "31.5"), 100_000_000L, 300_000_000L, null, 2));
+        assertThat(healthAfter(c, "starting", System.currentTimeMillis() + 10_000)).isEqualTo("unhealthy");
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").equals("sleep 31.5")).count())
                 .as("overrun probes killed, not left running").isLessThanOrEqualTo(1);
+    }
+
+    private Container startChecked(ContainerConfig.Healthcheck healthcheck) {
+        Container c = create(cmd("sleep", "60").withHealthcheck(healthcheck), null);
+        containers.start(c.id());
+        return c;
+    }
+
+    /** The container's health once it is no longer {@code status}, or at the deadline. */
+    private String healthAfter(Container c, String status, long deadline) throws InterruptedException {
+        while (System.currentTimeMillis() < deadline && health(c).equals(status)) {
+            Thread.sleep(50);
+        }
+        return health(c);
     }
 
     private String health(Container c) {
