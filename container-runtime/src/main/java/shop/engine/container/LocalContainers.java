@@ -110,6 +110,7 @@ public final class LocalContainers implements ContainerService {
         HostConfig host = request.hostConfig() == null ? HostConfig.DEFAULT : request.hostConfig();
         Image image = images.resolve(request.image());
         ContainerConfig config = merge(image.config().containerConfig(), request.config());
+        checkHealthcheck(config.healthcheck());
         if (args(config).isEmpty()) {
             throw EngineException.invalid("create: no command specified (the image has no CMD or ENTRYPOINT)");
         }
@@ -608,6 +609,25 @@ public final class LocalContainers implements ContainerService {
     }
 
     // --- health ---
+
+    /** Docker's rules: durations are 0 (the default) or at least 1 ms, retries are not negative. */
+    private static void checkHealthcheck(ContainerConfig.Healthcheck hc) {
+        if (hc == null) {
+            return;
+        }
+        Map<String, Long> durations = new LinkedHashMap<>();
+        durations.put("Interval", hc.interval());
+        durations.put("Timeout", hc.timeout());
+        durations.put("StartPeriod", hc.startPeriod());
+        durations.forEach((field, nanos) -> {
+            if (nanos != null && nanos != 0 && nanos < 1_000_000) {
+                throw EngineException.invalid(field + " in Healthcheck cannot be less than 1ms");
+            }
+        });
+        if (hc.retries() != null && hc.retries() < 0) {
+            throw EngineException.invalid("Retries in Healthcheck cannot be negative");
+        }
+    }
 
     private static boolean checksHealth(Container c) {
         ContainerConfig.Healthcheck hc = c.config().healthcheck();

@@ -193,8 +193,6 @@ public final class CliRuntime implements OciRuntime {
         }
     }
 
-
-
     /** The error messages of the runtime's JSON log, joined; empty when it logged none. */
     private static Optional<String> errors(Path log) {
         try {

@@ -27,9 +27,10 @@ import shop.engine.EngineException;
  * PR_SET_CHILD_SUBREAPER), so the kernel hands those orphans to it rather than to the machine's
  * pid 1. One thread waits for any child to exit (waitid, without reaping) and reaps the inits it
  * watches, which gives their exit status, and the other orphans of the runtime (see
- * {@link #reapIfOurs}); the JDK reaps the processes it started itself. An init inherited from an earlier engine process went to pid 1 when
- * that process ended: it is still watched (by polling), but its exit status was lost with its
- * parent, so {@link #exit} completes with null (Docker reports such a container as exited, 255).
+ * {@link #reapIfOurs}); the JDK reaps the processes it started itself. An init inherited from an
+ * earlier engine process went to pid 1 when that process ended: it is still watched (by polling),
+ * but its exit status was lost with its parent, so {@link #exit} completes with null (Docker
+ * reports such a container as exited, 255).
  *
  * <p>A pid the kernel reuses is told apart by its start time: a process that started after the
  * container did is not its init.
@@ -206,7 +207,12 @@ public final class InitProcess {
         Set<Long> zombies = new HashSet<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
-                String children = Files.readString(task.resolve("children")).strip();
+                String children;
+                try {
+                    children = Files.readString(task.resolve("children")).strip();
+                } catch (IOException e) {
+                    continue; // a thread that ended while listed
+                }
                 for (String child : children.isEmpty() ? new String[0] : children.split(" ")) {
                     long pid = Long.parseLong(child);
                     if (stat(pid).state() == 'Z') {
@@ -214,8 +220,8 @@ public final class InitProcess {
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // A thread that ended while listed; the next sweep sees the rest.
+        } catch (IOException e) {
+            // No task list to read: waitid still reports zombies one at a time.
         }
         return zombies;
     }

@@ -294,5 +294,15 @@ class ContainerLifecycleTest {
         containers.start(c.id());
         containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
         assertThatThrownBy(() -> containers.kill(c.id(), "KILL")).hasMessageContaining("is not running");
+
+        int before = containers.list(true).size();
+        assertThatThrownBy(() -> create(cmd("true").withHealthcheck(
+                new ContainerConfig.Healthcheck(List.of("CMD", "true"), null, -1L, null, null)), null))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.INVALID))
+                .hasMessage("Timeout in Healthcheck cannot be less than 1ms");
+        assertThatThrownBy(() -> create(cmd("true").withHealthcheck(
+                new ContainerConfig.Healthcheck(List.of("CMD", "true"), null, null, null, -2)), null))
+                .hasMessage("Retries in Healthcheck cannot be negative");
+        assertThat(containers.list(true)).as("nothing created").hasSize(before);
     }
 }
