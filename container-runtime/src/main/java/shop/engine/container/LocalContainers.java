@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -461,7 +462,7 @@ public final class LocalContainers implements ContainerService {
             c = refresh(c);
             boolean settled = !c.state().running() && watched.get(id) == null && !restartPending(c);
             boolean exitedSince = c.state().status().equals("exited")
-                    && !java.util.Objects.equals(c.state().finishedAt(), finishedBefore);
+                    && !Objects.equals(c.state().finishedAt(), finishedBefore);
             boolean done = switch (condition) {
                 case NOT_RUNNING -> settled;
                 case NEXT_EXIT -> settled && exitedSince;
@@ -704,11 +705,16 @@ public final class LocalContainers implements ContainerService {
      * that ended meanwhile took its exit status with it.
      */
     private Container refresh(Container c) {
-        if (!c.state().running() || watched.containsKey(c.id())
-                || InitProcess.alive(c.state().pid(), Instant.parse(c.state().startedAt()))) {
+        if (!c.state().running() || watched.containsKey(c.id())) {
             return c;
         }
-        return c.withState(c.state().withExited(255, Instant.now().toString()));
+        // The watch may have ended after c was read: it saved the exit before it ended, so the
+        // record read now has it (read before, it once turned a kill's 137 into 255).
+        Container latest = Objects.requireNonNullElse(read(c.id()), c);
+        if (!latest.state().running() || InitProcess.alive(latest.state().pid(), Instant.parse(latest.state().startedAt()))) {
+            return latest;
+        }
+        return latest.withState(latest.state().withExited(255, Instant.now().toString()));
     }
 
     private Container find(String idOrName) {

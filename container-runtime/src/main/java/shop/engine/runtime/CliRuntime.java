@@ -94,7 +94,7 @@ public final class CliRuntime implements OciRuntime {
                         : EngineException.failed("start " + id + " with " + binary + ": " + why, null);
             }
             Instant started = Instant.now();
-            return InitProcess.watch(Long.parseLong(Files.readString(pidFile).strip()), started);
+            return InitProcess.started(Long.parseLong(Files.readString(pidFile).strip()), started);
         } catch (IOException | NumberFormatException e) {
             throw EngineException.failed("start " + id + " with " + binary + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import shop.engine.EngineException;
 
 /**
@@ -48,6 +49,8 @@ public final class InitProcess {
      * (daemons a test or a tool started, a runtime helper that leads a session) are reaped then.
      */
     private static final long UNCLAIMED_ZOMBIE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a runtime's intermediate may take to exit and leave the init to this process. */
+    private static final long ADOPTION_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The unit of start times in /proc/<pid>/stat; 100 on every Linux the JDK supports. */
     private static final int USER_HZ = 100;
 
@@ -102,6 +105,23 @@ public final class InitProcess {
             adopted.scheduleWithFixedDelay(InitProcess::checkAdopted, 1, 1, TimeUnit.SECONDS);
             reaping = true;
         }
+    }
+
+    /**
+     * Watches the init a runtime has just started, once it is this process's child. crun's
+     * {@code run --detach} returns before its intermediate process has exited (half the time here),
+     * so for a moment the init's parent is that intermediate; the kernel hands the init over within
+     * a millisecond. Waiting for it means a started container has the engine as its parent, no
+     * runtime process between them. An init that ends meanwhile is watched as it is.
+     */
+    public static InitProcess started(long pid, Instant startedBy) {
+        long deadline = System.nanoTime() + ADOPTION_NANOS;
+        Stat stat = stat(pid);
+        while (stat.parent() != SELF && stat.state() != '?' && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+            stat = stat(pid);
+        }
+        return watch(pid, startedBy);
     }
 
     /**
