@@ -538,7 +538,9 @@ public final class LocalContainers implements ContainerService {
                 // An auto-removed container vanishes when it exits: its open files still hold its output.
                 Container now = options.follow() ? findOrNull(c.id()) : null;
                 boolean running = now != null && refresh(now).state().running();
-                LogFile.write(out.read(!running), err.read(!running), stdout, stderr, options.timestamps());
+                do {
+                    LogFile.write(out.read(!running), err.read(!running), stdout, stderr, options.timestamps());
+                } while (!out.caughtUp() || !err.caughtUp());
                 if (!running) {
                     return;
                 }

@@ -19,6 +19,9 @@ import java.util.List;
  */
 final class LogFile {
 
+    private static final int TAIL_BLOCK = 64 * 1024;
+    private static final int CHUNK = 1 << 20;
+
     private final Path log;
     private final Path times;
     private long noted = -1;
@@ -75,6 +78,7 @@ final class LogFile {
         private final long sinceNanos;
         private final java.nio.channels.FileChannel channel;
         private long offset;
+        private boolean caughtUp;
 
         Reader(int tail, Instant since) throws IOException {
             this.sinceNanos = since == null ? Long.MIN_VALUE : nanos(since);
@@ -82,53 +86,92 @@ final class LogFile {
             this.offset = tail < 0 ? 0 : startOfLastLines(tail);
         }
 
+        /** Read backwards a block at a time: {@code --tail} of a long log never reads its head. */
         private long startOfLastLines(int lines) throws IOException {
-            byte[] all = Files.readAllBytes(log);
+            long end = channel.size();
             if (lines == 0) {
-                return all.length;
+                return end;
             }
+            java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(TAIL_BLOCK);
             int newlines = 0;
-            for (int i = all.length - 2; i >= 0; i--) {
-                if (all[i] == '\n' && ++newlines == lines) {
-                    return i + 1;
+            // The last byte is left out: a final newline ends the last line rather than starting one.
+            for (long blockEnd = end - 1; blockEnd > 0; ) {
+                long from = Math.max(0, blockEnd - TAIL_BLOCK);
+                block.clear().limit((int) (blockEnd - from));
+                while (block.hasRemaining()) {
+                    if (channel.read(block, from + block.position()) < 0) {
+                        break; // cut short meanwhile: count what was read
+                    }
                 }
+                for (int i = block.position() - 1; i >= 0; i--) {
+                    if (block.get(i) == '\n' && ++newlines == lines) {
+                        return from + i + 1;
+                    }
+                }
+                blockEnd = from;
             }
             return 0;
         }
 
-        /** The complete lines written since the last call; with {@code last}, a final unterminated one too. */
+        /**
+         * The complete lines of the next chunk (up to 1 MiB) written since the last call; with
+         * {@code last}, a final unterminated one too. Call again until {@link #caughtUp}: a long
+         * log is passed on a chunk at a time rather than held whole.
+         */
         List<Line> read(boolean last) throws IOException {
             List<Line> lines = new ArrayList<>();
             long size = channel.size();
-            if (size <= offset) {
+            caughtUp = size <= offset;
+            if (caughtUp) {
                 return lines;
             }
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(size - offset, 1 << 20));
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(size - offset, CHUNK));
             channel.read(buffer, offset);
             byte[] fresh = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+            caughtUp = offset + fresh.length >= size;
             List<long[]> notes = notes();
             int start = 0;
             for (int i = 0; i < fresh.length; i++) {
-                if (fresh[i] == '\n' || (last && i == fresh.length - 1)) {
-                    long at = timeOf(notes, offset + i + 1);
-                    if (at >= sinceNanos) {
-                        lines.add(new Line(at, fresh, start, i + 1));
-                    }
-                    start = i + 1;
+                if (fresh[i] == '\n') {
+                    start = add(lines, notes, fresh, start, i + 1);
                 }
+            }
+            // The rest ends a line at the stream's end, or when a whole chunk holds no newline: a
+            // line that long is passed on in pieces rather than waited for.
+            if (start < fresh.length && (caughtUp ? last : start == 0)) {
+                start = add(lines, notes, fresh, start, fresh.length);
             }
             offset += start;
             return lines;
         }
 
+        /** True when the last {@link #read} reached the end of what had been written. */
+        boolean caughtUp() {
+            return caughtUp;
+        }
+
+        private int add(List<Line> lines, List<long[]> notes, byte[] chunk, int from, int to) {
+            long at = timeOf(notes, offset + to);
+            if (at >= sinceNanos) {
+                lines.add(new Line(at, chunk, from, to));
+            }
+            return to;
+        }
+
+        /** The first note at or past {@code end}; notes grow with the file, so a binary search finds it. */
         private long timeOf(List<long[]> notes, long end) {
-            for (long[] note : notes) {
-                if (note[0] >= end) {
-                    return note[1];
+            int low = 0;
+            int high = notes.size();
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (notes.get(mid)[0] >= end) {
+                    high = mid;
+                } else {
+                    low = mid + 1;
                 }
             }
             // Not noted yet: it is being written now.
-            return nanos(Instant.now());
+            return low < notes.size() ? notes.get(low)[1] : nanos(Instant.now());
         }
 
         @Override

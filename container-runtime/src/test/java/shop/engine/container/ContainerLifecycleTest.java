@@ -128,6 +128,21 @@ class ContainerLifecycleTest {
     }
 
     @Test
+    void aLongLogIsReadWholeAndItsTailFromTheEnd() {
+        // 1.3 MB: more than one read of the log and many blocks of the backwards search for the tail.
+        Container c = create(cmd("seq", "1", "200000"), null);
+        containers.start(c.id());
+        containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
+
+        String all = logs(c);
+        assertThat(all.split("\n")).hasSize(200000);
+        assertThat(all).startsWith("1\n2\n").endsWith("\n199999\n200000\n");
+        ByteArrayOutputStream tail = new ByteArrayOutputStream();
+        containers.logs(c.id(), new ContainerService.LogOptions(false, 70000, false, null), tail, OutputStream.nullOutputStream());
+        assertThat(tail.toString()).isEqualTo(all.substring(all.indexOf("\n130001\n") + 1));
+    }
+
+    @Test
     void aNewNamedVolumeStartsAsACopyOfTheImagesContentWithItsOwners() {
         String volume = "copy-up-" + System.nanoTime();
         HostConfig host = new HostConfig(List.of(volume + ":/etc/skel", volume + "-mail:/var/mail"), "none", null, 0, 0, null,
