@@ -123,7 +123,7 @@ final class FigCommand {
         @Override
         public Integer call() {
             List<List<String>> rows = fig.stack().ps();
-            String format = "%-32s %-10s %-10s %s%n";
+            String format = "%-32s %-12s %-10s %s%n";
             fig.main.out.printf(format, "NAME", "STATE", "HEALTH", "PORTS");
             rows.forEach(r -> fig.main.out.printf(format, r.get(0), r.get(1), r.get(2), r.get(3)));
             return 0;

@@ -509,13 +509,16 @@ public final class Stack {
         List<List<String>> rows = new ArrayList<>();
         for (Container c : containers(null, true)) {
             InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(c.getId()).exec().getState();
-            String health = health(state);
+            // As `docker ps` shows them: an exit code says why it stopped; a health only while it runs.
+            boolean running = Boolean.TRUE.equals(state.getRunning());
+            String health = running ? health(state) : null;
+            String status = "exited".equals(c.getState()) ? "exited (" + state.getExitCodeLong() + ")" : c.getState();
             List<String> ports = new ArrayList<>();
             for (var p : c.getPorts()) {
                 ports.add(p.getPublicPort() == null ? p.getPrivatePort() + "/tcp"
                         : p.getIp() + ":" + p.getPublicPort() + "->" + p.getPrivatePort() + "/tcp");
             }
-            rows.add(List.of(name(c), c.getState(), health == null ? "" : health, String.join(", ", ports)));
+            rows.add(List.of(name(c), status, health == null ? "" : health, String.join(", ", ports)));
         }
         return rows;
     }

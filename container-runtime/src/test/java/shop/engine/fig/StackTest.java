@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,7 +93,14 @@ class StackTest {
         assertThat(read(webAddress)).startsWith("hello from ");
         assertThat(logs(webId)).startsWith("hello from " + dbHost + "\n");
         assertThat(stack.ps()).extracting(row -> row.get(0) + " " + row.get(1) + " " + row.get(2))
-                .containsExactly("figtest_db_1 running healthy", "figtest_setup_1 exited ", "figtest_web_1 running healthy");
+                .containsExactly("figtest_db_1 running healthy", "figtest_setup_1 exited (0) ", "figtest_web_1 running healthy");
+        stack.kill(List.of("web"));
+        assertThat(docker.waitContainerCmd(webId).start().awaitStatusCode(30, TimeUnit.SECONDS)).isEqualTo(137);
+        assertThat(stack.ps()).extracting(row -> row.get(0) + " " + row.get(1) + " " + row.get(2))
+                .as("a stopped container has no health, and says how it ended")
+                .contains("figtest_web_1 exited (137) ");
+        stack.start(List.of("web"));
+        awaitHealthy(webId);
 
         stack.up(List.of(), new Stack.UpOptions(false, false, false));
         assertThat(stack.containers("web", false).get(0).getId()).as("unchanged: kept").isEqualTo(webId);
