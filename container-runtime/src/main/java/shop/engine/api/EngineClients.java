@@ -15,6 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import shop.engine.EngineException;
 
 /**
@@ -26,6 +30,7 @@ import shop.engine.EngineException;
 public final class EngineClients {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private EngineClients() {
     }
@@ -58,10 +63,85 @@ public final class EngineClients {
             return dockerHost;
         }
         Path socket = socket(state);
+        if (answers(socket) && servesOtherCode(state)) {
+            stopEngine(state, socket);
+        }
         if (!answers(socket)) {
             startEngine(state, runtime, socket);
         }
         return "unix://" + socket;
+    }
+
+    /**
+     * When this program last changed: the newest entry of its class path (the engine's jar). The
+     * daemon notes it in {@code <state>/engine.code}; a client whose program differs restarts it.
+     * Without that, rebuilding the jar under a running daemon (a developer's `./fig up` after a
+     * pull) left it loading classes from a file that had changed, and it stopped answering.
+     */
+    public static String codeStamp() {
+        long newest = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            try {
+                newest = Math.max(newest, Files.getLastModifiedTime(Path.of(entry)).toMillis());
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                // An entry that is not there adds no code.
+            }
+        }
+        return Long.toString(newest);
+    }
+
+    /** The file where a daemon notes the {@link #codeStamp} of the program it runs. */
+    public static Path codeFile(Path state) {
+        return state.toAbsolutePath().resolve("engine.code");
+    }
+
+    private static boolean servesOtherCode(Path state) {
+        try {
+            return !Files.readString(codeFile(state)).strip().equals(codeStamp());
+        } catch (IOException e) {
+            return true; // a daemon from before engines noted their code
+        }
+    }
+
+    /** True for an engine's {@code serve}, from /proc: ProcessHandle gives no arguments for a command line of 20 kB (a class path). */
+    private static boolean serves(ProcessHandle process) {
+        try {
+            return List.of(Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).split("\0"))
+                    .contains("serve");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops the daemon of {@code engine.pid} as SIGTERM does (its containers keep running, and the
+     * next engine takes them over with their ports) and waits until its socket is closed.
+     */
+    private static void stopEngine(Path state, Path socket) {
+        Optional<ProcessHandle> daemon;
+        try {
+            daemon = ProcessHandle.of(Long.parseLong(Files.readString(state.resolve("engine.pid")).strip()))
+                    .filter(EngineClients::serves);
+        } catch (IOException | NumberFormatException e) {
+            daemon = Optional.empty();
+        }
+        if (daemon.isEmpty()) {
+            return; // not ours to stop: keep using it
+        }
+        // The CLI's user should know why the engine's log starts again.
+        System.err.println("the engine's program changed since it started: restarting it (containers keep running)");
+        daemon.get().destroy();
+        try {
+            daemon.get().onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            daemon.get().destroyForcibly();
+            daemon.get().onExit().join();
+        } catch (ExecutionException e) {
+            throw EngineException.failed("stop the engine: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.failed("interrupted while stopping the engine", e);
+        }
     }
 
     public static DockerClient connect(String dockerHost) {

@@ -22,6 +22,7 @@ final class ServeCommand implements Callable<Integer> {
         api.start();
         // For whoever started it in the background (EngineClients) and wants to stop it later.
         java.nio.file.Files.writeString(main.state().resolve("engine.pid"), ProcessHandle.current().pid() + "\n");
+        java.nio.file.Files.writeString(EngineClients.codeFile(main.state()), EngineClients.codeStamp() + "\n");
         main.out.println("serving the Docker Engine API on unix://" + api.socket());
         main.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

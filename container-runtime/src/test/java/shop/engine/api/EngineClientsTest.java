@@ -31,4 +31,30 @@ class EngineClientsTest {
         }
         assertThat(EngineClients.answers(EngineClients.socket(state))).isFalse();
     }
+
+    @Test
+    void anEngineServingOtherCodeIsRestartedWithThisProgram(@TempDir Path state) throws Exception {
+        long first;
+        try (DockerClient docker = EngineClients.connect(state, "runc", null)) {
+            docker.pingCmd().exec();
+            first = Long.parseLong(Files.readString(state.resolve("engine.pid")).strip());
+        }
+        assertThat(Files.readString(EngineClients.codeFile(state)).strip()).isEqualTo(EngineClients.codeStamp());
+        ProcessHandle old = ProcessHandle.of(first).orElseThrow();
+        // As if the jar had been rebuilt since the daemon started from it.
+        Files.writeString(EngineClients.codeFile(state), "1\n");
+
+        try (DockerClient docker = EngineClients.connect(state, "runc", null)) {
+            docker.pingCmd().exec();
+            long second = Long.parseLong(Files.readString(state.resolve("engine.pid")).strip());
+            assertThat(second).as("a new engine").isNotEqualTo(first);
+            assertThat(old.isAlive()).as("the old engine stopped").isFalse();
+            assertThat(Files.readString(EngineClients.codeFile(state)).strip()).isEqualTo(EngineClients.codeStamp());
+            ProcessHandle daemon = ProcessHandle.of(second).orElseThrow();
+            daemon.destroy();
+            daemon.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            old.destroyForcibly();
+        }
+    }
 }
