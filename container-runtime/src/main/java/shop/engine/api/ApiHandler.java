@@ -281,19 +281,25 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /**
-     * Docker's attach, output only (no stdin): multiplexed frames of the logs, followed; it waits
-     * for the start the client sends next.
+     * Docker's attach: multiplexed frames of the logs, followed, and with {@code stdin} the
+     * client's input into the container's (run -i); it waits for the start the client sends next.
      */
     private void attach(String idOrName, Request request, Response response, Fields query) throws IOException {
         String id = engine.containers().inspect(idOrName).id();
+        boolean stdin = flag(query, "stdin");
         boolean stdout = flag(query, "stdout");
         boolean stderr = flag(query, "stderr");
-        stream(request, response, false, (in, out) -> {
+        stream(request, response, stdin, (in, out) -> {
                     out.flush();
                     long deadline = System.currentTimeMillis() + 60_000;
                     while (engine.containers().inspect(id).state().status().equals("created")
                             && System.currentTimeMillis() < deadline) {
                         sleepQuietly(5);
+                    }
+                    if (stdin) {
+                        Thread feed = new Thread(() -> engine.containers().attachStdin(id, in), "stdin of " + id);
+                        feed.setDaemon(true);
+                        feed.start();
                     }
                     engine.containers().logs(id, new ContainerService.LogOptions(true, -1, false, null),
                             stdout ? new MultiplexedStream(out, 1) : OutputStream.nullOutputStream(),

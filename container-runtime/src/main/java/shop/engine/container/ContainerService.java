@@ -63,6 +63,12 @@ public interface ContainerService {
 
     void logs(String idOrName, LogOptions options, OutputStream stdout, OutputStream stderr);
 
+    /**
+     * Feeds a running container's stdin (one created with OpenStdin) from {@code in} until it ends;
+     * with StdinOnce the container's stdin ends with it.
+     */
+    void attachStdin(String idOrName, java.io.InputStream in);
+
     /** Runs a process in a running container; returns its exit code. */
     int exec(String idOrName, List<String> cmd, List<String> env, String user, java.io.InputStream stdin,
              OutputStream stdout, OutputStream stderr);

@@ -70,6 +70,7 @@ public final class LocalContainers implements ContainerService {
     });
     private final Map<String, ScheduledFuture<?>> healthChecks = new ConcurrentHashMap<>();
     private final Map<String, Object> watched = new ConcurrentHashMap<>();
+    private final ContainerStdin stdins = new ContainerStdin();
     /** The log streams of the containers this engine watches, noted on every tick (see LogFile). */
     private final Map<String, List<LogFile>> logClocks = new ConcurrentHashMap<>();
     /** Exit codes of auto-removed containers, for a client waiting on condition "removed". */
@@ -208,7 +209,7 @@ public final class LocalContainers implements ContainerService {
         return new ContainerConfig(notEmpty(req.user()) ? req.user() : image.user(), exposed.isEmpty() ? null : exposed,
                 List.copyOf(env.values()), entrypoint, cmd, image.volumes(), workdir, labels,
                 notEmpty(req.stopSignal()) ? req.stopSignal() : image.stopSignal(),
-                req.healthcheck() != null ? req.healthcheck() : image.healthcheck(), null);
+                req.healthcheck() != null ? req.healthcheck() : image.healthcheck(), null, req.openStdin(), req.stdinOnce());
     }
 
     private static boolean notEmpty(String s) {
@@ -305,8 +306,10 @@ public final class LocalContainers implements ContainerService {
         List<PortProxy.Binding> published = publish(c, c.hostConfig().publishedPorts(c.config().exposedPorts()));
         InitProcess init;
         try {
-            init = runtime.start(c.id(), dir.resolve("bundle"), dir.resolve("stdout.log"), dir.resolve("stderr.log"));
+            Path stdin = Boolean.TRUE.equals(c.config().openStdin()) ? stdins.open(c.id(), dir) : null;
+            init = runtime.start(c.id(), dir.resolve("bundle"), stdin, dir.resolve("stdout.log"), dir.resolve("stderr.log"));
         } catch (RuntimeException e) {
+            stdins.close(c.id());
             ports.close(c.id());
             runtime.delete(c.id());
             throw e;
@@ -351,6 +354,7 @@ public final class LocalContainers implements ContainerService {
             return;
         }
         ports.close(id);
+        stdins.close(id);
         Container done = c.withState(c.state().withExited(code == null ? 255 : code, Instant.now().toString()))
                 .withPorts(List.of());
         // Saved before the watch ends, so nobody reads the exit from a record that still says running.
@@ -549,6 +553,12 @@ public final class LocalContainers implements ContainerService {
         } catch (IOException e) {
             throw EngineException.failed("logs of " + c.shortId() + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void attachStdin(String idOrName, java.io.InputStream in) {
+        Container c = find(idOrName);
+        stdins.feed(c.id(), in, Boolean.TRUE.equals(c.config().stdinOnce()));
     }
 
     @Override

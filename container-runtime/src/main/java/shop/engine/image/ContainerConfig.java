@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
-/** The run defaults an image carries (Docker's capitalised field names, as on the wire). */
+/**
+ * The run defaults an image carries (Docker's capitalised field names, as on the wire). A
+ * container's config also says whether its stdin stays open for attach (OpenStdin) and closes
+ * when the first attach's input ends (StdinOnce); images leave those out.
+ */
 public record ContainerConfig(
         @JsonProperty("User") String user,
         @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
@@ -16,10 +20,12 @@ public record ContainerConfig(
         @JsonProperty("Labels") Map<String, String> labels,
         @JsonProperty("StopSignal") String stopSignal,
         @JsonProperty("Healthcheck") Healthcheck healthcheck,
-        @JsonProperty("Shell") List<String> shell) {
+        @JsonProperty("Shell") List<String> shell,
+        @JsonProperty("OpenStdin") Boolean openStdin,
+        @JsonProperty("StdinOnce") Boolean stdinOnce) {
 
     public static final ContainerConfig EMPTY =
-            new ContainerConfig(null, null, null, null, null, null, null, null, null, null, null);
+            new ContainerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Docker's healthcheck; durations in nanoseconds. {@code ["NONE"]} disables an inherited one. */
     public record Healthcheck(@JsonProperty("Test") List<String> test,
@@ -30,46 +36,46 @@ public record ContainerConfig(
     }
 
     public ContainerConfig withUser(String v) {
-        return new ContainerConfig(v, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell);
+        return new ContainerConfig(v, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withExposedPorts(Map<String, Object> v) {
-        return new ContainerConfig(user, v, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell);
+        return new ContainerConfig(user, v, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withEnv(List<String> v) {
-        return new ContainerConfig(user, exposedPorts, v, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell);
+        return new ContainerConfig(user, exposedPorts, v, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withEntrypoint(List<String> v) {
-        return new ContainerConfig(user, exposedPorts, env, v, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell);
+        return new ContainerConfig(user, exposedPorts, env, v, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withCmd(List<String> v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, v, volumes, workingDir, labels, stopSignal, healthcheck, shell);
+        return new ContainerConfig(user, exposedPorts, env, entrypoint, v, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withVolumes(Map<String, Object> v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, v, workingDir, labels, stopSignal, healthcheck, shell);
+        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, v, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withWorkingDir(String v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, v, labels, stopSignal, healthcheck, shell);
+        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, v, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withLabels(Map<String, String> v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, v, stopSignal, healthcheck, shell);
+        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, v, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withStopSignal(String v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, v, healthcheck, shell);
+        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, v, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withHealthcheck(Healthcheck v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, v, shell);
+        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, v, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withShell(List<String> v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, v);
+        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, v, openStdin, stdinOnce);
     }
 }

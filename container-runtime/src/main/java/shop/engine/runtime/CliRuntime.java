@@ -65,7 +65,7 @@ public final class CliRuntime implements OciRuntime {
     }
 
     @Override
-    public InitProcess start(String id, Path bundle, Path stdout, Path stderr) {
+    public InitProcess start(String id, Path bundle, Path stdin, Path stdout, Path stderr) {
         Path pidFile = bundle.resolve("pid");
         Path log = bundle.resolve("runtime.log");
         try {
@@ -77,9 +77,9 @@ public final class CliRuntime implements OciRuntime {
         List<String> args = new ArrayList<>(binary.equals("crun")
                 ? List.of("--log=file:" + log, "--log-format=json") : List.of("--log", log.toString(), "--log-format", "json"));
         args.addAll(List.of("run", "--detach", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id));
-        // The container's own stdout and stderr are these files: the runtime hands its stdio to the init.
+        // The container's own stdio is these files: the runtime hands its stdio to the init.
         ProcessBuilder builder = new ProcessBuilder(runtimeCommand(args))
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from((stdin != null ? stdin : Path.of("/dev/null")).toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
         try {

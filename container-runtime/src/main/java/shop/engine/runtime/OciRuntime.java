@@ -20,8 +20,11 @@ public interface OciRuntime {
 
     void writeBundle(BundleSpec spec, Path bundle);
 
-    /** Starts {@code id} from its bundle and returns its running init. */
-    InitProcess start(String id, Path bundle, Path stdout, Path stderr);
+    /**
+     * Starts {@code id} from its bundle and returns its running init. Its stdin reads {@code stdin}
+     * (a FIFO the engine holds open), or /dev/null when that is null.
+     */
+    InitProcess start(String id, Path bundle, Path stdin, Path stdout, Path stderr);
 
     void kill(String id, String signal);
 

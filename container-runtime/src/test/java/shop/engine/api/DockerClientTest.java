@@ -58,12 +58,19 @@ class DockerClientTest {
         try (var stdin = p.getOutputStream()) {
             stdin.write(input.getBytes(StandardCharsets.UTF_8));
         }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // Read aside, so a client that never ends fails the test instead of hanging it.
+        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(output unreadable: " + e + ")";
+            }
+        });
         if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("docker " + args + " did not finish in 60 s: " + out);
+            p.destroyForcibly(); // with -i the CLI passes SIGTERM on to the container
+            throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s: " + out.get());
         }
-        return new Result(p.exitValue(), out);
+        return new Result(p.exitValue(), out.get());
     }
 
     @Test
@@ -100,6 +107,11 @@ class DockerClientTest {
         assertThat(run.exit()).isEqualTo(3);
         assertThat(run.out()).contains("attached").contains("to-stderr");
         assertThat(docker("ps", "-a", "-q").out()).as("--rm removed it").isEmpty();
+
+        Result piped = dockerWithInput("line one\nline two\n", "run", "-i", "--rm", "debian:bookworm-slim",
+                "sh", "-c", "tr a-z A-Z; echo end; exit 5");
+        assertThat(piped.out()).as("run -i: the input reaches the container, which sees its end").isEqualTo("LINE ONE\nLINE TWO\nend\n");
+        assertThat(piped.exit()).isEqualTo(5);
 
         Result missing = docker("run", "--rm", "debian:bookworm-slim", "no-such-program");
         assertThat(missing.exit()).as(missing.out()).isEqualTo(127);
