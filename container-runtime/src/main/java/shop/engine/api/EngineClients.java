@@ -64,7 +64,7 @@ public final class EngineClients {
         }
         Path socket = socket(state);
         if (answers(socket) && servesOtherCode(state)) {
-            stopEngine(state, socket);
+            stopEngine(state);
         }
         if (!answers(socket)) {
             startEngine(state, runtime, socket);
@@ -115,9 +115,9 @@ public final class EngineClients {
 
     /**
      * Stops the daemon of {@code engine.pid} as SIGTERM does (its containers keep running, and the
-     * next engine takes them over with their ports) and waits until its socket is closed.
+     * next engine takes them over with their ports) and waits until it has exited.
      */
-    private static void stopEngine(Path state, Path socket) {
+    private static void stopEngine(Path state) {
         Optional<ProcessHandle> daemon;
         try {
             daemon = ProcessHandle.of(Long.parseLong(Files.readString(state.resolve("engine.pid")).strip()))

@@ -195,6 +195,10 @@ class DockerClientTest {
     void badRequestsGet4xxJsonMessages() throws Exception {
         assertThat(http("POST", "/v1.44/containers/create", "{bad")).startsWith("400 ").contains("{\"message\":\"bad request");
         assertThat(http("POST", "/containers/create", "{\"Image\":\"Not Valid\"}")).startsWith("400 ").contains("invalid reference");
+        assertThat(http("POST", "/containers/create?name=bad-stdin", "{\"Image\":\"debian:bookworm-slim\",\"OpenStdin\":\"yes\"}"))
+                .startsWith("400 ").contains("OpenStdin");
+        assertThat(http("GET", "/containers/bad-stdin/json", null)).as("nothing created").startsWith("404 ");
+        assertThat(http("POST", "/containers/nosuch/attach?stdin=1&stdout=1&stream=1", null)).startsWith("404 ");
         assertThat(http("GET", "/v1.24/containers/nosuch/json", null)).startsWith("404 ").contains("{\"message\":\"No such container: nosuch\"}");
         assertThat(http("GET", "/no/such/endpoint", null)).startsWith("404 ").contains("\"message\"");
         assertThat(http("POST", "/containers/create?name=dup", "{\"Image\":\"debian:bookworm-slim\",\"Cmd\":[\"true\"]}")).startsWith("201 ");
