@@ -48,7 +48,7 @@ public final class Reaper implements AutoCloseable {
         }
         listener = new FilterListener(config.listen(), watch, filterSets, log);
         listener.start();
-        log.println("Started: reaper listening on " + listener.address() + "; prunes " + config.reconnectionTimeout().toMillis()
+        log.println("Started: reaper listening on " + listener.address().getAddress().getHostAddress() + ":" + port() + "; prunes " + config.reconnectionTimeout().toMillis()
                 + " ms after the last client leaves (the first client has " + config.connectionTimeout().toMillis() + " ms)");
         log.flush();
     }
