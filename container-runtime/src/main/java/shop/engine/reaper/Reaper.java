@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import shop.engine.EngineException;
 
 /**
@@ -48,8 +49,9 @@ public final class Reaper implements AutoCloseable {
         }
         listener = new FilterListener(config.listen(), watch, filterSets, log);
         listener.start();
-        log.println("Started: reaper listening on " + listener.address().getAddress().getHostAddress() + ":" + port() + "; prunes " + config.reconnectionTimeout().toMillis()
-                + " ms after the last client leaves (the first client has " + config.connectionTimeout().toMillis() + " ms)");
+        log.println("Started: reaper listening on " + listener.address().getAddress().getHostAddress() + ":" + port()
+                + "; prunes " + config.reconnectionTimeout().toMillis() + " ms after the last client leaves"
+                + " (the first client has " + config.connectionTimeout().toMillis() + " ms)");
         log.flush();
     }
 
@@ -76,10 +78,8 @@ public final class Reaper implements AutoCloseable {
         }
         Pruner.Outcome outcome = new Pruner(docker, config.removeRetries(), log).prune(sets);
         outcome.failures().forEach(log::println);
-        StringBuilder summary = new StringBuilder("removed");
-        outcome.removed().forEach((kind, count) -> summary.append(' ').append(count).append(' ').append(kind).append("(s),"));
-        summary.setLength(summary.length() - 1);
-        log.println(summary);
+        log.println("removed " + outcome.removed().entrySet().stream()
+                .map(kind -> kind.getValue() + " " + kind.getKey() + "(s)").collect(Collectors.joining(", ")));
         log.flush();
         return outcome.failures().isEmpty() ? 0 : 1;
     }
