@@ -49,8 +49,11 @@ public record ContainerConfig(
     public ContainerConfig mergedWith(ContainerConfig request) {
         ContainerConfig req = request == null ? EMPTY : request;
         List<String> mergedEnv = mergeEnv(env == null ? List.of(DEFAULT_PATH) : env, req.env());
+        // moby's merge: an empty Cmd is no Cmd; an empty (not absent) Entrypoint clears the image's.
+        boolean ownEntrypoint = req.entrypoint() != null && !req.entrypoint().isEmpty();
+        boolean ownCmd = req.cmd() != null && !req.cmd().isEmpty();
         List<String> mergedEntrypoint = req.entrypoint() != null ? req.entrypoint() : entrypoint;
-        List<String> mergedCmd = req.entrypoint() != null ? req.cmd() : req.cmd() != null ? req.cmd() : cmd;
+        List<String> mergedCmd = ownCmd ? req.cmd() : ownEntrypoint ? null : cmd;
         Map<String, String> mergedLabels = new LinkedHashMap<>();
         if (labels != null) {
             mergedLabels.putAll(labels);
