@@ -281,7 +281,10 @@ class CheckoutTest {
         Product pen = product("OFF-007");
         Map<String, List<String>> eventIdsByOrder = new ConcurrentHashMap<>();
         ConnectionFactory broker = new ConnectionFactory();
-        broker.setHost("127.0.0.1");
+        broker.setHost(stack.rabbit.host());
+        broker.setPort(stack.rabbit.port());
+        broker.setUsername(stack.rabbit.username());
+        broker.setPassword(stack.rabbit.password());
         broker.setVirtualHost(stack.rabbitVirtualHost);
         ServiceProcess replica = stack.startReplica(stack.billing);
         try (com.rabbitmq.client.Connection connection = broker.newConnection()) {
