@@ -136,7 +136,7 @@ public final class LocalContainers implements ContainerService {
                 runtime.writeBundle(new BundleSpec(rootfs, args(config), env, config.workingDir(), user.uid(), user.gid(),
                         user.additionalGids(), id.substring(0, 12), mounts(dir, id, host, rootfs), networkNamespace(id, host),
                         host.memory(), host.nanoCpus(), host.pidsLimit() == null ? 0 : host.pidsLimit(),
-                        CliRuntime.cgroupsPath(id)), dir.resolve("bundle"));
+                        CliRuntime.cgroupsPath(id), null), dir.resolve("bundle"));
                 Files.createFile(dir.resolve("stdout.log"));
                 Files.createFile(dir.resolve("stderr.log"));
                 if (host.joinsNetwork()) {
@@ -307,7 +307,8 @@ public final class LocalContainers implements ContainerService {
         InitProcess init;
         try {
             Path stdin = Boolean.TRUE.equals(c.config().openStdin()) ? stdins.open(c.id(), dir) : null;
-            init = runtime.start(c.id(), dir.resolve("bundle"), stdin, dir.resolve("stdout.log"), dir.resolve("stderr.log"));
+            init = runtime.start(c.id(), dir.resolve("bundle"), stdin, dir.resolve("stdout.log"), dir.resolve("stderr.log"), false)
+                    .init();
         } catch (RuntimeException e) {
             stdins.close(c.id());
             ports.close(c.id());
@@ -581,7 +582,7 @@ public final class LocalContainers implements ContainerService {
         if (env != null) {
             fullEnv.addAll(env);
         }
-        return runtime.exec(c.id(), cmd, fullEnv, c.config().workingDir(), u.uid(), u.gid(), stdin, stdout, stderr, timeout);
+        return runtime.exec(c.id(), cmd, fullEnv, c.config().workingDir(), u.uid(), u.gid(), stdin, stdout, stderr, timeout, null);
     }
 
     @Override
