@@ -23,7 +23,9 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   rm -f "$pwfile"
   echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
 
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -k /var/run/postgresql" -w start >/dev/null
+  # The temporary server logs as the final one will: Testcontainers' PostgreSQL module, like Docker
+  # Hub's image, waits for "database system is ready to accept connections" from both.
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -k /var/run/postgresql" -w start
   psql="psql -v ON_ERROR_STOP=1 -h /var/run/postgresql -U $user --no-psqlrc"
   if [ "$db" != postgres ]; then
     $psql -d postgres -c "CREATE DATABASE \"$db\"" >/dev/null
@@ -36,7 +38,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
       *) ;;
     esac
   done
-  pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+  pg_ctl -D "$PGDATA" -m fast -w stop
   echo "PostgreSQL init process complete; ready for start up."
 fi
 

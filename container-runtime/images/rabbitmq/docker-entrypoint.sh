@@ -12,4 +12,10 @@ listeners.tcp.default = 5672
 CONF
 fi
 
+# Debian's /usr/sbin/rabbitmq-server sends the broker's output to /var/log/rabbitmq/startup_log;
+# the broker itself, started directly, writes to the container's output as Docker Hub's does.
+if [ "${1:-}" = rabbitmq-server ]; then
+  shift
+  set -- /usr/lib/rabbitmq/bin/rabbitmq-server "$@"
+fi
 exec "$@"

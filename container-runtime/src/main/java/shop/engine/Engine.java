@@ -7,6 +7,7 @@ import shop.engine.container.ContainerService;
 import shop.engine.container.LocalContainers;
 import shop.engine.container.Volumes;
 import shop.engine.content.LayoutContentStore;
+import shop.engine.event.EngineEvents;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ImageStore;
 import shop.engine.image.LayoutImageStore;
@@ -24,11 +25,11 @@ import shop.engine.snapshot.Snapshotter;
 /**
  * The engine's parts wired over one state directory: {@code images/} (an OCI image layout),
  * {@code snapshots/}, {@code containers/}, {@code networks/}, {@code volumes/}, {@code builds/} (RUN scratch) and
- * {@code runtime/<name>/}.
+ * {@code runtime/<name>/}; and the stream of events they publish.
  */
 public record Engine(Path state, ImageStore images, BaseImages baseImages, Snapshotter snapshots,
                      OciRuntime runtime, NetworkService networks, Volumes volumes, ContainerService containers,
-                     Builder builder) {
+                     Builder builder, EngineEvents events) {
 
     /** $SHOP_ENGINE_ROOT or /var/lib/shop-engine. */
     public static Path defaultState() {
@@ -45,9 +46,10 @@ public record Engine(Path state, ImageStore images, BaseImages baseImages, Snaps
         OciRuntime runtime = new CliRuntime(runtimeName, root.resolve("runtime").resolve(runtimeName));
         NetworkService networks = new BridgeNetworks(root.resolve("networks"));
         Volumes volumes = new Volumes(root.resolve("volumes"));
+        EngineEvents events = new EngineEvents();
         ContainerService containers = new LocalContainers(root.resolve("containers"), base, snapshots, runtime,
-                networks, new PortProxy(), volumes);
+                networks, new PortProxy(), volumes, events);
         Builder builder = new DockerfileBuilder(root.resolve("builds"), base, snapshots, runtime);
-        return new Engine(root, images, base, snapshots, runtime, networks, volumes, containers, builder);
+        return new Engine(root, images, base, snapshots, runtime, networks, volumes, containers, builder, events);
     }
 }

@@ -27,9 +27,10 @@ final class LocalStack {
     final int discoveryPort = ServiceProcess.freePort();
     final int gatewayPort = ServiceProcess.freePort();
     final String eureka = "http://127.0.0.1:" + discoveryPort + "/eureka/";
-    /** The stack's own virtual host on the machine's RabbitMQ, reached through a proxy a test can cut. */
+    /** The stack's own virtual host on the tests' RabbitMQ, reached through a proxy a test can cut. */
     final String rabbitVirtualHost = TestBrokers.createVirtualHost("system");
-    final TcpProxy broker = new TcpProxy("127.0.0.1", 5672);
+    final TestBrokers.Broker rabbit = TestBrokers.broker();
+    final TcpProxy broker = new TcpProxy(rabbit.host(), rabbit.port());
     final ServiceProcess discovery;
     final Service catalog;
     final Service inventory;
@@ -83,10 +84,13 @@ final class LocalStack {
                 "SPRING_DATASOURCE_URL", database.jdbcUrl(),
                 "SPRING_DATASOURCE_USERNAME", database.username(),
                 "SPRING_DATASOURCE_PASSWORD", database.password(),
+                // Eight processes beside the test JVMs: keep well below PostgreSQL's max_connections.
+                "SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE", "5"));
+        environment.putAll(Map.of(
                 "RABBITMQ_PORT", String.valueOf(broker.port()),
                 "RABBITMQ_VHOST", rabbitVirtualHost,
-                // Eight processes beside the test JVMs: keep well below PostgreSQL's 100 connections.
-                "SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE", "5"));
+                "RABBITMQ_USER", rabbit.username(),
+                "RABBITMQ_PASSWORD", rabbit.password()));
         return new Service(new ServiceProcess(name, jar("services/" + name, name), environment), port, database);
     }
 
@@ -158,7 +162,8 @@ final class LocalStack {
         ServiceProcess replica = service.process().another(service.process() + "-replica", Map.of(
                 "PORT", String.valueOf(port),
                 "GRPC_PORT", String.valueOf(ServiceProcess.freePort()),
-                "RABBITMQ_PORT", "5672",
+                "RABBITMQ_HOST", rabbit.host(),
+                "RABBITMQ_PORT", String.valueOf(rabbit.port()),
                 "EUREKA_CLIENT_REGISTERWITHEUREKA", "false"));
         replica.start();
         replica.awaitOk("http://127.0.0.1:" + port + "/actuator/health", START_TIMEOUT);

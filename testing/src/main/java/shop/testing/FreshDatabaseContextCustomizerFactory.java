@@ -1,18 +1,32 @@
 package shop.testing;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.AnnotatedBeanDefinitionReader;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.TestContextAnnotationUtils;
+import org.springframework.util.ClassUtils;
 
-/** Registered in META-INF/spring.factories; acts on test classes marked {@link FreshDatabase}. */
+/**
+ * Registered in META-INF/spring.factories; acts on test classes marked {@link FreshDatabase}. On
+ * the engine the context gets the shared container as its service connection
+ * ({@link SharedPostgres}), whose JDBC URL is turned to the class's own database; on this
+ * machine's server, the datasource properties.
+ */
 class FreshDatabaseContextCustomizerFactory implements ContextCustomizerFactory {
+
+    private static final String FLYWAY_DETAILS = "org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails";
 
     @Override
     public ContextCustomizer createContextCustomizer(Class<?> testClass,
@@ -27,13 +41,78 @@ class FreshDatabaseContextCustomizerFactory implements ContextCustomizerFactory 
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
             TestDatabases.TestDatabase database = TestDatabases.create(testClass.getSimpleName());
-            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("freshDatabase", Map.of(
-                    "spring.datasource.url", database.jdbcUrl(),
-                    "spring.datasource.username", database.username(),
-                    "spring.datasource.password", database.password(),
+            Map<String, Object> properties = new HashMap<>(Map.of(
                     // Cached contexts keep their pools open: small ones, so a module's test classes
-                    // together stay far below PostgreSQL's max_connections (100 by default).
-                    "spring.datasource.hikari.maximum-pool-size", "3")));
+                    // together stay far below PostgreSQL's max_connections.
+                    "spring.datasource.hikari.maximum-pool-size", "3"));
+            if (TestInfrastructure.kind() == TestInfrastructure.Kind.ENGINE) {
+                new AnnotatedBeanDefinitionReader((BeanDefinitionRegistry) context).register(SharedPostgres.class);
+                context.getBeanFactory().addBeanPostProcessor(new ToFreshDatabase(database));
+                if (ClassUtils.isPresent(FLYWAY_DETAILS, context.getClassLoader())) {
+                    // Flyway has connection details of its own from the container: they must migrate the same database.
+                    context.getBeanFactory().addBeanPostProcessor(new ToFreshFlywayDatabase(database));
+                }
+            } else {
+                properties.putAll(Map.of(
+                        "spring.datasource.url", database.jdbcUrl(),
+                        "spring.datasource.username", database.username(),
+                        "spring.datasource.password", database.password()));
+            }
+            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("freshDatabase", properties));
+        }
+    }
+
+    /** The service connection's details, on the class's own database of the same server. */
+    private record ToFreshDatabase(TestDatabases.TestDatabase database) implements BeanPostProcessor {
+
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+            if (!(bean instanceof JdbcConnectionDetails shared)) {
+                return bean;
+            }
+            return new JdbcConnectionDetails() {
+                @Override
+                public String getUsername() {
+                    return shared.getUsername();
+                }
+
+                @Override
+                public String getPassword() {
+                    return shared.getPassword();
+                }
+
+                @Override
+                public String getJdbcUrl() {
+                    return database.jdbcUrl();
+                }
+            };
+        }
+    }
+
+    /** Flyway's details from the service connection, on the class's own database too. */
+    private record ToFreshFlywayDatabase(TestDatabases.TestDatabase database) implements BeanPostProcessor {
+
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+            if (!(bean instanceof FlywayConnectionDetails shared)) {
+                return bean;
+            }
+            return new FlywayConnectionDetails() {
+                @Override
+                public String getUsername() {
+                    return shared.getUsername();
+                }
+
+                @Override
+                public String getPassword() {
+                    return shared.getPassword();
+                }
+
+                @Override
+                public String getJdbcUrl() {
+                    return database.jdbcUrl();
+                }
+            };
         }
     }
 }

@@ -7,19 +7,14 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
- * Gives each test class a fresh, empty PostgreSQL database on a real server.
+ * Gives each test class a fresh, empty PostgreSQL database on a real server: the JVM's
+ * PostgreSQL container, or this machine's server (see {@link TestInfrastructure}).
  *
- * <p>The server is chosen once per JVM: a Testcontainers PostgreSQL when a Docker API answers
- * (Docker, Podman, or our own engine), otherwise the PostgreSQL already running on this machine
- * (127.0.0.1:5432, trust auth). {@code SHOP_TEST_DATABASE=local|testcontainers} forces one.
- * The choice is printed once, so the test report says which server ran.
- *
- * <p>Databases are dropped when the JVM exits. Spring tests get theirs with {@link FreshDatabase}.
+ * <p>Databases are dropped when the JVM exits (a container goes with its databases). Spring tests
+ * get theirs with {@link FreshDatabase}.
  */
 public final class TestDatabases {
 
@@ -44,46 +39,30 @@ public final class TestDatabases {
         String name = ("t_" + purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
                 + UUID.randomUUID().toString().substring(0, 8));
         execute(target, "CREATE DATABASE " + name);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> dropQuietly(target, name)));
+        if (TestInfrastructure.kind() == TestInfrastructure.Kind.LOCAL) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> dropQuietly(target, name)));
+        }
         return new TestDatabase(target.urlOf(name), target.username(), target.password(), name);
     }
 
     private static Server server() {
         if (server == null) {
-            server = chooseServer();
-            System.out.println("[test-database] PostgreSQL for this run: " + server.description());
+            server = TestInfrastructure.kind() == TestInfrastructure.Kind.ENGINE ? containerServer() : localServer();
         }
         return server;
-    }
-
-    private static Server chooseServer() {
-        String forced = System.getenv().getOrDefault("SHOP_TEST_DATABASE", "");
-        boolean useContainer = switch (forced) {
-            case "local" -> false;
-            case "testcontainers" -> true;
-            case "" -> DockerClientFactory.instance().isDockerAvailable();
-            default -> throw new IllegalArgumentException(
-                    "SHOP_TEST_DATABASE must be local or testcontainers, not " + forced);
-        };
-        return useContainer ? startContainer() : localServer();
     }
 
     private static Server localServer() {
         String host = System.getenv().getOrDefault("POSTGRES_HOST", "127.0.0.1");
         String port = System.getenv().getOrDefault("POSTGRES_PORT", "5432");
         return new Server("jdbc:postgresql://" + host + ":" + port + "/postgres", "postgres", "",
-                "local server at " + host + ":" + port + " (no Docker API reachable)");
+                "local server at " + host + ":" + port);
     }
 
-    private static Server startContainer() {
-        String image = System.getenv().getOrDefault("SHOP_TEST_POSTGRES_IMAGE", "postgres:15");
-        PostgreSQLContainer container = new PostgreSQLContainer(
-                DockerImageName.parse(image).asCompatibleSubstituteFor("postgres"));
-        container.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+    private static Server containerServer() {
+        PostgreSQLContainer container = TestInfrastructure.postgres();
         return new Server(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
-                "Testcontainers " + image + " at " + container.getHost() + ":"
-                        + container.getFirstMappedPort());
+                "container at " + container.getHost() + ":" + container.getFirstMappedPort());
     }
 
     private static void execute(Server target, String sql) {

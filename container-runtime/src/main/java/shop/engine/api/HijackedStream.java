@@ -7,8 +7,12 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.HttpStream;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.FutureCallback;
 
@@ -30,6 +34,29 @@ final class HijackedStream extends AbstractConnection {
     /** The client's input on its way to the producer; null when input is dropped. */
     private final PipedOutputStream toProducer;
     private final PipedInputStream fromClient;
+
+    /**
+     * Answers with the stream: the docker CLI asks to upgrade the connection (it may send stdin),
+     * so it gets a 101 and the hijacked connection; other clients (docker-java without stdin)
+     * read the same frames as an ordinary response body.
+     */
+    static void respond(Call call, String contentType, boolean takesInput, Producer producer) throws IOException {
+        Request request = call.request();
+        if (!request.getHeaders().contains(HttpHeader.UPGRADE)) {
+            try (OutputStream out = call.stream(contentType)) {
+                producer.produce(InputStream.nullInputStream(), out);
+            }
+            return;
+        }
+        Response response = call.response();
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, new HijackedStream(
+                request.getConnectionMetaData().getConnection().getEndPoint(), request.getComponents().getExecutor(), producer,
+                takesInput));
+        response.setStatus(101);
+        response.getHeaders().put(HttpHeader.CONNECTION, "Upgrade");
+        response.getHeaders().put(HttpHeader.UPGRADE, "tcp");
+    }
 
     HijackedStream(EndPoint endPoint, Executor executor, Producer producer, boolean takesInput) throws IOException {
         super(endPoint, executor);

@@ -25,7 +25,7 @@ final class NdjsonProgress implements ProgressListener {
         if (id != null) {
             line.put("id", id);
         }
-        ApiHandler.streamLine(out, line);
+        JsonLines.write(out, line);
     }
 
     @Override
@@ -37,6 +37,6 @@ final class NdjsonProgress implements ProgressListener {
             line.put("progress", ProgressText.bar(current, total));
         }
         line.put("id", ProgressText.shortId(digest));
-        ApiHandler.streamLine(out, line);
+        JsonLines.write(out, line);
     }
 }

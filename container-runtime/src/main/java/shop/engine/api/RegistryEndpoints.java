@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.function.Consumer;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import shop.engine.Engine;
 import shop.engine.EngineException;
 import shop.engine.Json;
+import shop.engine.event.EngineEvents;
 import shop.engine.image.Reference;
 import shop.engine.registry.Credentials;
 import shop.engine.registry.ProgressListener;
@@ -25,66 +23,74 @@ import shop.engine.registry.RegistryHosts;
  * (base64url JSON with username and password, or identitytoken); progress goes out as Docker's
  * JSON stream, where a failure after the first line can only be an error object in the stream.
  */
-final class RegistryEndpoints {
+final class RegistryEndpoints implements Router.Endpoints {
 
     private final Registry registry;
+    private final EngineEvents events;
+    private final ImageArchiveEndpoints archives;
 
-    RegistryEndpoints(Engine engine) {
+    RegistryEndpoints(Engine engine, EngineEvents events, ImageArchiveEndpoints archives) {
         this.registry = RegistryClient.open(engine.images(), engine.state());
+        this.events = events;
+        this.archives = archives;
     }
 
-    void register(ApiHandler api, ImageArchiveEndpoints archives) {
-        api.on("POST", "/images/create", (m, rq, rs, q) -> {
-            if (q.getValue("fromSrc") != null) {
+    @Override
+    public void register(Router router) {
+        router.on("POST", "/images/create", call -> {
+            if (call.query("fromSrc") != null) {
                 // Docker's one endpoint also imports a root filesystem tarball, which is no pull.
-                archives.importRootfs(rq, rs, q);
+                archives.importRootfs(call);
                 return;
             }
-            String tag = q.getValue("tag");
-            String from = ApiHandler.required(q, "fromImage");
-            Reference ref = Reference.parse(tag == null || tag.isEmpty() ? from
-                    : from + (tag.startsWith("sha256:") ? "@" : ":") + tag);
-            Credentials credentials = credentials(rq);
-            stream(rs, progress -> registry.pull(ref, credentials, progress));
+            String tag = call.query("tag");
+            String from = call.required("fromImage");
+            Reference ref = Reference.parse(tag == null ? from : from + (tag.startsWith("sha256:") ? "@" : ":") + tag);
+            Credentials credentials = credentials(call);
+            stream(call, progress -> {
+                registry.pull(ref, credentials, progress);
+                events.publish("image", "pull", ref.familiar(), Map.of("name", ref.familiar()));
+            });
         });
-        api.on("POST", "/images/(.+)/push", (m, rq, rs, q) -> {
-            String tag = q.getValue("tag");
-            Reference ref = Reference.parse(tag == null || tag.isEmpty() ? m.group(1) : m.group(1) + ":" + tag);
-            Credentials credentials = credentials(rq);
-            stream(rs, progress -> registry.push(ref, credentials, progress));
+        router.on("POST", "/images/(.+)/push", call -> {
+            String tag = call.query("tag");
+            Reference ref = Reference.parse(tag == null ? call.path(1) : call.path(1) + ":" + tag);
+            Credentials credentials = credentials(call);
+            stream(call, progress -> {
+                registry.push(ref, credentials, progress);
+                events.publish("image", "push", ref.familiar(), Map.of("name", ref.familiar()));
+            });
         });
-        api.on("POST", "/auth", (m, rq, rs, q) -> {
-            JsonNode body = ApiHandler.body(rq);
+        router.on("POST", "/auth", call -> {
+            JsonNode body = call.body();
             Credentials credentials = new Credentials(body.path("username").asText(null), body.path("password").asText(null),
-                    ApiHandler.emptyToNull(body.path("identitytoken").asText(null)));
+                    Call.emptyToNull(body.path("identitytoken").asText(null)));
             try {
                 registry.login(RegistryHosts.domainOf(body.path("serveraddress").asText(null)), credentials);
             } catch (EngineException e) {
                 if (e.kind() != EngineException.Kind.INVALID) {
                     throw e;
                 }
-                ApiHandler.error(rs, 401, e.getMessage());
+                call.error(401, e.getMessage());
                 return;
             }
-            ApiHandler.json(rs, 200, Json.MAPPER.createObjectNode().put("Status", "Login Succeeded").put("IdentityToken", ""));
+            call.json(200, Json.MAPPER.createObjectNode().put("Status", "Login Succeeded").put("IdentityToken", ""));
         });
     }
 
-    private static void stream(Response response, Consumer<ProgressListener> operation) throws java.io.IOException {
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+    private static void stream(Call call, Consumer<ProgressListener> operation) throws java.io.IOException {
+        try (OutputStream out = call.stream("application/json")) {
             try {
                 operation.accept(new NdjsonProgress(out));
             } catch (EngineException e) {
-                ApiHandler.streamError(out, e.getMessage());
+                JsonLines.error(out, e.getMessage());
             }
         }
     }
 
     /** X-Registry-Auth: base64url (the docker CLI) or plain base64 (some clients) of JSON; absent or {} means anonymous. */
-    private static Credentials credentials(Request request) {
-        String header = request.getHeaders().get("X-Registry-Auth");
+    private static Credentials credentials(Call call) {
+        String header = call.header("X-Registry-Auth");
         if (header == null || header.isBlank()) {
             return Credentials.ANONYMOUS;
         }
@@ -103,7 +109,7 @@ final class RegistryEndpoints {
         if (!auth.isObject()) {
             throw EngineException.invalid("X-Registry-Auth is not a JSON object");
         }
-        return new Credentials(ApiHandler.emptyToNull(auth.path("username").asText(null)), auth.path("password").asText(null),
-                ApiHandler.emptyToNull(auth.path("identitytoken").asText(null)));
+        return new Credentials(Call.emptyToNull(auth.path("username").asText(null)), auth.path("password").asText(null),
+                Call.emptyToNull(auth.path("identitytoken").asText(null)));
     }
 }

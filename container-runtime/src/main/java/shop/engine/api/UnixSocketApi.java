@@ -42,7 +42,7 @@ public final class UnixSocketApi implements EngineApi {
         connector.setUnixDomainPath(socket);
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
-        server.setHandler(new ApiHandler(engine));
+        server.setHandler(new Router(engine, engine.events()));
         try {
             Files.createDirectories(socket.getParent());
             Files.deleteIfExists(socket);

@@ -483,23 +483,9 @@ public final class DockerfileBuilder implements Builder {
             Path rootfs = snapshots.mount(key, layers(stage));
             change.accept(rootfs);
             snapshots.unmount(key);
-            Path diff = scratch.resolve(key + ".tar");
-            Descriptor layer;
-            try {
-                Files.createDirectories(scratch);
-                try (OutputStream out = Files.newOutputStream(diff)) {
-                    snapshots.diff(key, out);
-                }
-                try (InputStream in = Files.newInputStream(diff)) {
-                    layer = images.content().write(MediaTypes.OCI_LAYER, in, null);
-                }
-            } finally {
-                Files.deleteIfExists(diff);
-            }
+            Descriptor layer = snapshots.commitDiff(key, images.content());
             stage.layers.add(layer);
             stage.config = stage.config.withStep(Instant.now().toString(), createdBy, layer.digest());
-        } catch (IOException e) {
-            throw EngineException.failed("snapshot " + key + ": " + e.getMessage(), e);
         } finally {
             snapshots.remove(key);
         }

@@ -26,7 +26,7 @@ import shop.engine.api.EngineRequests;
                 ContainerCommands.Rm.class, ContainerCommands.Logs.class, ContainerCommands.Ps.class,
                 ContainerCommands.Exec.class, BuildCommand.class, ServeCommand.class,
                 RegistryCommands.Pull.class, RegistryCommands.Push.class, RegistryCommands.Login.class,
-                FigCommand.class})
+                FigCommand.class, ReaperCommand.class})
 public final class Main {
 
     @Option(names = "--root", description = "State directory (default: $SHOP_ENGINE_ROOT or /var/lib/shop-engine)")

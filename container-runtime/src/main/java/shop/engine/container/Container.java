@@ -28,6 +28,10 @@ public record Container(
         return new Container(id, name, imageId, imageName, created, config, hostConfig, newState, ports);
     }
 
+    Container withName(String newName) {
+        return new Container(id, newName, imageId, imageName, created, config, hostConfig, state, ports);
+    }
+
     /** The ports published while it runs, with the host ports actually bound. */
     Container withPorts(List<PortProxy.Binding> published) {
         return new Container(id, name, imageId, imageName, created, config, hostConfig, state, published);

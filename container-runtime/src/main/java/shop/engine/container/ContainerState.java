@@ -17,8 +17,13 @@ public record ContainerState(
         return new ContainerState("created", 0, 0, null, null, 0, false, null);
     }
 
+    /** Running, paused included: its processes exist (a paused one's are frozen). */
     public boolean running() {
-        return status.equals("running");
+        return status.equals("running") || status.equals("paused");
+    }
+
+    public boolean paused() {
+        return status.equals("paused");
     }
 
     /** Docker's health record: "starting", "healthy" or "unhealthy", and the failures in a row. */
@@ -33,6 +38,11 @@ public record ContainerState(
 
     ContainerState withExited(int code, String at) {
         return new ContainerState("exited", 0, code, startedAt, at, restartCount, stoppedByUser, health);
+    }
+
+    ContainerState withPaused(boolean paused) {
+        return new ContainerState(paused ? "paused" : "running", pid, exitCode, startedAt, finishedAt, restartCount,
+                stoppedByUser, health);
     }
 
     ContainerState withRestart() {

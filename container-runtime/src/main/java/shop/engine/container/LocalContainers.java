@@ -1,15 +1,15 @@
 package shop.engine.container;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,58 +17,54 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import shop.engine.Commands;
 import shop.engine.EngineException;
-import shop.engine.Ids;
 import shop.engine.FileTrees;
-import shop.engine.Json;
-import shop.engine.RootPaths;
+import shop.engine.Ids;
+import shop.engine.event.EngineEvents;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
 import shop.engine.network.Endpoint;
 import shop.engine.network.NetworkService;
 import shop.engine.network.PortProxy;
-import shop.engine.runtime.BundleSpec;
-import shop.engine.runtime.CliRuntime;
+import shop.engine.runtime.Cgroups;
 import shop.engine.runtime.InitProcess;
 import shop.engine.runtime.OciRuntime;
+import shop.engine.runtime.ResourceUsage;
 import shop.engine.runtime.Users;
+import shop.engine.snapshot.Change;
 import shop.engine.snapshot.Layer;
 import shop.engine.snapshot.Snapshotter;
 
-/** {@link ContainerService} on an overlay {@link Snapshotter} and an {@link OciRuntime}. */
+/**
+ * {@link ContainerService} on an overlay {@link Snapshotter} and an {@link OciRuntime}: the
+ * lifecycle. The stored records ({@link ContainerRecords}), the bundle ({@link ContainerBundles}),
+ * health checks ({@link HealthChecks}) and file access ({@link ContainerFiles}) are their own
+ * classes; this one decides when each happens, under one lock.
+ */
 public final class LocalContainers implements ContainerService {
 
-    private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final long POLL_MS = 20;
     /** How precise log timestamps are. */
     private static final long LOG_TICK_MS = 100;
 
-    private final Path root;
+    private final ContainerRecords records;
     private final BaseImages images;
     private final Snapshotter snapshots;
     private final OciRuntime runtime;
     private final NetworkService networks;
     private final PortProxy ports;
     private final Volumes volumes;
+    private final EngineEvents events;
+    private final ContainerBundles bundles;
+    private final HealthChecks health;
     private final ScheduledExecutorService supervisor = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "container-supervisor");
         t.setDaemon(true);
         return t;
     });
-    /**
-     * Healthchecks run here, not on the supervisor: a probe is an exec that may take its whole
-     * timeout, and queued behind probes an exit went unnoticed past a stop's wait.
-     */
-    private final ScheduledExecutorService probes = Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "container-healthcheck");
-        t.setDaemon(true);
-        return t;
-    });
-    private final Map<String, ScheduledFuture<?>> healthChecks = new ConcurrentHashMap<>();
     private final Map<String, Object> watched = new ConcurrentHashMap<>();
     private final ContainerStdin stdins = new ContainerStdin();
     /** The log streams of the containers this engine watches, noted on every tick (see LogFile). */
@@ -79,19 +75,27 @@ public final class LocalContainers implements ContainerService {
     private final Object exitSignal = new Object();
 
     public LocalContainers(Path root, BaseImages images, Snapshotter snapshots, OciRuntime runtime,
-                           NetworkService networks, PortProxy ports, Volumes volumes) {
-        this.root = root;
+                           NetworkService networks, PortProxy ports, Volumes volumes, EngineEvents events) {
+        this.records = new ContainerRecords(root);
         this.images = images;
         this.snapshots = snapshots;
         this.runtime = runtime;
         this.networks = networks;
         this.ports = ports;
         this.volumes = volumes;
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw EngineException.failed("create " + root + ": " + e.getMessage(), e);
-        }
+        this.events = events;
+        this.bundles = new ContainerBundles(runtime, networks, volumes);
+        this.health = new HealthChecks(new HealthChecks.Target() {
+            @Override
+            public int probe(String id, List<String> cmd, Duration timeout) {
+                return probeExec(id, cmd, timeout);
+            }
+
+            @Override
+            public void record(String id, HealthChecks.Outcome outcome) {
+                recordHealth(id, outcome);
+            }
+        });
         supervisor.scheduleAtFixedRate(() -> logClocks.keySet().forEach(this::tickLogs),
                 LOG_TICK_MS, LOG_TICK_MS, TimeUnit.MILLISECONDS);
     }
@@ -100,52 +104,54 @@ public final class LocalContainers implements ContainerService {
         logClocks.getOrDefault(id, List.of()).forEach(LogFile::tick);
     }
 
+    /** Docker's event for a container, with its name, image and labels as attributes. */
+    private void publish(Container c, String action, Map<String, String> extra) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        if (c.config().labels() != null) {
+            attributes.putAll(c.config().labels());
+        }
+        attributes.put("image", c.imageName());
+        attributes.put("name", c.name());
+        attributes.putAll(extra);
+        events.publish("container", action, c.id(), attributes);
+    }
+
     @Override
     public Container create(CreateRequest request) {
         String name = request.name() == null || request.name().isEmpty() ? null : request.name().replaceFirst("^/", "");
-        if (name != null && !name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
-            throw EngineException.invalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+        if (name != null) {
+            checkName(name);
         }
         if (request.image() == null || request.image().isEmpty()) {
             throw EngineException.invalid("create: no image given");
         }
         HostConfig host = request.hostConfig() == null ? HostConfig.DEFAULT : request.hostConfig();
         Image image = images.resolve(request.image());
-        ContainerConfig config = merge(image.config().containerConfig(), request.config());
-        checkHealthcheck(config.healthcheck());
-        if (args(config).isEmpty()) {
+        ContainerConfig config = image.config().containerConfig().mergedWith(request.config());
+        HealthChecks.validate(config.healthcheck());
+        if (config.args().isEmpty()) {
             throw EngineException.invalid("create: no command specified (the image has no CMD or ENTRYPOINT)");
         }
         String id = Ids.random();
         String containerName = name != null ? name : "c_" + id.substring(0, 12);
+        Container container;
         synchronized (this) {
-            if (findOrNull(containerName) != null) {
+            if (records.findOrNull(containerName) != null) {
                 throw EngineException.conflict("Conflict. The container name \"/" + containerName + "\" is already in use");
             }
-            Path dir = root.resolve(id);
+            Path dir = records.dir(id);
             try {
                 Files.createDirectories(dir);
                 Path rootfs = snapshots.mount(id, layers(image));
-                Users.Resolved user = Users.resolve(rootfs, config.user());
-                Files.createDirectories(RootPaths.resolve(rootfs, config.workingDir()));
-                List<String> env = new ArrayList<>(config.env());
-                if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
-                    env.add("HOME=" + user.home());
-                }
-                env.add("HOSTNAME=" + id.substring(0, 12));
-                runtime.writeBundle(new BundleSpec(rootfs, args(config), env, config.workingDir(), user.uid(), user.gid(),
-                        user.additionalGids(), id.substring(0, 12), mounts(dir, id, host, rootfs), networkNamespace(id, host),
-                        host.memory(), host.nanoCpus(), host.pidsLimit() == null ? 0 : host.pidsLimit(),
-                        CliRuntime.cgroupsPath(id), null), dir.resolve("bundle"));
+                bundles.write(id, dir, rootfs, config, host);
                 Files.createFile(dir.resolve("stdout.log"));
                 Files.createFile(dir.resolve("stderr.log"));
                 if (host.joinsNetwork()) {
                     joinNetworks(id, containerName, host.networkMode(), request.networks(), dir.resolve("hosts"));
                 }
-                Container container = new Container(id, containerName, image.id(), request.image(),
+                container = new Container(id, containerName, image.id(), request.image(),
                         Instant.now().toString(), config, host, ContainerState.created(), List.of());
-                save(container);
-                return container;
+                records.save(container);
             } catch (IOException | RuntimeException e) {
                 // Never leave a half-created container: no endpoint, no mount, no directory.
                 networks.release(id);
@@ -156,6 +162,14 @@ public final class LocalContainers implements ContainerService {
                 }
                 throw EngineException.failed("create container from " + request.image() + ": " + e.getMessage(), e);
             }
+        }
+        publish(container, "create", Map.of());
+        return container;
+    }
+
+    private static void checkName(String name) {
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+            throw EngineException.invalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
         }
     }
 
@@ -171,60 +185,8 @@ public final class LocalContainers implements ContainerService {
         all.forEach((network, aliases) -> networks.connect(network, id, name, aliases, hostsFile));
     }
 
-    /** What the runtime joins: the host's namespace, a fresh one with loopback only, or the one the engine wires. */
-    private String networkNamespace(String id, HostConfig host) {
-        return host.joinsNetwork() ? networks.namespace(id).toString() : host.networkMode();
-    }
-
-    /** Docker's merge: request fields win; a request Entrypoint drops the image's Cmd. */
-    static ContainerConfig merge(ContainerConfig image, ContainerConfig request) {
-        ContainerConfig req = request == null ? ContainerConfig.EMPTY : request;
-        Map<String, String> env = new LinkedHashMap<>();
-        for (List<String> list : List.of(image.env() == null ? List.of(DEFAULT_PATH) : image.env(),
-                req.env() == null ? List.<String>of() : req.env())) {
-            for (String e : list) {
-                int eq = e.indexOf('=');
-                env.put(eq < 0 ? e : e.substring(0, eq), e);
-            }
-        }
-        List<String> entrypoint = req.entrypoint() != null ? req.entrypoint() : image.entrypoint();
-        List<String> cmd = req.entrypoint() != null ? req.cmd() : req.cmd() != null ? req.cmd() : image.cmd();
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (image.labels() != null) {
-            labels.putAll(image.labels());
-        }
-        if (req.labels() != null) {
-            labels.putAll(req.labels());
-        }
-        String workdir = notEmpty(req.workingDir()) ? req.workingDir() : notEmpty(image.workingDir()) ? image.workingDir() : "/";
-        if (!workdir.startsWith("/")) {
-            throw EngineException.invalid("the working directory '" + workdir + "' is invalid: it needs to be an absolute path");
-        }
-        Map<String, Object> exposed = new LinkedHashMap<>();
-        for (Map<String, Object> ports : java.util.Arrays.asList(image.exposedPorts(), req.exposedPorts())) {
-            if (ports != null) {
-                exposed.putAll(ports);
-            }
-        }
-        return new ContainerConfig(notEmpty(req.user()) ? req.user() : image.user(), exposed.isEmpty() ? null : exposed,
-                List.copyOf(env.values()), entrypoint, cmd, image.volumes(), workdir, labels,
-                notEmpty(req.stopSignal()) ? req.stopSignal() : image.stopSignal(),
-                req.healthcheck() != null ? req.healthcheck() : image.healthcheck(), null, req.openStdin(), req.stdinOnce());
-    }
-
     private static boolean notEmpty(String s) {
         return s != null && !s.isEmpty();
-    }
-
-    private static List<String> args(ContainerConfig config) {
-        List<String> args = new ArrayList<>();
-        if (config.entrypoint() != null) {
-            args.addAll(config.entrypoint());
-        }
-        if (config.cmd() != null) {
-            args.addAll(config.cmd());
-        }
-        return args;
     }
 
     private List<Layer> layers(Image image) {
@@ -236,74 +198,45 @@ public final class LocalContainers implements ContainerService {
         return layers;
     }
 
-    private List<BundleSpec.Mount> mounts(Path dir, String id, HostConfig host, Path rootfs) throws IOException {
-        List<BundleSpec.Mount> mounts = new ArrayList<>();
-        Files.writeString(dir.resolve("hostname"), id.substring(0, 12) + "\n");
-        Files.writeString(dir.resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                + "127.0.1.1\t" + id.substring(0, 12) + "\n");
-        Path hostResolv = Path.of("/etc/resolv.conf");
-        Files.writeString(dir.resolve("resolv.conf"), Files.isReadable(hostResolv) ? Files.readString(hostResolv) : "");
-        for (String file : List.of("hostname", "hosts", "resolv.conf")) {
-            mounts.add(BundleSpec.Mount.bind(dir.resolve(file), "/etc/" + file, false));
-        }
-        for (String bind : host.binds()) {
-            mounts.add(bindMount(bind, rootfs));
-        }
-        return mounts;
+    /** The container's snapshot, mounted again if a reboot (or anything else) took the mount away. */
+    private Path rootfs(Container c) {
+        return snapshots.mount(c.id(), layers(images.store().resolve(c.imageId())));
     }
 
-    /**
-     * {@code /host/path:/container/path[:ro]}, or a named volume {@code name:/path} kept under the
-     * state dir; a new volume starts as a copy of what the image has at that path, as Docker's do.
-     */
-    private BundleSpec.Mount bindMount(String bind, Path rootfs) throws IOException {
-        String[] parts = bind.split(":");
-        if (parts.length < 2 || parts.length > 3 || !parts[1].startsWith("/")
-                || (parts.length == 3 && !parts[2].matches("(ro|rw)(,.*)?"))) {
-            throw EngineException.invalid("invalid volume specification: '" + bind + "' (want source:/path[:ro])");
-        }
-        Path source;
-        if (parts[0].startsWith("/")) {
-            source = Path.of(parts[0]);
-            if (!Files.exists(source)) {
-                Files.createDirectories(source);
-            }
-        } else if (parts[0].matches(Volumes.NAME_PATTERN)) {
-            source = volumes.mountpoint(parts[0], RootPaths.resolve(rootfs, parts[1]));
-        } else {
-            throw EngineException.invalid("invalid volume specification: '" + bind + "': bad volume name " + parts[0]);
-        }
-        return BundleSpec.Mount.bind(source, parts[1], parts.length == 3 && parts[2].startsWith("ro"));
-    }
+    // --- start, stop, exit ---
 
     @Override
-    public synchronized void start(String idOrName) {
-        Container c = refresh(find(idOrName));
-        if (c.state().running()) {
-            return;
-        }
-        if (c.state().status().equals("exited")) {
-            runtime.delete(c.id());
-        }
-        try {
-            launch(c);
-        } catch (EngineException e) {
-            // As Docker's: a --rm container that cannot start is not left behind.
-            if (c.hostConfig().autoRemove()) {
-                remove(c.id(), true);
+    public void start(String idOrName) {
+        Container c;
+        synchronized (this) {
+            c = refresh(records.find(idOrName));
+            if (c.state().running()) {
+                return;
             }
-            throw e;
+            if (c.state().status().equals("exited")) {
+                runtime.delete(c.id());
+            }
+            try {
+                launch(c);
+            } catch (EngineException e) {
+                // As Docker's: a --rm container that cannot start is not left behind.
+                if (c.hostConfig().autoRemove()) {
+                    remove(c.id(), true);
+                }
+                throw e;
+            }
         }
+        publish(c, "start", Map.of());
     }
 
     private void launch(Container c) {
-        Path dir = root.resolve(c.id());
-        snapshots.mount(c.id(), layers(images.store().resolve(c.imageId())));
+        Path dir = records.dir(c.id());
+        rootfs(c);
         if (c.hostConfig().joinsNetwork()) {
             networks.attach(c.id());
         }
         // Ports first: a taken host port fails the start before anything runs.
-        List<PortProxy.Binding> published = publish(c, c.hostConfig().publishedPorts(c.config().exposedPorts()));
+        List<PortProxy.Binding> published = openPorts(c, c.hostConfig().publishedPorts(c.config().exposedPorts()));
         InitProcess init;
         try {
             Path stdin = Boolean.TRUE.equals(c.config().openStdin()) ? stdins.open(c.id(), dir) : null;
@@ -315,15 +248,15 @@ public final class LocalContainers implements ContainerService {
             runtime.delete(c.id());
             throw e;
         }
-        Container running = c.withState(c.state().withRunning(init.pid(), Instant.now().toString(), checksHealth(c)))
-                .withPorts(published);
-        save(running);
+        Container running = c.withState(c.state().withRunning(init.pid(), Instant.now().toString(),
+                HealthChecks.checks(c.config()))).withPorts(published);
+        records.save(running);
         watch(running, init);
-        scheduleHealthcheck(running);
+        health.schedule(running);
     }
 
     /** Opens the published ports towards the container's address on its primary network. */
-    private List<PortProxy.Binding> publish(Container c, List<PortProxy.Binding> wanted) {
+    private List<PortProxy.Binding> openPorts(Container c, List<PortProxy.Binding> wanted) {
         if (wanted.isEmpty() || !c.hostConfig().joinsNetwork()) {
             return List.of();
         }
@@ -334,7 +267,7 @@ public final class LocalContainers implements ContainerService {
     private void watch(Container c, InitProcess init) {
         Object token = new Object();
         watched.put(c.id(), token);
-        Path dir = root.resolve(c.id());
+        Path dir = records.dir(c.id());
         logClocks.put(c.id(), List.of(new LogFile(dir, "stdout"), new LogFile(dir, "stderr")));
         init.exit().thenAcceptAsync(code -> exited(c.id(), token, code), supervisor);
     }
@@ -349,7 +282,7 @@ public final class LocalContainers implements ContainerService {
         }
         tickLogs(id);
         logClocks.remove(id);
-        Container c = findOrNull(id);
+        Container c = records.findOrNull(id);
         if (c == null) {
             watched.remove(id);
             return;
@@ -359,14 +292,18 @@ public final class LocalContainers implements ContainerService {
         Container done = c.withState(c.state().withExited(code == null ? 255 : code, Instant.now().toString()))
                 .withPorts(List.of());
         // Saved before the watch ends, so nobody reads the exit from a record that still says running.
-        save(done);
+        records.save(done);
         watched.remove(id);
-        stopHealthcheck(id);
+        health.stop(id);
         runtime.delete(id);
+        publish(done, "die", Map.of("exitCode", String.valueOf(done.state().exitCode())));
+        if (done.state().stoppedByUser()) {
+            publish(done, "stop", Map.of());
+        }
         HostConfig.RestartPolicy policy = done.hostConfig().restartPolicy();
         if (policy.restarts(done.state().exitCode(), done.state().restartCount(), done.state().stoppedByUser())) {
             long delay = Math.min(100L << Math.min(done.state().restartCount(), 6), 5_000);
-            supervisor.schedule(() -> restart(id), delay, TimeUnit.MILLISECONDS);
+            supervisor.schedule(() -> restartByPolicy(id), delay, TimeUnit.MILLISECONDS);
         } else if (done.hostConfig().autoRemove()) {
             lastExitCodes.put(id, done.state().exitCode());
             remove(id, true);
@@ -388,10 +325,11 @@ public final class LocalContainers implements ContainerService {
         }
     }
 
-    private synchronized void restart(String id) {
-        Container c = findOrNull(id);
+    private synchronized void restartByPolicy(String id) {
+        Container c = records.findOrNull(id);
         if (c != null && !c.state().running() && !c.state().stoppedByUser()) {
             launch(c.withState(c.state().withRestart()));
+            publish(c, "restart", Map.of());
         }
     }
 
@@ -399,14 +337,14 @@ public final class LocalContainers implements ContainerService {
     public void stop(String idOrName, int timeoutSeconds) {
         Container c;
         synchronized (this) {
-            c = refresh(find(idOrName));
-            save(c.withState(c.state().withStoppedByUser()));
+            c = refresh(records.find(idOrName));
+            records.save(c.withState(c.state().withStoppedByUser()));
             if (!c.state().running()) {
                 return;
             }
             signal(c, c.config().stopSignal() == null ? "SIGTERM" : c.config().stopSignal());
         }
-        if (!awaitExit(c.id(), timeoutSeconds * 1000L)) {
+        if (!awaitExit(c.id(), timeoutSeconds < 0 ? Long.MAX_VALUE : timeoutSeconds * 1000L)) {
             signal(c, "SIGKILL");
             if (!awaitExit(c.id(), 10_000)) {
                 // Docker's answer too: a stop that returned now would let the next remove meet "running".
@@ -417,18 +355,35 @@ public final class LocalContainers implements ContainerService {
     }
 
     @Override
+    public void restart(String idOrName, int timeoutSeconds) {
+        Container c = records.find(idOrName);
+        stop(c.id(), timeoutSeconds);
+        start(c.id());
+        publish(c, "restart", Map.of());
+    }
+
+    @Override
     public void kill(String idOrName, String signal) {
-        Container c = refresh(find(idOrName));
+        Container c = refresh(records.find(idOrName));
         if (!c.state().running()) {
             throw EngineException.conflict("Container " + c.shortId() + " is not running");
         }
-        signal(c, signal == null || signal.isEmpty() ? "SIGKILL" : signal);
+        String chosen = signal == null || signal.isEmpty() ? "SIGKILL" : signal;
+        signal(c, chosen);
+        publish(c, "kill", Map.of("signal", chosen));
     }
 
+    /**
+     * Sends a signal; a paused container is thawed after it, as Docker does, or the signal would
+     * wait for an unpause nobody sends.
+     */
     private void signal(Container c, String signal) {
         String normalized = signal.matches("\\d+") ? signal : (signal.startsWith("SIG") ? signal : "SIG" + signal);
         try {
             runtime.kill(c.id(), normalized);
+            if (c.state().paused()) {
+                unpause(c.id());
+            }
         } catch (EngineException e) {
             // It may have exited between the check and the signal (its record catches up once the
             // exit is noted): only a container whose init still runs is an error.
@@ -438,10 +393,54 @@ public final class LocalContainers implements ContainerService {
         }
     }
 
+    @Override
+    public synchronized void pause(String idOrName) {
+        Container c = refresh(records.find(idOrName));
+        if (!c.state().running()) {
+            throw EngineException.conflict("Container " + c.shortId() + " is not running");
+        }
+        if (c.state().paused()) {
+            throw EngineException.conflict("Container " + c.shortId() + " is already paused");
+        }
+        runtime.pause(c.id());
+        records.save(c.withState(c.state().withPaused(true)));
+        publish(c, "pause", Map.of());
+    }
+
+    @Override
+    public synchronized void unpause(String idOrName) {
+        Container c = refresh(records.find(idOrName));
+        if (!c.state().paused()) {
+            throw EngineException.conflict("Container " + c.shortId() + " is not paused");
+        }
+        runtime.resume(c.id());
+        records.save(c.withState(c.state().withPaused(false)));
+        publish(c, "unpause", Map.of());
+    }
+
+    @Override
+    public synchronized void rename(String idOrName, String newName) {
+        if (newName == null || newName.isEmpty()) {
+            throw EngineException.invalid("name: the new name is required");
+        }
+        String name = newName.replaceFirst("^/", "");
+        checkName(name);
+        Container c = records.find(idOrName);
+        if (c.name().equals(name)) {
+            throw EngineException.conflict("Renaming a container with the same name as its current name");
+        }
+        if (records.findOrNull(name) != null) {
+            throw EngineException.conflict("Conflict. The container name \"/" + name + "\" is already in use");
+        }
+        records.save(c.withName(name));
+        networks.rename(c.id(), name);
+        publish(c.withName(name), "rename", Map.of("oldName", "/" + c.name()));
+    }
+
     private boolean awaitExit(String id, long millis) {
-        long deadline = System.currentTimeMillis() + millis;
+        long deadline = millis == Long.MAX_VALUE ? Long.MAX_VALUE : System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline) {
-            Container c = findOrNull(id);
+            Container c = records.findOrNull(id);
             if (c == null || !refresh(c).state().running()) {
                 return true;
             }
@@ -452,11 +451,11 @@ public final class LocalContainers implements ContainerService {
 
     @Override
     public int await(String idOrName, WaitCondition condition) {
-        Container first = refresh(find(idOrName));
+        Container first = refresh(records.find(idOrName));
         String id = first.id();
         String finishedBefore = first.state().finishedAt();
         while (true) {
-            Container c = findOrNull(id);
+            Container c = records.findOrNull(id);
             if (c == null) {
                 Integer last = lastExitCodes.get(id);
                 if (condition == WaitCondition.REMOVED && last != null) {
@@ -488,46 +487,43 @@ public final class LocalContainers implements ContainerService {
 
     @Override
     public void remove(String idOrName, boolean force) {
-        Container c = refresh(find(idOrName));
+        Container c = refresh(records.find(idOrName));
         if (c.state().running()) {
             if (!force) {
                 throw EngineException.conflict("You cannot remove a running container " + c.shortId()
                         + ". Stop the container before attempting removal or force remove");
             }
             synchronized (this) {
-                save(c.withState(c.state().withStoppedByUser()));
+                records.save(c.withState(c.state().withStoppedByUser()));
             }
             signal(c, "SIGKILL");
             awaitExit(c.id(), 10_000);
         }
         synchronized (this) {
             watched.remove(c.id());
-            stopHealthcheck(c.id());
+            health.stop(c.id());
             ports.close(c.id());
             runtime.delete(c.id());
             networks.release(c.id());
             snapshots.remove(c.id());
-            FileTrees.deleteOrFail(root.resolve(c.id()), "remove container " + c.shortId());
+            FileTrees.deleteOrFail(records.dir(c.id()), "remove container " + c.shortId());
         }
+        publish(c, "destroy", Map.of());
     }
 
     @Override
     public Container inspect(String idOrName) {
-        return refresh(find(idOrName));
+        return refresh(records.find(idOrName));
     }
 
     @Override
     public List<Container> list(boolean all) {
         List<Container> result = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : (Iterable<Path>) dirs::iterator) {
-                Container c = read(dir.getFileName().toString());
-                if (c != null && (all || refresh(c).state().running())) {
-                    result.add(refresh(c));
-                }
+        for (Container c : records.all()) {
+            Container now = refresh(c);
+            if (all || now.state().running()) {
+                result.add(now);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         result.sort((a, b) -> b.created().compareTo(a.created()));
         return result;
@@ -535,13 +531,13 @@ public final class LocalContainers implements ContainerService {
 
     @Override
     public void logs(String idOrName, LogOptions options, OutputStream stdout, OutputStream stderr) {
-        Container c = find(idOrName);
-        Path dir = root.resolve(c.id());
+        Container c = records.find(idOrName);
+        Path dir = records.dir(c.id());
         try (LogFile.Reader out = new LogFile(dir, "stdout").new Reader(options.tail(), options.since());
              LogFile.Reader err = new LogFile(dir, "stderr").new Reader(options.tail(), options.since())) {
             while (true) {
                 // An auto-removed container vanishes when it exits: its open files still hold its output.
-                Container now = options.follow() ? findOrNull(c.id()) : null;
+                Container now = options.follow() ? records.findOrNull(c.id()) : null;
                 boolean running = now != null && refresh(now).state().running();
                 do {
                     LogFile.write(out.read(!running), err.read(!running), stdout, stderr, options.timestamps());
@@ -557,60 +553,166 @@ public final class LocalContainers implements ContainerService {
     }
 
     @Override
-    public void attachStdin(String idOrName, java.io.InputStream in) {
-        Container c = find(idOrName);
+    public void attachStdin(String idOrName, InputStream in) {
+        Container c = records.find(idOrName);
         stdins.feed(c.id(), in, Boolean.TRUE.equals(c.config().stdinOnce()));
     }
 
     @Override
-    public int exec(String idOrName, List<String> cmd, List<String> env, String user, java.io.InputStream stdin,
-                    OutputStream stdout, OutputStream stderr) {
-        return exec(idOrName, cmd, env, user, stdin, stdout, stderr, null);
+    public int exec(String idOrName, ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+        return exec(idOrName, request, stdin, stdout, stderr, null);
     }
 
-    private int exec(String idOrName, List<String> cmd, List<String> env, String user, java.io.InputStream stdin,
-                     OutputStream stdout, OutputStream stderr, Duration timeout) {
-        Container c = refresh(find(idOrName));
+    private int exec(String idOrName, ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr,
+                     Duration timeout) {
+        Container c = refresh(records.find(idOrName));
         if (!c.state().running()) {
             throw EngineException.conflict("Container " + c.shortId() + " is not running");
         }
-        if (cmd == null || cmd.isEmpty()) {
+        if (c.state().paused()) {
+            throw EngineException.conflict("Container " + c.shortId() + " is paused, unpause the container before exec");
+        }
+        if (request.cmd() == null || request.cmd().isEmpty()) {
             throw EngineException.invalid("exec: no command specified");
         }
-        Users.Resolved u = Users.resolve(snapshots.rootfs(c.id()), notEmpty(user) ? user : c.config().user());
-        List<String> fullEnv = new ArrayList<>(c.config().env());
-        if (env != null) {
-            fullEnv.addAll(env);
+        String workdir = notEmpty(request.workingDir()) ? request.workingDir() : c.config().workingDir();
+        if (!workdir.startsWith("/")) {
+            throw EngineException.invalid("WorkingDir: \"" + workdir + "\" must be an absolute path");
         }
-        return runtime.exec(c.id(), cmd, fullEnv, c.config().workingDir(), u.uid(), u.gid(), stdin, stdout, stderr, timeout, null);
+        Users.Resolved u = Users.resolve(snapshots.rootfs(c.id()), notEmpty(request.user()) ? request.user() : c.config().user());
+        return runtime.exec(c.id(), request.cmd(), ContainerConfig.mergeEnv(c.config().env(), request.env()), workdir, u.uid(),
+                u.gid(), stdin, stdout, stderr, timeout, null);
     }
 
     @Override
     public synchronized void connect(String idOrName, String network, List<String> aliases) {
-        Container c = find(idOrName);
+        Container c = records.find(idOrName);
         if (!c.hostConfig().joinsNetwork()) {
             throw EngineException.conflict("container " + c.name() + " runs with network mode \"" + c.hostConfig().networkMode()
                     + "\" and cannot be connected to networks");
         }
-        networks.connect(network, c.id(), c.name(), aliases == null ? List.of() : aliases, root.resolve(c.id()).resolve("hosts"));
+        networks.connect(network, c.id(), c.name(), aliases == null ? List.of() : aliases, records.dir(c.id()).resolve("hosts"));
     }
 
     @Override
     public synchronized void disconnect(String idOrName, String network) {
-        networks.disconnect(network, find(idOrName).id());
+        networks.disconnect(network, records.find(idOrName).id());
     }
+
+    // --- what a running container does and holds ---
+
+    @Override
+    public Processes top(String idOrName, String psArgs) {
+        Container c = running(idOrName);
+        List<Long> pids = Cgroups.processes(c.id());
+        List<String> args = new ArrayList<>(List.of("ps"));
+        args.addAll(List.of((psArgs == null || psArgs.isBlank() ? "-ef" : psArgs).strip().split("\\s+")));
+        String output;
+        try {
+            output = Commands.run(args, null, "top of " + c.shortId());
+        } catch (EngineException e) {
+            throw EngineException.invalid("top: ps " + String.join(" ", args.subList(1, args.size())) + ": " + e.getMessage());
+        }
+        return ProcessTable.parse(output, pids);
+    }
+
+    @Override
+    public ResourceUsage stats(String idOrName) {
+        Container c = refresh(records.find(idOrName));
+        if (!c.state().running()) {
+            return null;
+        }
+        return Cgroups.usage(c.id(), c.state().pid());
+    }
+
+    private Container running(String idOrName) {
+        Container c = refresh(records.find(idOrName));
+        if (!c.state().running()) {
+            throw EngineException.conflict("Container " + c.shortId() + " is not running");
+        }
+        return c;
+    }
+
+    // --- files ---
+
+    private ContainerFiles files(Container c) {
+        List<ContainerFiles.Mount> mounts = new ArrayList<>();
+        for (String bind : c.hostConfig().binds()) {
+            String[] parts = bind.split(":");
+            if (parts.length < 2) {
+                continue;
+            }
+            Path source = parts[0].startsWith("/") ? Path.of(parts[0]) : Path.of(volumes.inspect(parts[0]).mountpoint());
+            mounts.add(new ContainerFiles.Mount(parts[1], source, parts.length == 3 && parts[2].startsWith("ro")));
+        }
+        return new ContainerFiles(rootfs(c), mounts);
+    }
+
+    @Override
+    public List<Change> changes(String idOrName) {
+        Container c = records.find(idOrName);
+        rootfs(c);
+        return snapshots.changes(c.id(), layers(images.store().resolve(c.imageId())));
+    }
+
+    @Override
+    public void export(String idOrName, OutputStream tar) {
+        Container c = records.find(idOrName);
+        files(c).export(tar);
+        publish(c, "export", Map.of());
+    }
+
+    @Override
+    public PathStat stat(String idOrName, String path) {
+        return files(records.find(idOrName)).stat(path);
+    }
+
+    @Override
+    public void copyOut(String idOrName, String path, OutputStream tar) {
+        Container c = records.find(idOrName);
+        files(c).copyOut(path, tar);
+        publish(c, "archive-path", Map.of());
+    }
+
+    @Override
+    public void copyIn(String idOrName, String path, InputStream tar, boolean noOverwriteDirNonDir) {
+        Container c = records.find(idOrName);
+        files(c).copyIn(path, tar, noOverwriteDirNonDir, records.dir(c.id()).resolve("archive.tar"));
+        publish(c, "extract-to-dir", Map.of());
+    }
+
+    @Override
+    public Image commit(String idOrName, CommitRequest request) {
+        Container c = refresh(records.find(idOrName));
+        boolean freeze = request.pause() && c.state().running() && !c.state().paused();
+        if (freeze) {
+            runtime.pause(c.id());
+        }
+        Image image;
+        try {
+            image = new Commits(images.store(), snapshots).commit(c, images.store().resolve(c.imageId()), request);
+        } finally {
+            if (freeze) {
+                runtime.resume(c.id());
+            }
+        }
+        publish(c, "commit", Map.of("comment", request.comment() == null ? "" : request.comment()));
+        return image;
+    }
+
+    // --- supervision ---
 
     @Override
     public synchronized void recover() {
         for (Container c : list(true)) {
             if (!c.state().running() && restartPending(c) && watched.get(c.id()) == null && c.state().finishedAt() != null) {
-                supervisor.schedule(() -> restart(c.id()), 0, TimeUnit.MILLISECONDS);
+                supervisor.schedule(() -> restartByPolicy(c.id()), 0, TimeUnit.MILLISECONDS);
             }
             if (c.state().running() && watched.get(c.id()) == null) {
                 // The same host ports as before the engine went away; clients may hold them.
-                publish(c, c.ports());
+                openPorts(c, c.ports());
                 watch(c, InitProcess.watch(c.state().pid(), Instant.parse(c.state().startedAt())));
-                scheduleHealthcheck(c);
+                health.schedule(c);
             }
         }
     }
@@ -618,100 +720,36 @@ public final class LocalContainers implements ContainerService {
     @Override
     public void close() {
         supervisor.shutdownNow();
-        probes.shutdownNow();
+        health.close();
         ports.closeAll();
     }
 
-    // --- health ---
-
-    /** Docker's rules: durations are 0 (the default) or at least 1 ms, retries are not negative. */
-    private static void checkHealthcheck(ContainerConfig.Healthcheck hc) {
-        if (hc == null) {
-            return;
-        }
-        Map<String, Long> durations = new LinkedHashMap<>();
-        durations.put("Interval", hc.interval());
-        durations.put("Timeout", hc.timeout());
-        durations.put("StartPeriod", hc.startPeriod());
-        durations.forEach((field, nanos) -> {
-            if (nanos != null && nanos != 0 && nanos < 1_000_000) {
-                throw EngineException.invalid(field + " in Healthcheck cannot be less than 1ms");
-            }
-        });
-        if (hc.retries() != null && hc.retries() < 0) {
-            throw EngineException.invalid("Retries in Healthcheck cannot be negative");
-        }
-    }
-
-    private static boolean checksHealth(Container c) {
-        ContainerConfig.Healthcheck hc = c.config().healthcheck();
-        return hc != null && hc.test() != null && !hc.test().isEmpty() && !hc.test().get(0).equals("NONE");
-    }
-
-    private void scheduleHealthcheck(Container c) {
-        if (!checksHealth(c)) {
-            return;
-        }
-        ContainerConfig.Healthcheck hc = c.config().healthcheck();
-        long interval = nanosToMillis(hc.interval(), 30_000);
-        long startedAt = System.currentTimeMillis();
-        healthChecks.put(c.id(), probes.scheduleWithFixedDelay(() -> probe(c.id(), hc, startedAt),
-                interval, interval, TimeUnit.MILLISECONDS));
-    }
-
-    private void stopHealthcheck(String id) {
-        ScheduledFuture<?> check = healthChecks.remove(id);
-        if (check != null) {
-            check.cancel(false);
-        }
-    }
-
-    private void probe(String id, ContainerConfig.Healthcheck hc, long startedAt) {
-        Container c = findOrNull(id);
+    /** Runs a healthcheck's command with its timeout; one that cannot run fails. */
+    private int probeExec(String id, List<String> cmd, Duration timeout) {
+        Container c = records.findOrNull(id);
         if (c == null || !refresh(c).state().running()) {
+            return 1;
+        }
+        ByteArrayOutputStream ignored = new ByteArrayOutputStream();
+        try {
+            return exec(id, new ExecRequest(cmd, List.of(), null, null), null, ignored, ignored, timeout);
+        } catch (EngineException e) {
+            return 1;
+        }
+    }
+
+    private synchronized void recordHealth(String id, HealthChecks.Outcome outcome) {
+        Container now = records.findOrNull(id);
+        if (now == null || !now.state().running()) {
             return;
         }
-        List<String> test = hc.test();
-        List<String> cmd = switch (test.get(0)) {
-            case "CMD" -> test.subList(1, test.size());
-            case "CMD-SHELL" -> List.of("/bin/sh", "-c", String.join(" ", test.subList(1, test.size())));
-            default -> List.of("/bin/sh", "-c", String.join(" ", test));
-        };
-        int code;
-        try {
-            // Docker's default timeout; an overrun is killed and counts as a failure, and no probe
-            // holds one of the few probe threads for longer.
-            code = exec(id, cmd, List.of(), null, null, OutputStream.nullOutputStream(), OutputStream.nullOutputStream(),
-                    Duration.ofMillis(nanosToMillis(hc.timeout(), 30_000)));
-        } catch (EngineException e) {
-            code = 1;
-        }
-        synchronized (this) {
-            Container now = findOrNull(id);
-            if (now == null || !now.state().running()) {
-                return;
-            }
-            ContainerState.Health old = now.state().health() == null ? new ContainerState.Health("starting", 0) : now.state().health();
-            ContainerState.Health next;
-            int retries = hc.retries() == null || hc.retries() <= 0 ? 3 : hc.retries();
-            boolean inStartPeriod = System.currentTimeMillis() - startedAt < nanosToMillis(hc.startPeriod(), 0);
-            if (code == 0) {
-                next = new ContainerState.Health("healthy", 0);
-            } else if (inStartPeriod) {
-                next = old;
-            } else {
-                int streak = old.failingStreak() + 1;
-                next = new ContainerState.Health(streak >= retries ? "unhealthy" : old.status(), streak);
-            }
-            save(now.withState(now.state().withHealth(next)));
+        ContainerState.Health before = now.state().health();
+        ContainerState.Health next = outcome.next(before);
+        records.save(now.withState(now.state().withHealth(next)));
+        if (before == null || !before.status().equals(next.status())) {
+            publish(now, "health_status: " + next.status(), Map.of());
         }
     }
-
-    private static long nanosToMillis(Long nanos, long dflt) {
-        return nanos == null || nanos <= 0 ? dflt : Math.max(1, nanos / 1_000_000);
-    }
-
-    // --- records ---
 
     /**
      * The record, brought up to date when no engine of this process watches the container: an init
@@ -723,67 +761,11 @@ public final class LocalContainers implements ContainerService {
         }
         // The watch may have ended after c was read: it saved the exit before it ended, so the
         // record read now has it (read before, it once turned a kill's 137 into 255).
-        Container latest = Objects.requireNonNullElse(read(c.id()), c);
+        Container latest = Objects.requireNonNullElse(records.read(c.id()), c);
         if (!latest.state().running() || InitProcess.alive(latest.state().pid(), Instant.parse(latest.state().startedAt()))) {
             return latest;
         }
         return latest.withState(latest.state().withExited(255, Instant.now().toString()));
-    }
-
-    private Container find(String idOrName) {
-        Container c = findOrNull(idOrName);
-        if (c == null) {
-            throw EngineException.notFound("No such container: " + idOrName);
-        }
-        return c;
-    }
-
-    private Container findOrNull(String idOrName) {
-        String key = idOrName.startsWith("/") ? idOrName.substring(1) : idOrName;
-        if (key.matches("[a-f0-9]{64}")) {
-            return read(key);
-        }
-        Map<String, Container> byPrefix = new HashMap<>();
-        try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : (Iterable<Path>) dirs::iterator) {
-                Container c = read(dir.getFileName().toString());
-                if (c == null) {
-                    continue;
-                }
-                if (c.name().equals(key)) {
-                    return c;
-                }
-                if (key.length() >= 1 && c.id().startsWith(key)) {
-                    byPrefix.put(c.id(), c);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (byPrefix.size() > 1) {
-            throw EngineException.invalid("multiple containers match " + idOrName);
-        }
-        return byPrefix.values().stream().findFirst().orElse(null);
-    }
-
-    private Container read(String id) {
-        Path file = root.resolve(id).resolve("container.json");
-        try {
-            return Files.exists(file) ? Json.MAPPER.readValue(file.toFile(), Container.class) : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private void save(Container c) {
-        Path file = root.resolve(c.id()).resolve("container.json");
-        try {
-            Path temp = file.resolveSibling("container.json.tmp");
-            Files.write(temp, Json.bytes(c));
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw EngineException.failed("save container " + c.shortId() + ": " + e.getMessage(), e);
-        }
     }
 
     private static void sleep(long millis) {

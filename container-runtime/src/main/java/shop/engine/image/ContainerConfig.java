@@ -1,8 +1,12 @@
 package shop.engine.image;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import shop.engine.EngineException;
 
 /**
  * The run defaults an image carries (Docker's capitalised field names, as on the wire). A
@@ -24,6 +28,9 @@ public record ContainerConfig(
         @JsonProperty("OpenStdin") Boolean openStdin,
         @JsonProperty("StdinOnce") Boolean stdinOnce) {
 
+    /** The PATH a container gets when its image sets no environment, as Docker gives it. */
+    private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     public static final ContainerConfig EMPTY =
             new ContainerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
@@ -33,6 +40,74 @@ public record ContainerConfig(
                               @JsonProperty("Timeout") Long timeout,
                               @JsonProperty("StartPeriod") Long startPeriod,
                               @JsonProperty("Retries") Integer retries) {
+    }
+
+    /**
+     * A container's config from this image config and the caller's, Docker's way: the caller's
+     * fields win, a caller's Entrypoint drops the image's Cmd, environments and labels merge.
+     */
+    public ContainerConfig mergedWith(ContainerConfig request) {
+        ContainerConfig req = request == null ? EMPTY : request;
+        List<String> mergedEnv = mergeEnv(env == null ? List.of(DEFAULT_PATH) : env, req.env());
+        // moby's merge: an empty Cmd is no Cmd; an empty (not absent) Entrypoint clears the image's.
+        boolean ownEntrypoint = req.entrypoint() != null && !req.entrypoint().isEmpty();
+        boolean ownCmd = req.cmd() != null && !req.cmd().isEmpty();
+        List<String> mergedEntrypoint = req.entrypoint() != null ? req.entrypoint() : entrypoint;
+        List<String> mergedCmd = ownCmd ? req.cmd() : ownEntrypoint ? null : cmd;
+        Map<String, String> mergedLabels = new LinkedHashMap<>();
+        if (labels != null) {
+            mergedLabels.putAll(labels);
+        }
+        if (req.labels() != null) {
+            mergedLabels.putAll(req.labels());
+        }
+        String workdir = notEmpty(req.workingDir()) ? req.workingDir() : notEmpty(workingDir) ? workingDir : "/";
+        if (!workdir.startsWith("/")) {
+            throw EngineException.invalid("the working directory '" + workdir + "' is invalid: it needs to be an absolute path");
+        }
+        Map<String, Object> exposed = new LinkedHashMap<>();
+        for (Map<String, Object> ports : Arrays.asList(exposedPorts, req.exposedPorts())) {
+            if (ports != null) {
+                exposed.putAll(ports);
+            }
+        }
+        return new ContainerConfig(notEmpty(req.user()) ? req.user() : user, exposed.isEmpty() ? null : exposed,
+                mergedEnv, mergedEntrypoint, mergedCmd, volumes, workdir, mergedLabels,
+                notEmpty(req.stopSignal()) ? req.stopSignal() : stopSignal,
+                req.healthcheck() != null ? req.healthcheck() : healthcheck, null, req.openStdin(), req.stdinOnce());
+    }
+
+    /** {@code NAME=value} lists merged by name, {@code over}'s winning; order of first appearance kept. */
+    public static List<String> mergeEnv(List<String> base, List<String> over) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        for (List<String> list : Arrays.asList(base, over)) {
+            for (String e : list == null ? List.<String>of() : list) {
+                int eq = e.indexOf('=');
+                merged.put(eq < 0 ? e : e.substring(0, eq), e);
+            }
+        }
+        return List.copyOf(merged.values());
+    }
+
+    private static boolean notEmpty(String s) {
+        return s != null && !s.isEmpty();
+    }
+
+    /** The command line a container of this config runs: the entrypoint, then the cmd. */
+    public List<String> args() {
+        List<String> args = new ArrayList<>();
+        if (entrypoint != null) {
+            args.addAll(entrypoint);
+        }
+        if (cmd != null) {
+            args.addAll(cmd);
+        }
+        return args;
+    }
+
+    /** This config without what only a container has (its stdin), for an image committed from it. */
+    public ContainerConfig forImage() {
+        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, null, null);
     }
 
     public ContainerConfig withUser(String v) {

@@ -44,6 +44,12 @@ public interface ImageStore {
     /** Untags a name, or removes an image by ID; returns what was untagged and deleted, Docker-style. */
     List<String> remove(String refOrId, boolean force);
 
+    /** Forgets the build cache (images kept only as a build step's result); returns the bytes freed. */
+    long pruneKept();
+
+    /** Drops every name of the image but keeps it, reachable by ID (a forced rmi of an image a container uses). */
+    List<String> untag(String refOrId);
+
     /** Imports a root filesystem tarball (plain or gzip) as a one-layer image named {@code ref}. */
     Image importRootfs(InputStream tar, String ref, ContainerConfig config);
 

@@ -192,6 +192,23 @@ public final class LayoutImageStore implements ImageStore {
     }
 
     @Override
+    public List<String> untag(String refOrId) {
+        Image image = resolve(refOrId);
+        String digest = image.manifestDescriptor().digest();
+        Descriptor bare = new Descriptor(image.manifestDescriptor().mediaType(), digest, image.manifestDescriptor().size());
+        return updateIndex(list -> {
+            List<String> report = new ArrayList<>();
+            list.stream().filter(e -> e.digest().equals(digest) && name(e) != null)
+                    .forEach(e -> report.add("Untagged: " + Reference.parse(name(e)).familiar()));
+            list.removeIf(e -> e.digest().equals(digest) && name(e) != null);
+            if (!list.contains(bare)) {
+                list.add(bare);
+            }
+            return report;
+        });
+    }
+
+    @Override
     public Image importRootfs(InputStream tar, String ref, ContainerConfig config) {
         Reference.parse(ref);
         String now = Instant.now().toString();
@@ -278,9 +295,19 @@ public final class LayoutImageStore implements ImageStore {
         }
     }
 
-    /** Deletes blobs that no index entry reaches. */
-    private void collectGarbage() {
-        updateIndex(entries -> {
+    @Override
+    public long pruneKept() {
+        updateIndex(list -> {
+            list.removeIf(e -> name(e) == null && e.annotations() != null
+                    && e.annotations().keySet().stream().anyMatch(k -> k.startsWith(KEEPER_PREFIX)));
+            return null;
+        });
+        return collectGarbage();
+    }
+
+    /** Deletes blobs that no index entry reaches; returns the bytes freed. */
+    private long collectGarbage() {
+        return updateIndex(entries -> {
             Set<String> live = new HashSet<>();
             for (Descriptor entry : entries) {
                 live.add(entry.digest());
@@ -289,12 +316,22 @@ public final class LayoutImageStore implements ImageStore {
                 live.add(image.manifest().config().digest());
                 image.manifest().layers().forEach(l -> live.add(l.digest()));
             }
+            long freed = 0;
             for (String digest : content.digests()) {
                 if (!live.contains(digest)) {
-                    content.delete(Digest.validate(digest));
+                    freed += sizeOf(content.path(Digest.validate(digest)));
+                    content.delete(digest);
                 }
             }
-            return null;
+            return freed;
         });
+    }
+
+    private static long sizeOf(Path blob) {
+        try {
+            return Files.size(blob);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 }

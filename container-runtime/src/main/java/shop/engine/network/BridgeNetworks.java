@@ -222,6 +222,21 @@ public final class BridgeNetworks implements NetworkService {
     }
 
     @Override
+    public synchronized void rename(String containerId, String newName) {
+        for (Network network : list()) {
+            Endpoint e = network.endpoints().get(containerId);
+            if (e != null) {
+                Map<String, Endpoint> members = new LinkedHashMap<>(network.endpoints());
+                members.put(containerId, new Endpoint(containerId, newName, e.aliases(), e.ipAddress(), e.hostInterface(),
+                        e.containerInterface(), e.hostsFile()));
+                Network updated = network.withEndpoints(members);
+                save(updated);
+                rewriteHosts(updated);
+            }
+        }
+    }
+
+    @Override
     public synchronized void disconnect(String networkName, String containerId) {
         Network network = inspect(networkName);
         Endpoint endpoint = network.endpoints().get(containerId);

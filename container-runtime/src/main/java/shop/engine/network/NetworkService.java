@@ -41,6 +41,9 @@ public interface NetworkService {
 
     void disconnect(String network, String containerId);
 
+    /** The container is known by a new name on every network it is on; the members' /etc/hosts say so. */
+    void rename(String containerId, String newName);
+
     /** The container's network namespace, as a path the OCI runtime joins. */
     Path namespace(String containerId);
 

@@ -163,6 +163,16 @@ public final class CliRuntime implements OciRuntime {
     }
 
     @Override
+    public void pause(String id) {
+        Commands.run(runtimeCommand(List.of("pause", id)), null, "pause " + id);
+    }
+
+    @Override
+    public void resume(String id) {
+        Commands.run(runtimeCommand(List.of("resume", id)), null, "resume " + id);
+    }
+
+    @Override
     public int exec(String id, List<String> args, List<String> env, String cwd, int uid, int gid,
                     InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout, ExecTerminal terminal) {
         if (terminal != null && binary.equals("runc")) {

@@ -54,6 +54,12 @@ public interface OciRuntime {
 
     void kill(String id, String signal);
 
+    /** Freezes every process of the container (the cgroup freezer), as {@code <runtime> pause}. */
+    void pause(String id);
+
+    /** Thaws a paused container. */
+    void resume(String id);
+
     /**
      * Runs a process in a running container, streaming its output as it comes and feeding it
      * {@code stdin} (null for none) until that ends; returns its exit status. A process still

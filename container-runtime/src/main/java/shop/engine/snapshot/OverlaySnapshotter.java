@@ -10,7 +10,10 @@ import java.util.List;
 import shop.engine.Commands;
 import shop.engine.EngineException;
 import shop.engine.FileTrees;
+import shop.engine.content.ContentStore;
+import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
+import shop.engine.image.MediaTypes;
 
 /**
  * {@link Snapshotter} on overlayfs, driven through mount(8) and umount(8).
@@ -124,6 +127,40 @@ public final class OverlaySnapshotter implements Snapshotter {
             new UpperDirDiff(upper(key)).write(out);
         } catch (IOException | RuntimeException e) {
             throw EngineException.failed("diff snapshot " + key + ": " + e, e);
+        }
+    }
+
+    @Override
+    public Descriptor commitDiff(String key, ContentStore content) {
+        // Through a file: the digest is only known once the whole tar is written.
+        Path diff = keyDir(key).resolve("diff.tar");
+        try {
+            try (OutputStream out = Files.newOutputStream(diff)) {
+                diff(key, out);
+            }
+            try (InputStream in = Files.newInputStream(diff)) {
+                return content.write(MediaTypes.OCI_LAYER, in, null);
+            }
+        } catch (IOException e) {
+            throw EngineException.failed("commit the changes of snapshot " + key + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(diff);
+            } catch (IOException ignored) {
+                // Removed with the snapshot.
+            }
+        }
+    }
+
+    @Override
+    public List<Change> changes(String key, List<Layer> imageLayers) {
+        List<String> chain = ChainId.of(imageLayers.stream().map(Layer::diffId).toList());
+        List<Path> lowers = new ArrayList<>();
+        chain.forEach(id -> lowers.add(0, layers.resolve(Digest.hex(id))));
+        try {
+            return new UpperDirChanges(upper(key), lowers).list();
+        } catch (IOException e) {
+            throw EngineException.failed("changes of snapshot " + key + ": " + e.getMessage(), e);
         }
     }
 

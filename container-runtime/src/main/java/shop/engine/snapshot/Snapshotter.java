@@ -3,6 +3,8 @@ package shop.engine.snapshot;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import shop.engine.content.ContentStore;
+import shop.engine.content.Descriptor;
 
 /**
  * Image layers unpacked for overlayfs, and the read-write mounts containers and build steps run on.
@@ -25,6 +27,12 @@ public interface Snapshotter {
 
     /** Writes the key's changes (its upper dir) as a layer tar with OCI whiteouts. */
     void diff(String key, OutputStream out);
+
+    /** The key's changes as a layer blob in {@code content} (an uncompressed OCI layer). */
+    Descriptor commitDiff(String key, ContentStore content);
+
+    /** What the key's upper dir changed against {@code layers} (its image's, lowest first), as docker diff lists it. */
+    List<Change> changes(String key, List<Layer> layers);
 
     void remove(String key);
 

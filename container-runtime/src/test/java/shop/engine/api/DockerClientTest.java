@@ -2,17 +2,10 @@ package shop.engine.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,12 +19,14 @@ class DockerClientTest {
     static ServedEngine served;
     static Path socket;
     static Engine engine;
+    static DockerCli cli;
 
     @BeforeAll
     static void serve() throws IOException {
         served = ServedEngine.start();
         socket = served.socket();
         engine = served.engine();
+        cli = new DockerCli(socket);
     }
 
     @AfterAll
@@ -40,37 +35,12 @@ class DockerClientTest {
         assertThat(socket).doesNotExist();
     }
 
-    record Result(int exit, String out) {
+    static DockerCli.Result docker(String... args) throws Exception {
+        return cli.run(args);
     }
 
-    static Result docker(String... args) throws Exception {
-        return dockerWithInput("", args);
-    }
-
-    static Result dockerWithInput(String input, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("docker"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("DOCKER_HOST", "unix://" + socket);
-        pb.environment().put("DOCKER_BUILDKIT", "0");
-        pb.environment().put("DOCKER_CONFIG", socket.getParent().resolve("docker-config").toString());
-        Process p = pb.start();
-        try (var stdin = p.getOutputStream()) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        // Read aside, so a client that never ends fails the test instead of hanging it.
-        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(output unreadable: " + e + ")";
-            }
-        });
-        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly(); // with -i the CLI passes SIGTERM on to the container
-            throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s: " + out.get());
-        }
-        return new Result(p.exitValue(), out.get());
+    static DockerCli.Result dockerWithInput(String input, String... args) throws Exception {
+        return cli.runWithInput(input, args);
     }
 
     @Test
@@ -82,17 +52,17 @@ class DockerClientTest {
 
     @Test
     void runPsLogsStopAndRm() throws Exception {
-        Result run = docker("run", "-d", "--name", "api-run", "-e", "WHO=docker", "debian:bookworm-slim",
+        DockerCli.Result run = docker("run", "-d", "--name", "api-run", "-e", "WHO=docker", "debian:bookworm-slim",
                 "sh", "-c", "echo hello $WHO; echo to-stderr >&2; trap 'exit 0' TERM; while :; do sleep 0.1; done");
         assertThat(run.exit()).as(run.out()).isZero();
         assertThat(docker("ps").out()).contains("api-run").contains("Up");
         Thread.sleep(300);
-        Result logs = docker("logs", "api-run");
+        DockerCli.Result logs = docker("logs", "api-run");
         assertThat(logs.out()).contains("hello docker").contains("to-stderr");
-        Result exec = docker("exec", "-e", "X=from-exec", "api-run", "sh", "-c", "echo $X $WHO; exit 4");
+        DockerCli.Result exec = docker("exec", "-e", "X=from-exec", "api-run", "sh", "-c", "echo $X $WHO; exit 4");
         assertThat(exec.exit()).isEqualTo(4);
         assertThat(exec.out()).isEqualTo("from-exec docker\n");
-        Result piped = dockerWithInput("line one\nline two\n", "exec", "-i", "api-run", "sh", "-c", "wc -l; echo end");
+        DockerCli.Result piped = dockerWithInput("line one\nline two\n", "exec", "-i", "api-run", "sh", "-c", "wc -l; echo end");
         assertThat(piped.out()).isEqualTo("2\nend\n");
         assertThat(docker("stop", "api-run").exit()).isZero();
         assertThat(docker("ps", "-a").out()).contains("Exited (0)");
@@ -103,17 +73,17 @@ class DockerClientTest {
 
     @Test
     void foregroundRunAttachesAndExitsWithTheContainersStatus() throws Exception {
-        Result run = docker("run", "--rm", "debian:bookworm-slim", "sh", "-c", "echo attached; echo to-stderr >&2; exit 3");
+        DockerCli.Result run = docker("run", "--rm", "debian:bookworm-slim", "sh", "-c", "echo attached; echo to-stderr >&2; exit 3");
         assertThat(run.exit()).isEqualTo(3);
         assertThat(run.out()).contains("attached").contains("to-stderr");
         assertThat(docker("ps", "-a", "-q").out()).as("--rm removed it").isEmpty();
 
-        Result piped = dockerWithInput("line one\nline two\n", "run", "-i", "--rm", "debian:bookworm-slim",
+        DockerCli.Result piped = dockerWithInput("line one\nline two\n", "run", "-i", "--rm", "debian:bookworm-slim",
                 "sh", "-c", "tr a-z A-Z; echo end; exit 5");
         assertThat(piped.out()).as("run -i: the input reaches the container, which sees its end").isEqualTo("LINE ONE\nLINE TWO\nend\n");
         assertThat(piped.exit()).isEqualTo(5);
 
-        Result missing = docker("run", "--rm", "debian:bookworm-slim", "no-such-program");
+        DockerCli.Result missing = docker("run", "--rm", "debian:bookworm-slim", "no-such-program");
         assertThat(missing.exit()).as(missing.out()).isEqualTo(127);
         assertThat(missing.out()).contains("executable file not found");
         assertThat(docker("ps", "-a", "-q").out()).as("nothing left of it").isEmpty();
@@ -131,7 +101,7 @@ class DockerClientTest {
                 COPY --from=base /out.txt /out.txt
                 CMD ["cat", "/out.txt"]
                 """);
-        Result build = docker("build", "-t", "localhost/docker-built:1", context.toString());
+        DockerCli.Result build = docker("build", "-t", "localhost/docker-built:1", context.toString());
         assertThat(build.exit()).as(build.out()).isZero();
         assertThat(build.out()).contains("Successfully tagged localhost/docker-built:1");
         docker("run", "-d", "--name", "api-built", "localhost/docker-built:1");
@@ -140,7 +110,7 @@ class DockerClientTest {
         docker("rm", "api-built");
 
         Files.writeString(context.resolve("Dockerfile"), "FROM debian:bookworm-slim\nNOPE x\n");
-        Result bad = docker("build", context.toString());
+        DockerCli.Result bad = docker("build", context.toString());
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.out()).contains("Dockerfile:2: unknown instruction: NOPE");
     }
@@ -153,7 +123,7 @@ class DockerClientTest {
         assertThat(docker("volume", "create", "api-vol").exit()).isZero();
         assertThat(docker("volume", "ls").out()).contains("api-vol");
 
-        Result web = docker("run", "-d", "--name", "api-web", "--network", "api-net", "--network-alias", "web",
+        DockerCli.Result web = docker("run", "-d", "--name", "api-web", "--network", "api-net", "--network-alias", "web",
                 "-v", "api-vol:/data", "-p", "127.0.0.1::8080", "debian:bookworm-slim", "bash", "-c",
                 "echo kept > /data/file; " + TestEngines.HELLO_SERVER);
         assertThat(web.exit()).as(web.out()).isZero();
@@ -163,7 +133,7 @@ class DockerClientTest {
         String hello = "hello from " + docker("inspect", "--format", "{{.Config.Hostname}}", "api-web").out().strip() + "\n";
         assertThat(readUntilAnswered(Integer.parseInt(port.split(":")[1]))).isEqualTo(hello);
 
-        Result client = docker("run", "--rm", "--network", "api-net", "-v", "api-vol:/data", "debian:bookworm-slim", "bash", "-c",
+        DockerCli.Result client = docker("run", "--rm", "--network", "api-net", "-v", "api-vol:/data", "debian:bookworm-slim", "bash", "-c",
                 "cat /data/file; exec 3<>/dev/tcp/web/8080 && cat <&3");
         assertThat(client.out()).isEqualTo("kept\n" + hello);
         assertThat(docker("network", "rm", "api-net").out()).contains("has active endpoints");
@@ -208,28 +178,7 @@ class DockerClientTest {
         assertThat(http("GET", "/v1.51/_ping", null)).startsWith("200 ").endsWith("OK");
     }
 
-    /** One HTTP/1.1 request over the socket; returns "status body". */
     private static String http(String method, String path, String body) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            String head = method + " " + path + " HTTP/1.1\r\nHost: engine\r\nConnection: close\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + payload.length + "\r\n\r\n";
-            channel.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.UTF_8)));
-            channel.write(ByteBuffer.wrap(payload));
-            ByteArrayOutputStream response = new ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(8192);
-            while (channel.read(buffer) > 0) {
-                response.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
-            }
-            String text = response.toString(StandardCharsets.UTF_8);
-            String status = text.substring(text.indexOf(' ') + 1, text.indexOf(' ') + 4);
-            String rest = text.substring(text.indexOf("\r\n\r\n") + 4);
-            if (text.contains("Transfer-Encoding: chunked")) {
-                rest = rest.replaceAll("(?m)^[0-9a-fA-F]+\r\n", "").replace("\r\n", "");
-            }
-            return status + " " + rest.strip();
-        }
+        return cli.http(method, path, body);
     }
 }

@@ -16,7 +16,7 @@ class EngineClientsTest {
         assertThat(EngineClients.answers(EngineClients.socket(state))).isFalse();
         long pid;
         try (DockerClient docker = EngineClients.connect(state, "runc", null)) {
-            assertThat(docker.versionCmd().exec().getApiVersion()).isEqualTo(ApiHandler.API_VERSION);
+            assertThat(docker.versionCmd().exec().getApiVersion()).isEqualTo(Router.API_VERSION);
             assertThat(docker.infoCmd().exec().getRuntimes()).containsOnlyKeys("runc");
             pid = Long.parseLong(Files.readString(state.resolve("engine.pid")).strip());
         }

@@ -52,7 +52,7 @@ class InfrastructureImagesTest {
         String last = "";
         while (System.currentTimeMillis() < deadline) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            if (engine.containers().exec(id, List.of(probe), List.of(), user, null, out, out) == 0) {
+            if (engine.containers().exec(id, new ContainerService.ExecRequest(List.of(probe), List.of(), user, null), null, out, out) == 0) {
                 return out.toString();
             }
             last = out.toString();
@@ -117,8 +117,8 @@ class InfrastructureImagesTest {
             assertThat(awaitProbe(id, 10, null, "sh", "-c",
                     "PGPASSWORD=s3cret psql -h 127.0.0.1 -U shop -d shopdb -tAc 'select current_user'")).contains("shop");
             ByteArrayOutputStream refused = new ByteArrayOutputStream();
-            assertThat(engine.containers().exec(id, List.of("sh", "-c", "PGPASSWORD=wrong psql -h 127.0.0.1 -U shop -d shopdb -c 'select 1'"),
-                    List.of(), null, null, refused, refused)).isNotZero();
+            assertThat(engine.containers().exec(id,
+                    new ContainerService.ExecRequest(List.of("sh", "-c", "PGPASSWORD=wrong psql -h 127.0.0.1 -U shop -d shopdb -c 'select 1'"), List.of(), null, null), null, refused, refused)).isNotZero();
             assertThat(refused.toString()).contains("password authentication failed");
             assertThat(awaitProbe(id, 5, null, "stat", "-c", "%U", "/proc/1")).contains("postgres");
             awaitHealthy(id, 30);
@@ -134,8 +134,8 @@ class InfrastructureImagesTest {
         try {
             assertThat(awaitProbe(id, 90, null, "rabbitmqctl", "authenticate_user", "shop", "s3cret")).contains("Success");
             ByteArrayOutputStream refused = new ByteArrayOutputStream();
-            assertThat(engine.containers().exec(id, List.of("rabbitmqctl", "authenticate_user", "shop", "wrong"),
-                    List.of(), null, null, refused, refused)).isNotZero();
+            assertThat(engine.containers().exec(id,
+                    new ContainerService.ExecRequest(List.of("rabbitmqctl", "authenticate_user", "shop", "wrong"), List.of(), null, null), null, refused, refused)).isNotZero();
             assertThat(awaitProbe(id, 5, null, "stat", "-c", "%U", "/proc/1")).contains("rabbitmq");
             awaitHealthy(id, 60);
         } finally {

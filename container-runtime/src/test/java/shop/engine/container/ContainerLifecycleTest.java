@@ -196,7 +196,8 @@ class ContainerLifecycleTest {
         Container c = startChecked(new ContainerConfig.Healthcheck(List.of("CMD-SHELL", "test -e /healthy"), 200_000_000L, null, null, 2));
         long deadline = System.currentTimeMillis() + 10_000;
         assertThat(healthAfter(c, "starting", deadline)).isEqualTo("unhealthy");
-        containers.exec(c.id(), List.of("touch", "/healthy"), List.of(), null, null, System.out, System.err);
+        containers.exec(c.id(), new ContainerService.ExecRequest(List.of("touch", "/healthy"), List.of(), null, null), null,
+                System.out, System.err);
         assertThat(healthAfter(c, "unhealthy", deadline)).isEqualTo("healthy");
     }
 
@@ -249,7 +250,8 @@ class ContainerLifecycleTest {
         Container c = create(cmd("sleep", "60"), null);
         containers.start(c.id());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = containers.exec(c.id(), List.of("sh", "-c", "cat /etc/hostname; exit 4"), List.of(), null, null, out, out);
+        int code = containers.exec(c.id(), new ContainerService.ExecRequest(List.of("sh", "-c", "cat /etc/hostname; exit 4"),
+                List.of(), null, null), null, out, out);
         assertThat(code).isEqualTo(4);
         assertThat(out.toString()).isEqualTo(c.id().substring(0, 12) + "\n");
     }

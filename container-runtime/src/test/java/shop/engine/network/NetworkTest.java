@@ -221,7 +221,7 @@ class NetworkTest {
 
     private String exec(Container c, String script) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        containers.exec(c.id(), List.of("bash", "-c", script), List.of(), null, null, out, out);
+        containers.exec(c.id(), new ContainerService.ExecRequest(List.of("bash", "-c", script), List.of(), null, null), null, out, out);
         return out.toString(StandardCharsets.UTF_8);
     }
 

@@ -30,6 +30,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 import shop.events.v1.EventEnvelope;
+import shop.testing.TestBrokers;
 import shop.testing.TestDatabases;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -72,9 +73,10 @@ class EventConsumersTest {
                   handled_at timestamptz not null default now(), primary key (consumer, event_id));
                 create table counter (name text primary key, total int not null)""").update();
 
-        connections = new CachingConnectionFactory("127.0.0.1", 5672);
-        connections.setUsername("guest");
-        connections.setPassword("guest");
+        TestBrokers.Broker rabbit = TestBrokers.broker();
+        connections = new CachingConnectionFactory(rabbit.host(), rabbit.port());
+        connections.setUsername(rabbit.username());
+        connections.setPassword(rabbit.password());
         connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         admin = new RabbitAdmin(connections);
         TopicExchange topic = new TopicExchange(exchange, false, true);

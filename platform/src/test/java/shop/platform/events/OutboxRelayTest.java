@@ -33,6 +33,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 import shop.testing.TcpProxy;
+import shop.testing.TestBrokers;
 import shop.testing.TestDatabases;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,6 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
 class OutboxRelayTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
+    static final TestBrokers.Broker RABBIT = TestBrokers.broker();
     static final String OUTBOX_DDL = """
             create table outbox (
               id bigserial primary key, event_id uuid not null unique, type text not null,
@@ -72,7 +74,7 @@ class OutboxRelayTest {
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         jdbc.sql(OUTBOX_DDL).update();
 
-        CachingConnectionFactory direct = factory(5672);
+        CachingConnectionFactory direct = factory(RABBIT.port());
         admin = new RabbitAdmin(direct);
         TopicExchange topic = new TopicExchange(exchange, false, true);
         admin.declareExchange(topic);
@@ -94,7 +96,7 @@ class OutboxRelayTest {
 
     @Test
     void rowsWaitWhileTheBrokerIsAwayAndAllGoOutOnceInOrderAfter() {
-        try (TcpProxy broker = new TcpProxy("127.0.0.1", 5672)) {
+        try (TcpProxy broker = new TcpProxy(RABBIT.host(), RABBIT.port())) {
             OutboxRelay relay = relay(factory(broker.port()));
             write(3, 4);
             assertThat(relay.relayOnce()).isEqualTo(3);
@@ -116,7 +118,7 @@ class OutboxRelayTest {
 
     @Test
     void aRelayThatStartsWithTheBrokerAwayCatchesUpInTheBackground() throws Exception {
-        try (TcpProxy broker = new TcpProxy("127.0.0.1", 5672)) {
+        try (TcpProxy broker = new TcpProxy(RABBIT.host(), RABBIT.port())) {
             broker.cut();
             OutboxRelay relay = new OutboxRelay(jdbc, transactions, new RabbitTemplate(factory(broker.port())),
                     exchange, new EventsProperties.Outbox(true, Duration.ofMillis(100), 50, Duration.ofSeconds(5),
@@ -256,7 +258,7 @@ class OutboxRelayTest {
         pool.setMaximumPoolSize(2);
         pools.add(pool);
         return relay(JdbcClient.create(pool), new TransactionTemplate(new DataSourceTransactionManager(pool)),
-                factory(5672));
+                factory(RABBIT.port()));
     }
 
     private OutboxRelay relay(CachingConnectionFactory connections) {
@@ -270,10 +272,11 @@ class OutboxRelayTest {
                 new EventsProperties.Outbox(true, null, 7, Duration.ofSeconds(5), null, null, null));
     }
 
+    /** The tests' broker at {@code port}: its own, or a proxy's on loopback. */
     private CachingConnectionFactory factory(int port) {
-        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", port);
-        factory.setUsername("guest");
-        factory.setPassword("guest");
+        CachingConnectionFactory factory = new CachingConnectionFactory(port == RABBIT.port() ? RABBIT.host() : "127.0.0.1", port);
+        factory.setUsername(RABBIT.username());
+        factory.setPassword(RABBIT.password());
         factory.setConnectionTimeout(2000);
         factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         factories.add(factory);

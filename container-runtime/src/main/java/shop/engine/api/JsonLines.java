@@ -1,0 +1,35 @@
+package shop.engine.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import shop.engine.EngineException;
+import shop.engine.Json;
+
+/**
+ * Docker's JSON streams (build, pull, push, load, events, stats): one object per line, flushed as
+ * it is written so the client sees progress as it happens.
+ */
+final class JsonLines {
+
+    private JsonLines() {
+    }
+
+    static void write(OutputStream out, JsonNode node) {
+        try {
+            out.write(Json.bytes(node));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw EngineException.failed("client went away: " + e.getMessage(), e);
+        }
+    }
+
+    /** Once a stream's headers are sent, Docker reports a failure as its last object. */
+    static void error(OutputStream out, String message) {
+        ObjectNode error = Json.MAPPER.createObjectNode().put("error", message);
+        error.putObject("errorDetail").put("message", message);
+        write(out, error);
+    }
+}
