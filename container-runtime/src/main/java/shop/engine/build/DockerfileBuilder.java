@@ -437,8 +437,8 @@ public final class DockerfileBuilder implements Builder {
                 }
                 runtime.writeBundle(new BundleSpec(rootfs, args, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                         workdir, user.uid(), user.gid(), user.additionalGids(), "buildkitsandbox", mounts, "host", 0, 0, 0,
-                        CliRuntime.cgroupsPath(key)), bundle);
-                int code = follow(runtime.start(key, bundle, null, log, log), log, build.progress());
+                        CliRuntime.cgroupsPath(key), null), bundle);
+                int code = follow(runtime.start(key, bundle, null, log, log, false).init(), log, build.progress());
                 if (code != 0) {
                     throw EngineException.invalid("The command '" + String.join(" ", args) + "' returned a non-zero code: " + code);
                 }

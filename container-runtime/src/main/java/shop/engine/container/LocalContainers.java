@@ -240,7 +240,8 @@ public final class LocalContainers implements ContainerService {
         InitProcess init;
         try {
             Path stdin = Boolean.TRUE.equals(c.config().openStdin()) ? stdins.open(c.id(), dir) : null;
-            init = runtime.start(c.id(), dir.resolve("bundle"), stdin, dir.resolve("stdout.log"), dir.resolve("stderr.log"));
+            init = runtime.start(c.id(), dir.resolve("bundle"), stdin, dir.resolve("stdout.log"), dir.resolve("stderr.log"), false)
+                    .init();
         } catch (RuntimeException e) {
             stdins.close(c.id());
             ports.close(c.id());
@@ -579,8 +580,8 @@ public final class LocalContainers implements ContainerService {
             throw EngineException.invalid("WorkingDir: \"" + workdir + "\" must be an absolute path");
         }
         Users.Resolved u = Users.resolve(snapshots.rootfs(c.id()), notEmpty(request.user()) ? request.user() : c.config().user());
-        return runtime.exec(c.id(), request.cmd(), ContainerConfig.mergeEnv(c.config().env(), request.env()), workdir, u.uid(), u.gid(), stdin, stdout, stderr,
-                timeout);
+        return runtime.exec(c.id(), request.cmd(), ContainerConfig.mergeEnv(c.config().env(), request.env()), workdir, u.uid(),
+                u.gid(), stdin, stdout, stderr, timeout, null);
     }
 
     @Override

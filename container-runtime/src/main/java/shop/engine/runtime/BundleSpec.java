@@ -10,10 +10,13 @@ import java.util.List;
  * @param network "host" shares the host's network namespace, a path joins that namespace (one
  *                the engine wired), anything else ("none") gets a new one with loopback only
  * @param memoryBytes 0 for no limit; likewise nanoCpus and pidsLimit
+ * @param terminal null for none: the process's stdio is what {@link OciRuntime#start} is given;
+ *                 else it runs on a new terminal of this first size, with TERM=xterm unless
+ *                 {@code env} sets TERM (as Docker's {@code -t}); start it with a terminal then
  */
 public record BundleSpec(Path rootfs, List<String> args, List<String> env, String cwd, int uid, int gid,
                          List<Integer> additionalGids, String hostname, List<Mount> mounts, String network,
-                         long memoryBytes, long nanoCpus, long pidsLimit, String cgroupsPath) {
+                         long memoryBytes, long nanoCpus, long pidsLimit, String cgroupsPath, TerminalSize terminal) {
 
     /** A bind mount or a special filesystem, as the OCI spec describes one. */
     public record Mount(String destination, String type, String source, List<String> options) {

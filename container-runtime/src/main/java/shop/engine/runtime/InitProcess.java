@@ -1,7 +1,5 @@
 package shop.engine.runtime;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -54,17 +52,7 @@ public final class InitProcess {
     /** The unit of start times in /proc/<pid>/stat; 100 on every Linux the JDK supports. */
     private static final int USER_HZ = 100;
 
-    /** Only libc makes this process a subreaper and reaps children the JDK did not start; no library wraps them. */
-    private interface LibC extends Library {
-        int prctl(int option, long arg2, long arg3, long arg4, long arg5);
-
-        /** {@code info} is a siginfo_t (128 bytes); si_pid is its fifth int. */
-        int waitid(int idType, int id, int[] info, int options);
-
-        int waitpid(int pid, int[] status, int options);
-    }
-
-    private static final LibC LIBC = Native.load("c", LibC.class);
+    private static final LibC LIBC = LibC.INSTANCE;
     private static final Object LOCK = new Object();
     /** The inits being waited for in this process, by pid; guarded by LOCK. */
     private static final Map<Long, Watch> WATCHED = new HashMap<>();
@@ -92,7 +80,7 @@ public final class InitProcess {
                 return;
             }
             if (LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
-                throw EngineException.failed("make the engine a child subreaper (prctl): errno " + Native.getLastError(), null);
+                throw EngineException.failed("make the engine a child subreaper: prctl: " + LibC.why(), null);
             }
             Thread reaper = new Thread(InitProcess::reapChildren, "container-reaper");
             reaper.setDaemon(true);

@@ -41,7 +41,8 @@ final class OciConfig {
     static ObjectNode of(BundleSpec spec) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("ociVersion", "1.0.2");
-        root.set("process", process(spec.args(), spec.env(), spec.cwd(), spec.uid(), spec.gid(), spec.additionalGids()));
+        root.set("process", process(spec.args(), spec.env(), spec.cwd(), spec.uid(), spec.gid(), spec.additionalGids(),
+                spec.terminal()));
         root.putObject("root").put("path", spec.rootfs().toString()).put("readonly", false);
         root.put("hostname", spec.hostname());
         ArrayNode mounts = root.putArray("mounts");
@@ -81,16 +82,28 @@ final class OciConfig {
         return root;
     }
 
-    /** The process object, shared by run and exec (crun exec --process takes the same shape). */
-    static ObjectNode process(List<String> args, List<String> env, String cwd, int uid, int gid, List<Integer> groups) {
+    /**
+     * The process object, shared by run and exec (crun exec --process takes the same shape); on a
+     * terminal (null: none) of that first size.
+     */
+    static ObjectNode process(List<String> args, List<String> env, String cwd, int uid, int gid, List<Integer> groups,
+                              TerminalSize terminal) {
         ObjectNode process = Json.MAPPER.createObjectNode();
-        process.put("terminal", false);
+        process.put("terminal", terminal != null);
+        if (terminal != null && terminal.isSet()) {
+            process.putObject("consoleSize").put("height", terminal.rows()).put("width", terminal.cols());
+        }
         ObjectNode user = process.putObject("user").put("uid", uid).put("gid", gid);
         if (!groups.isEmpty()) {
             groups.forEach(user.putArray("additionalGids")::add);
         }
         args.forEach(process.putArray("args")::add);
-        env.forEach(process.putArray("env")::add);
+        ArrayNode environment = process.putArray("env");
+        env.forEach(environment::add);
+        if (terminal != null && env.stream().noneMatch(e -> e.startsWith("TERM="))) {
+            // Docker's default for a container or exec with a terminal.
+            environment.add("TERM=xterm");
+        }
         process.put("cwd", cwd);
         ObjectNode caps = process.putObject("capabilities");
         for (String set : List.of("bounding", "effective", "permitted")) {
