@@ -123,7 +123,7 @@ final class ContainerViews {
             }
             ObjectNode net = byName.putObject(n.name()).put("NetworkID", n.id()).put("EndpointID", c.id())
                     .put("Gateway", n.gateway()).put("IPAddress", e.ipAddress()).put("IPPrefixLen", n.prefixLength())
-                    .put("MacAddress", "");
+                    .put("MacAddress", e.macAddress());
             e.aliases().forEach(net.putArray("Aliases")::add);
             ArrayNode dnsNames = net.putArray("DNSNames");
             dnsNames.add(c.name());

@@ -47,6 +47,8 @@ import shop.engine.snapshot.Snapshotter;
 public final class LocalContainers implements ContainerService {
 
     private static final long POLL_MS = 20;
+    /** The files the engine binds into every container. */
+    private static final List<String> ENGINE_FILES = List.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf");
     /** How precise log timestamps are. */
     private static final long LOG_TICK_MS = 100;
 
@@ -652,7 +654,11 @@ public final class LocalContainers implements ContainerService {
     public List<Change> changes(String idOrName) {
         Container c = records.find(idOrName);
         rootfs(c);
-        return snapshots.changes(c.id(), layers(images.store().resolve(c.imageId())));
+        // The runtime makes the mount points of the engine's own /etc files when the image has none:
+        // not the container's doing, so not its changes (Docker keeps them in a layer of their own).
+        return snapshots.changes(c.id(), layers(images.store().resolve(c.imageId()))).stream()
+                .filter(change -> !(change.kind() == Change.ADDED && ENGINE_FILES.contains(change.path())))
+                .toList();
     }
 
     @Override

@@ -330,9 +330,11 @@ public final class BridgeNetworks implements NetworkService {
                         + " netns " + namespace + "\n"
                         + "link set " + endpoint.hostInterface() + " master " + network.bridge() + " up\n", what);
         Commands.runWithInput(List.of("ip", "-netns", namespace, "-batch", "-"),
-                "addr add " + endpoint.ipAddress() + "/" + network.prefixLength() + " dev " + endpoint.containerInterface() + "\n"
+                "link set " + endpoint.containerInterface() + " address " + endpoint.macAddress() + "\n"
+                        + "addr add " + endpoint.ipAddress() + "/" + network.prefixLength() + " dev " + endpoint.containerInterface() + "\n"
                         + "link set " + endpoint.containerInterface() + " up\n", what);
     }
+
 
     @Override
     public synchronized void release(String containerId) {

@@ -24,6 +24,20 @@ public record Endpoint(
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
     }
 
+    /**
+     * The MAC an address always gets, 02:42 and its four bytes (Docker's old scheme): a container that
+     * takes the address of one just removed is reached at once. With a random MAC the host's
+     * neighbour cache kept the old one for seconds, and a published port's first connections went
+     * nowhere (seen as an EOF on connect right after a wait said the server was up).
+     */
+    public String macAddress() {
+        StringBuilder mac = new StringBuilder("02:42");
+        for (String octet : ipAddress.split("\\.")) {
+            mac.append(String.format(":%02x", Integer.parseInt(octet)));
+        }
+        return mac.toString();
+    }
+
     /** Every name this endpoint answers to on its network: name, aliases and short id. */
     List<String> names() {
         java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
