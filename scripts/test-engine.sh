@@ -18,9 +18,20 @@ engine_answers() {
   curl -sf --unix-socket "$engine_socket" http://engine/_ping >/dev/null 2>&1
 }
 
+# A daemon this script starts is stopped when the tests are done, after the containers the tests'
+# sessions left: their reapers need the daemon, and a reaper waits 10 s after its session ends.
+stop_test_engine() {
+  local left
+  left=$(java -jar "$engine_jar" ps -aq --filter label=org.testcontainers=true 2>/dev/null || true)
+  if [[ -n $left ]]; then
+    java -jar "$engine_jar" rm -f $left >/dev/null 2>&1 || true
+  fi
+  if [[ -f $engine_root/engine.pid ]]; then
+    kill "$(cat "$engine_root/engine.pid")" 2>/dev/null || true
+  fi
+}
 if ! engine_answers; then
-  # Started by the first engine command below; stopped by its pid when the tests are done.
-  trap 'if [[ -f $engine_root/engine.pid ]]; then kill "$(cat "$engine_root/engine.pid")" 2>/dev/null || true; fi' EXIT
+  trap stop_test_engine EXIT
 fi
 
 echo "test-engine: building the test images (PostgreSQL, RabbitMQ, the reaper) on the engine at $engine_socket"

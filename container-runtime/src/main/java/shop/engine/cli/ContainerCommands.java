@@ -13,7 +13,9 @@ import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.StreamType;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -325,10 +327,22 @@ final class ContainerCommands {
         boolean all;
         @Option(names = {"-q", "--quiet"})
         boolean quiet;
+        @Option(names = {"-f", "--filter"}, description = "Docker's filters, key=value (e.g. label=app=web, status=exited); repeatable")
+        List<String> filters = List.of();
 
         @Override
         public Integer call() {
-            var list = main.docker().listContainersCmd().withShowAll(all).exec();
+            Map<String, List<String>> byKey = new LinkedHashMap<>();
+            for (String filter : filters) {
+                int eq = filter.indexOf('=');
+                if (eq <= 0) {
+                    throw EngineException.invalid("--filter \"" + filter + "\": want key=value, e.g. label=app=web");
+                }
+                byKey.computeIfAbsent(filter.substring(0, eq), k -> new ArrayList<>()).add(filter.substring(eq + 1));
+            }
+            var listing = main.docker().listContainersCmd().withShowAll(all);
+            byKey.forEach(listing::withFilter);
+            var list = listing.exec();
             if (!quiet) {
                 main.out.printf("%-14s %-28s %-30s %-26s %-28s %s%n", "CONTAINER ID", "IMAGE", "COMMAND", "STATUS", "PORTS", "NAMES");
             }
