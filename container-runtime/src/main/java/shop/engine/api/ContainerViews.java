@@ -12,6 +12,7 @@ import shop.engine.Json;
 import shop.engine.container.Container;
 import shop.engine.network.Endpoint;
 import shop.engine.network.Network;
+import shop.engine.network.NetworkService;
 import shop.engine.network.PortProxy;
 
 /** Containers as Docker's JSON shows them: the inspect document and the rows of the list. */
@@ -68,7 +69,10 @@ final class ContainerViews {
         config.put("Tty", config.path("Tty").asBoolean(false)).put("AttachStdout", false).put("AttachStderr", false)
                 .put("OpenStdin", config.path("OpenStdin").asBoolean(false));
         o.set("Config", config);
-        o.set("HostConfig", Json.MAPPER.valueToTree(c.hostConfig()));
+        ObjectNode host = Json.MAPPER.valueToTree(c.hostConfig());
+        // Logs are files the engine serves as json-file's are; docker-compose's logs needs the type.
+        host.putObject("LogConfig").put("Type", "json-file").putObject("Config");
+        o.set("HostConfig", host);
         o.set("NetworkSettings", settings(c, engine.networks().list()));
         o.set("Mounts", mounts(c));
         return o;
@@ -124,7 +128,13 @@ final class ContainerViews {
             ObjectNode net = byName.putObject(n.name()).put("NetworkID", n.id()).put("EndpointID", c.id())
                     .put("Gateway", n.gateway()).put("IPAddress", e.ipAddress()).put("IPPrefixLen", n.prefixLength())
                     .put("MacAddress", e.macAddress());
-            e.aliases().forEach(net.putArray("Aliases")::add);
+            ArrayNode aliases = net.putArray("Aliases");
+            e.aliases().forEach(aliases::add);
+            if (!n.name().equals(NetworkService.DEFAULT)) {
+                // As dockerd lists it on user networks: docker-compose 1.29 reconnects a container whose
+                // aliases lack its short id before every start.
+                aliases.add(c.shortId());
+            }
             ArrayNode dnsNames = net.putArray("DNSNames");
             dnsNames.add(c.name());
             e.aliases().forEach(dnsNames::add);
