@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One database and one role per service (ARCHITECTURE.md), on the PostgreSQL at
+# One database and one role per service (docs/architecture.md), on the PostgreSQL at
 # $POSTGRES_HOST:$POSTGRES_PORT (default 127.0.0.1:5432), as the superuser $POSTGRES_ADMIN.
 # Idempotent: existing roles and databases are left as they are.
 set -euo pipefail

@@ -40,7 +40,7 @@ class Routes {
                 .minimumNumberOfCalls(10)
                 .waitDurationInOpenState(properties.breakerWaitInOpenState())
                 // "No instance" before a service has registered is not the service failing;
-                // counting it opened breakers at start-up for a minute (STACK.md).
+                // counting it opened breakers at start-up for a minute.
                 .ignoreExceptions(NotFoundException.class)
                 .build();
         TimeLimiterConfig limiter = TimeLimiterConfig.custom()

@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A JSON client for a service's public API over real HTTP, as the front-end calls it, with the
- * checks every API test makes of problem+json errors (API.md).
+ * checks every API test makes of problem+json errors (docs/api.md#errors).
  */
 public final class ApiClient {
 

@@ -11,7 +11,9 @@ import shop.engine.Json;
 
 /**
  * The OCI runtime config.json for a {@link BundleSpec}: Docker's defaults for mounts,
- * capabilities, masked paths and namespaces, with the limits ENGINE-NOTES.md asks for.
+ * capabilities, masked paths and namespaces, plus an explicit cgroups path (else crun puts the
+ * container at the top of each hierarchy) and RLIMIT_NOFILE no higher than the engine's own
+ * hard limit (raising it needs CAP_SYS_RESOURCE).
  */
 final class OciConfig {
 

@@ -24,7 +24,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Every error of a servlet service as RFC 9457 problem+json (API.md): bad input is a 400 whose
+ * Every error of a servlet service as RFC 9457 problem+json (docs/api.md#errors): bad input is a 400 whose
  * {@code errors} list names each bad field; an {@code ErrorResponseException} (such as a
  * {@code ResponseStatusException}) keeps its status and detail; anything unexpected is a 500
  * that is logged and leaks no stack trace.

@@ -20,7 +20,7 @@ import shop.billing.order.OrderViews;
 import shop.platform.problem.InvalidFieldException;
 
 /**
- * {@code POST /api/billing/orders} checks out the signed-in shopper's cart (API.md);
+ * {@code POST /api/billing/orders} checks out the signed-in shopper's cart (docs/api.md#checkout);
  * {@code POST /api/billing/orders/{id}/cancel} cancels one of their orders before dispatch.
  */
 @RestController

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON shapes of orders and invoices in API.md, built from one {@link Order}. */
+/** The JSON shapes of orders and invoices in docs/api.md#billing, built from one {@link Order}. */
 public final class OrderViews {
 
     private OrderViews() {

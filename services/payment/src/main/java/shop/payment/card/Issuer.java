@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Stands in for the card networks, which cannot be reached from here: it answers like a test
- * gateway does, by card number (API.md's test cards). Any other valid card is approved.
+ * gateway does, by card number (the test cards in docs/api.md). Any other valid card is approved.
  */
 public final class Issuer {
 

@@ -21,7 +21,7 @@ import shop.platform.grpc.ServiceChannels;
  * Recommends products for a product page: those bought together with it, else the popular ones of
  * its category, else the popular ones. Product details come from catalog's gRPC; a product the
  * catalog no longer sells is left out, and a catalog that does not answer gives no
- * recommendations rather than an error (API.md: never an error page).
+ * recommendations rather than an error: the product page shows none, never an error.
  */
 @Service
 public class Recommender {

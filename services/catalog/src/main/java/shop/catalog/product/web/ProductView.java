@@ -2,7 +2,7 @@ package shop.catalog.product.web;
 
 import shop.catalog.product.Product;
 
-/** A product as API.md shows it; {@code category} is the category's slug. */
+/** A product as the public API shows it (docs/api.md#catalog); {@code category} is the category's slug. */
 record ProductView(long id, String sku, String name, String description, long priceCents,
         String currency, String category, String imageUrl, int weightGrams) {
 

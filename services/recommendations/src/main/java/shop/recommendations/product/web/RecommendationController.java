@@ -9,7 +9,7 @@ import shop.catalog.v1.Product;
 import shop.platform.problem.InvalidFieldException;
 import shop.recommendations.product.Recommender;
 
-/** {@code GET /api/recommendations?productId=&limit=4}: products, as the catalog shows them (API.md). */
+/** {@code GET /api/recommendations?productId=&limit=4}: products, as the catalog shows them (docs/api.md). */
 @RestController
 class RecommendationController {
 
