@@ -203,8 +203,8 @@ public class MainTest {
         try (EngineRequests api = new EngineRequests(host())) {
             int images = api.json("/images/json").size();
             assertThatThrownBy(() -> api.send(Method.POST, "/images/create?fromSrc=-&repo=localhost/bad&changes="
-                    + EngineRequests.encode("USER root"), new ByteArrayInputStream(new byte[0]), "application/x-tar"))
-                    .hasMessageContaining("only CMD and ENV can be set on import");
+                    + EngineRequests.encode("ONBUILD RUN true"), new ByteArrayInputStream(new byte[0]), "application/x-tar"))
+                    .hasMessageContaining("only CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME and WORKDIR");
             assertThatThrownBy(() -> api.send(Method.POST, "/images/create?fromSrc=" + EngineRequests.encode("http://x/y.tar")
                     + "&repo=localhost/bad", null, null)).hasMessageContaining("fromSrc: only \"-\"");
             assertThatThrownBy(() -> api.send(Method.POST, "/images/create?fromSrc=-&repo=localhost/bad&changes="
