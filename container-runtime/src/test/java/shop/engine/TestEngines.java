@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import shop.engine.container.Container;
 import shop.engine.container.ContainerService;
+import shop.engine.container.HostConfig;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.BaseImages;
 import shop.engine.network.BridgeNetworks;
@@ -115,6 +117,11 @@ public final class TestEngines {
         containers.logs(c.id(), ContainerService.LogOptions.ALL, out, out);
         containers.remove(c.id(), true);
         return new Ran(exit, out.toString());
+    }
+
+    /** A HostConfig from Docker's field names, as a create body carries it. */
+    public static HostConfig hostConfig(Map<String, Object> fields) {
+        return Json.MAPPER.convertValue(fields, HostConfig.class);
     }
 
     public static Engine open(String runtime) {

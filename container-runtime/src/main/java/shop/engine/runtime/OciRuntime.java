@@ -35,13 +35,21 @@ public interface OciRuntime {
     void resume(String id);
 
     /**
-     * Runs a process in a running container, streaming its output as it comes and feeding it
-     * {@code stdin} (null for none) until that ends; returns its exit status. A process still
-     * running after {@code timeout} (null: no limit) is killed with its descendants, as Docker kills
-     * a healthcheck that overruns, and its status is that of the kill (137).
+     * A process to run in a running container: the container's own process (capabilities, limits)
+     * with this command, environment, directory and user; privileged gets every capability.
      */
-    int exec(String id, List<String> args, List<String> env, String cwd, int uid, int gid,
-             java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr, Duration timeout);
+    record ExecProcess(List<String> args, List<String> env, String cwd, int uid, int gid, List<Integer> additionalGids,
+                       boolean privileged) {
+    }
+
+    /**
+     * Runs a process in a running container (whose bundle is {@code bundle}), streaming its output
+     * as it comes and feeding it {@code stdin} (null for none) until that ends; returns its exit
+     * status. A process still running after {@code timeout} (null: no limit) is killed with its
+     * descendants, as Docker kills a healthcheck that overruns, and its status is that of the kill (137).
+     */
+    int exec(String id, Path bundle, ExecProcess process, java.io.InputStream stdin, java.io.OutputStream stdout,
+             java.io.OutputStream stderr, Duration timeout);
 
     void delete(String id);
 }
