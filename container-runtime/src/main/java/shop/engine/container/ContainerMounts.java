@@ -97,7 +97,7 @@ final class ContainerMounts {
         List<Planned> result = new ArrayList<>();
         for (MountPoint m : from.mounts()) {
             if (!m.type().equals(MountPoint.TMPFS)) {
-                MountPoint copy = parts.length == 2 ? m.shared(parts[1].equals("rw"), parts[1]) : m.shared(m.rw(), m.mode());
+                MountPoint copy = parts.length == 2 ? m.borrowed(parts[1].equals("rw"), parts[1]) : m.borrowed(m.rw(), m.mode());
                 result.add(new Planned(copy, false, true, Map.of()));
             }
         }

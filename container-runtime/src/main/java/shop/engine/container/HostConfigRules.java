@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,11 +59,8 @@ final class HostConfigRules {
                 throw EngineException.invalid("HostConfig.Dns: \"" + server + "\" is not an IP address");
             }
         }
-        for (String word : concat(host.dnsSearch(), host.dnsOptions())) {
-            if (word.isBlank() || word.chars().anyMatch(Character::isWhitespace)) {
-                throw EngineException.invalid("HostConfig.DnsSearch/DnsOptions: \"" + word + "\" must be one word");
-            }
-        }
+        oneWordEach("HostConfig.DnsSearch", host.dnsSearch());
+        oneWordEach("HostConfig.DnsOptions", host.dnsOptions());
         host.extraHosts().forEach(HostConfigRules::extraHost);
     }
 
@@ -234,8 +232,13 @@ final class HostConfigRules {
         }
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    /** Each becomes a word of a resolv.conf line. */
+    private static void oneWordEach(String field, List<String> words) {
+        for (String word : words) {
+            if (word.isBlank() || word.chars().anyMatch(Character::isWhitespace)) {
+                throw EngineException.invalid(field + ": \"" + word + "\" must be one word");
+            }
+        }
     }
 
     private static boolean notEmpty(String s) {
@@ -244,7 +247,7 @@ final class HostConfigRules {
 
     /** The sysctls the container's kernel settings get: its own, and its NIS domain name, which Docker sets this way. */
     static Map<String, String> sysctlsOf(HostConfig host, ContainerConfig config) {
-        Map<String, String> result = new java.util.LinkedHashMap<>(host.sysctls());
+        Map<String, String> result = new LinkedHashMap<>(host.sysctls());
         if (notEmpty(config.domainname())) {
             result.put("kernel.domainname", config.domainname());
         }

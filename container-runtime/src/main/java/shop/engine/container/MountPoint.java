@@ -36,8 +36,8 @@ public record MountPoint(
         options = options == null ? List.of() : List.copyOf(options);
     }
 
-    /** The same mount with another writability, as {@code --volumes-from x:ro} takes it; never the copy's to remove. */
-    MountPoint shared(boolean writable, String newMode) {
+    /** The mount as another container borrows it ({@code --volumes-from x:ro}); never the borrower's to remove. */
+    MountPoint borrowed(boolean writable, String newMode) {
         return new MountPoint(type, name, source, destination, newMode, writable, propagation, options, false);
     }
 

@@ -1,6 +1,7 @@
 package shop.engine.network;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ public record Endpoint(
 
     /** The container's hosts file, as this endpoint knows it. */
     NetworkService.HostsFile hosts() {
-        return new NetworkService.HostsFile(java.nio.file.Path.of(hostsFile), hostNames, hostEntries);
+        return new NetworkService.HostsFile(Path.of(hostsFile), hostNames, hostEntries);
     }
 
     Endpoint renamed(String newName) {

@@ -32,12 +32,18 @@ public final class Capabilities {
             "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
 
     private static final String ALL = "ALL";
+    /** The engine's bounding set does not change while it runs. */
+    private static final List<String> HELD = held();
 
     private Capabilities() {
     }
 
     /** Every capability the engine may hand on. */
     public static List<String> all() {
+        return HELD;
+    }
+
+    private static List<String> held() {
         long held = HostLimits.boundingCapabilities();
         List<String> result = new ArrayList<>();
         for (int n = 0; n < BY_NUMBER.size(); n++) {
@@ -45,7 +51,7 @@ public final class Capabilities {
                 result.add(BY_NUMBER.get(n));
             }
         }
-        return result;
+        return List.copyOf(result);
     }
 
     /**

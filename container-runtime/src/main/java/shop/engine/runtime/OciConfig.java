@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import shop.engine.EngineException;
 import shop.engine.Json;
@@ -87,7 +88,7 @@ final class OciConfig {
         ArrayNode mounts = Json.MAPPER.createArrayNode();
         BundleSpec.Namespaces ns = spec.namespaces();
         long shm = ns.shmBytes() > 0 ? ns.shmBytes() : DEFAULT_SHM_BYTES;
-        List<BundleSpec.Mount> defaults = new java.util.ArrayList<>(List.of(
+        List<BundleSpec.Mount> defaults = new ArrayList<>(List.of(
                 new BundleSpec.Mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
                 new BundleSpec.Mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")),
                 new BundleSpec.Mount("/dev/pts", "devpts", "devpts",

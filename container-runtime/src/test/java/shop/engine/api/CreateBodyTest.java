@@ -9,10 +9,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import shop.engine.ServedEngine;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import shop.engine.TestEngines;
 
 /**
@@ -72,19 +70,10 @@ class CreateBodyTest {
             "IPAMConfig": {}}}}, "Labels": {"com.docker.compose.project": "proj", "com.docker.compose.service": "db"}}
             """;
 
-    static ServedEngine served;
-    static DockerCli cli;
+    @RegisterExtension
+    static final ServedCli ENGINE = new ServedCli();
 
-    @BeforeAll
-    static void serve() throws IOException {
-        served = ServedEngine.start();
-        cli = new DockerCli(served.socket());
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        served.close();
-    }
+    private final DockerCli cli = ENGINE.cli();
 
     @Test
     void theBodiesRealClientsSendWithTheirDefaultsAreAccepted() throws Exception {
@@ -168,7 +157,7 @@ class CreateBodyTest {
     /** Everything a create could leave: container directories, mounts, volumes, endpoints, network namespaces. */
     private static Set<String> whatExists() throws IOException {
         Set<String> all = new TreeSet<>();
-        Path state = served.engine().state();
+        Path state = ENGINE.served().engine().state();
         for (String dir : List.of("containers", "snapshots/active", "volumes")) {
             if (Files.isDirectory(state.resolve(dir))) {
                 try (Stream<Path> entries = Files.list(state.resolve(dir))) {
@@ -177,7 +166,7 @@ class CreateBodyTest {
             }
         }
         all.addAll(TestEngines.leftoverNamespaces());
-        served.engine().networks().list().forEach(n -> n.endpoints().keySet().forEach(id -> all.add(n.name() + " endpoint " + id)));
+        ENGINE.served().engine().networks().list().forEach(n -> n.endpoints().keySet().forEach(id -> all.add(n.name() + " endpoint " + id)));
         return all;
     }
 }

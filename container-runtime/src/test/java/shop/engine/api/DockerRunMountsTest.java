@@ -2,15 +2,12 @@ package shop.engine.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import shop.engine.ServedEngine;
 
 /**
  * The docker CLI's mounts against the engine, on real crun: --mount of each type, -v, --tmpfs,
@@ -20,21 +17,15 @@ class DockerRunMountsTest {
 
     private static final String IMAGE = "debian:bookworm-slim";
 
-    static ServedEngine served;
-    static DockerCli cli;
+    @RegisterExtension
+    static final ServedCli ENGINE = new ServedCli();
 
-    @BeforeAll
-    static void serve() throws IOException {
-        served = ServedEngine.start();
-        cli = new DockerCli(served.socket());
-    }
+    private final DockerCli cli = ENGINE.cli();
 
+    /** The named volumes the tests made; their containers are gone by now. */
     @AfterAll
-    static void stop() throws IOException {
-        served.close();
-        for (String volume : List.of("kept-data", "skel-copy", "skel-empty", "vf-data", "cp-vol")) {
-            served.engine().volumes().remove(volume, List.of());
-        }
+    static void removeVolumes() throws Exception {
+        ENGINE.cli().ok("volume", "rm", "kept-data", "skel-copy", "skel-empty", "vf-data", "cp-vol");
     }
 
     @Test

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import shop.engine.ServedEngine;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import shop.engine.network.NetworkService;
 
 /**
@@ -20,23 +19,14 @@ class DockerRunOptionsTest {
 
     private static final String IMAGE = "debian:bookworm-slim";
 
-    static ServedEngine served;
-    static DockerCli cli;
+    @RegisterExtension
+    static final ServedCli ENGINE = new ServedCli();
 
-    @BeforeAll
-    static void serve() throws IOException {
-        served = ServedEngine.start();
-        cli = new DockerCli(served.socket());
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        served.close();
-    }
+    private final DockerCli cli = ENGINE.cli();
 
     @Test
     void addedHostsAndTheHostGatewayResolveAndSurviveTheNetworksRewrites() throws Exception {
-        String gateway = served.engine().networks().inspect(NetworkService.DEFAULT).gateway();
+        String gateway = ENGINE.served().engine().networks().inspect(NetworkService.DEFAULT).gateway();
         cli.ok("run", "-d", "--name", "with-hosts", "--add-host", "db.example:10.1.2.3", "--add-host", "gw=host-gateway",
                 IMAGE, "sh", "-c", DockerCliCommandsTest.WAITS);
         assertThat(cli.ok("exec", "with-hosts", "getent", "hosts", "db.example")).startsWith("10.1.2.3 ");
@@ -202,7 +192,7 @@ class DockerRunOptionsTest {
     private static String cgroupFile(String pid, String controller, String file) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", pid, "cgroup"))) {
             String[] parts = line.split(":", 3);
-            if (java.util.List.of(parts[1].split(",")).contains(controller)) {
+            if (List.of(parts[1].split(",")).contains(controller)) {
                 return String.join("", Files.readAllLines(Path.of("/sys/fs/cgroup", controller, parts[2], file))).strip();
             }
         }

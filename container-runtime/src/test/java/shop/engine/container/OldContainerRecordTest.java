@@ -2,6 +2,7 @@ package shop.engine.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import shop.engine.Json;
 
@@ -23,9 +24,8 @@ class OldContainerRecordTest {
     void anOldRecordReadsWithItsBindsAsMountsAndEverythingElseAtDockersDefaults() throws Exception {
         Container old = Json.MAPPER.readValue(OLD_RECORD, Container.class);
         assertThat(old.mounts()).containsExactly(
-                new MountPoint(MountPoint.BIND, null, "/srv/in", "/in", "ro", false, "", java.util.List.of(), false),
-                new MountPoint(MountPoint.VOLUME, "pgdata", null, "/var/lib/postgresql/data", "", true, "",
-                        java.util.List.of(), false));
+                new MountPoint(MountPoint.BIND, null, "/srv/in", "/in", "ro", false, "", List.of(), false),
+                new MountPoint(MountPoint.VOLUME, "pgdata", null, "/var/lib/postgresql/data", "", true, "", List.of(), false));
         assertThat(old.hostEntries()).isEmpty();
         HostConfig host = old.hostConfig();
         assertThat(host.restartPolicy().name()).isEqualTo("always");
