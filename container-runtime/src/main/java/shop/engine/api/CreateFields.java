@@ -38,7 +38,6 @@ final class CreateFields {
     }
 
     private static final Predicate<JsonNode> EMPTY = CreateFields::empty;
-    private static final Predicate<JsonNode> NULL = JsonNode::isNull;
 
     private final Map<String, Rule> rules = new LinkedHashMap<>();
     private final Set<String> withParts = new HashSet<>();
@@ -70,7 +69,7 @@ final class CreateFields {
                 "HostConfig.PortBindings", "HostConfig.PublishAllPorts", "HostConfig.Links", "HostConfig.ExtraHosts",
                 "HostConfig.Dns", "HostConfig.DnsSearch", "HostConfig.DnsOptions", "HostConfig.RestartPolicy",
                 "HostConfig.AutoRemove", "HostConfig.Privileged", "HostConfig.CapAdd", "HostConfig.CapDrop",
-                "HostConfig.SecurityOpt", "HostConfig.ReadonlyRootfs", "HostConfig.Init", "HostConfig.GroupAdd",
+                "HostConfig.SecurityOpt", "HostConfig.MaskedPaths", "HostConfig.ReadonlyPaths", "HostConfig.ReadonlyRootfs", "HostConfig.Init", "HostConfig.GroupAdd",
                 "HostConfig.Ulimits", "HostConfig.Sysctls", "HostConfig.OomScoreAdj", "HostConfig.PidMode",
                 "HostConfig.IpcMode", "HostConfig.UTSMode", "HostConfig.ShmSize", "HostConfig.Memory",
                 "HostConfig.MemoryReservation", "HostConfig.MemorySwap", "HostConfig.NanoCpus", "HostConfig.CpuShares",
@@ -133,11 +132,6 @@ final class CreateFields {
         defaultOnly("HostConfig.CgroupParent", EMPTY, "containers' cgroups sit under the engine's own; another parent is"
                 + " not supported by this engine");
         defaultOnly("HostConfig.Cgroup", EMPTY, "joining another container's cgroup is not supported by this engine");
-        // null means Docker's lists; even an empty list would replace them.
-        defaultOnly("HostConfig.MaskedPaths", NULL, "custom masked paths are not supported by this engine;"
-                + " SecurityOpt systempaths=unconfined unmasks them all");
-        defaultOnly("HostConfig.ReadonlyPaths", NULL, "custom read-only paths are not supported by this engine;"
-                + " SecurityOpt systempaths=unconfined unmasks them all");
         defaultOnly("HostConfig.StorageOpt", EMPTY, "storage options are not supported by this engine");
         defaultOnly("HostConfig.Annotations", EMPTY, "OCI annotations are not supported by this engine");
         defaultOnly("HostConfig.DiskQuota", EMPTY, "disk quotas are not supported by this engine");

@@ -59,7 +59,7 @@ final class ContainerBundles {
             args.addAll(List.of(HostConfigRules.INIT_IN_CONTAINER, "--"));
         }
         args.addAll(config.args());
-        HostConfigRules.Security security = HostConfigRules.security(host.securityOpt());
+        HostConfigRules.Security security = HostConfigRules.security(host);
         BundleSpec.Process process = new BundleSpec.Process(args, env, config.workingDir(), user.uid(), user.gid(), groups,
                 Capabilities.of(host.privileged(), host.capAdd(), host.capDrop()), security.noNewPrivileges(),
                 Rlimits.of(host.ulimits().stream().map(u -> new Rlimits.Limit(u.name(), u.soft(), u.hard())).toList()),

@@ -37,6 +37,8 @@ public record HostConfig(
         @JsonProperty("CapAdd") List<String> capAdd,
         @JsonProperty("CapDrop") List<String> capDrop,
         @JsonProperty("SecurityOpt") List<String> securityOpt,
+        @JsonProperty("MaskedPaths") List<String> maskedPaths,
+        @JsonProperty("ReadonlyPaths") List<String> readonlyPaths,
         @JsonProperty("ReadonlyRootfs") boolean readonlyRootfs,
         @JsonProperty("Init") Boolean init,
         @JsonProperty("GroupAdd") List<String> groupAdd,
@@ -87,6 +89,9 @@ public record HostConfig(
         capAdd = listOf(capAdd);
         capDrop = listOf(capDrop);
         securityOpt = listOf(securityOpt);
+        // null is Docker's lists; empty (what the CLI sends for systempaths=unconfined) is none.
+        maskedPaths = maskedPaths == null ? null : List.copyOf(maskedPaths);
+        readonlyPaths = readonlyPaths == null ? null : List.copyOf(readonlyPaths);
         groupAdd = listOf(groupAdd);
         ulimits = listOf(ulimits);
         sysctls = sysctls == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(sysctls));

@@ -46,7 +46,7 @@ final class HostConfigRules {
 
     static void check(HostConfig host, ContainerConfig config) {
         Capabilities.of(host.privileged(), host.capAdd(), host.capDrop());
-        security(host.securityOpt());
+        security(host);
         Rlimits.of(host.ulimits().stream().map(u -> new Rlimits.Limit(u.name(), u.soft(), u.hard())).toList());
         namespaces(host, config);
         sysctls(host);
@@ -64,11 +64,22 @@ final class HostConfigRules {
         host.extraHosts().forEach(HostConfigRules::extraHost);
     }
 
-    /** {@code no-new-privileges[:true|false]}; the rest is what the engine does anyway, or a 400. */
-    static Security security(List<String> options) {
+    /**
+     * SecurityOpt: {@code no-new-privileges[:true|false]}; the rest is what the engine does anyway, or
+     * a 400. MaskedPaths and ReadonlyPaths may only be both empty, which is how the docker CLI sends
+     * systempaths=unconfined; custom lists are refused.
+     */
+    static Security security(HostConfig host) {
         boolean noNewPrivileges = false;
         boolean unmasked = false;
-        for (String option : options) {
+        if (host.maskedPaths() != null || host.readonlyPaths() != null) {
+            if (!List.of().equals(host.maskedPaths()) || !List.of().equals(host.readonlyPaths())) {
+                throw EngineException.invalid("HostConfig.MaskedPaths, HostConfig.ReadonlyPaths: custom lists are not"
+                        + " supported by this engine; both empty (systempaths=unconfined) or both left out are");
+            }
+            unmasked = true;
+        }
+        for (String option : host.securityOpt()) {
             int at = indexOfSeparator(option);
             String key = at < 0 ? option : option.substring(0, at);
             String value = at < 0 ? "" : option.substring(at + 1);

@@ -112,7 +112,9 @@ class CreateBodyTest {
                 new Refused("{\"Mounts\": [{\"Type\": \"volume\", \"Target\": \"/x\", \"VolumeOptions\": {\"Subpath\": \"a\"}}]}",
                         "HostConfig.Mounts[0].VolumeOptions.Subpath: volume subpaths are not supported"),
                 new Refused("{\"Memory\": \"lots\"}", "HostConfig.Memory: "),
-                new Refused("{\"CapAdd\": [\"NOPE\"]}", "HostConfig.CapAdd: unknown capability \\\"NOPE\\\""))) {
+                new Refused("{\"CapAdd\": [\"NOPE\"]}", "HostConfig.CapAdd: unknown capability \\\"NOPE\\\""),
+                new Refused("{\"MaskedPaths\": [\"/proc/kcore\"], \"ReadonlyPaths\": []}",
+                        "HostConfig.MaskedPaths, HostConfig.ReadonlyPaths: custom lists are not supported"))) {
             String body = "{\"Image\": \"debian:bookworm-slim\", \"Cmd\": [\"true\"], \"HostConfig\": " + refused.hostConfig() + "}";
             assertThat(cli.http("POST", "/containers/create", body)).as(refused.hostConfig()).startsWith("400 ")
                     .contains(refused.message());
