@@ -37,6 +37,9 @@ final class CreateBody {
             config.set("Entrypoint", Json.MAPPER.createArrayNode().add(entrypoint.asText()));
         }
         JsonNode hostNode = config.remove("HostConfig");
+        if (hostNode != null && !hostNode.isNull() && !hostNode.isObject()) {
+            throw EngineException.invalid("HostConfig: want an object");
+        }
         HostConfig host = hostNode != null && hostNode.isObject() ? map(hostNode, HostConfig.class, "HostConfig") : null;
         Map<String, List<String>> networks = new LinkedHashMap<>();
         config.path("NetworkingConfig").path("EndpointsConfig").fields().forEachRemaining(e ->

@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +53,32 @@ final class ContainerFiles {
      * @param rootReadOnly the container's root filesystem is read-only (ReadonlyRootfs), so nothing is copied into it
      * @param mounts       the container's volumes, binds and tmpfs mounts (its /etc files need not be listed)
      */
-    ContainerFiles(Path rootfs, boolean rootReadOnly, List<Mount> mounts) {
+    private ContainerFiles(Path rootfs, boolean rootReadOnly, List<Mount> mounts) {
         this.rootfs = rootfs;
         this.rootReadOnly = rootReadOnly;
         this.mounts = mounts.stream().sorted(Comparator.comparing((Mount m) -> m.destination().length()).reversed()).toList();
+    }
+
+    /**
+     * The container's files with its mounts over them: volumes and binds where they live on the
+     * host, and a running container's tmpfs mounts through its init's view of them (a stopped one
+     * has none, so its files there are the root filesystem's, as Docker shows them).
+     */
+    static ContainerFiles of(Container c, Path rootfs, Volumes volumes) {
+        List<Mount> mounts = new ArrayList<>();
+        for (MountPoint m : c.mounts()) {
+            Path source = switch (m.type()) {
+                case MountPoint.BIND -> Path.of(m.source());
+                case MountPoint.VOLUME -> Path.of(volumes.inspect(m.name()).mountpoint());
+                default -> c.state().running()
+                        ? Path.of("/proc", String.valueOf(c.state().pid()), "root").resolve(m.destination().substring(1))
+                        : null;
+            };
+            if (source != null) {
+                mounts.add(new Mount(m.destination(), source, !m.rw()));
+            }
+        }
+        return new ContainerFiles(rootfs, c.hostConfig().readonlyRootfs(), mounts);
     }
 
     /** Where a container path lives on the host, and whether it may be written. */

@@ -90,8 +90,8 @@ public record HostConfig(
         capDrop = listOf(capDrop);
         securityOpt = listOf(securityOpt);
         // null is Docker's lists; empty (what the CLI sends for systempaths=unconfined) is none.
-        maskedPaths = maskedPaths == null ? null : List.copyOf(maskedPaths);
-        readonlyPaths = readonlyPaths == null ? null : List.copyOf(readonlyPaths);
+        maskedPaths = maskedPaths == null ? null : listOf(maskedPaths);
+        readonlyPaths = readonlyPaths == null ? null : listOf(readonlyPaths);
         groupAdd = listOf(groupAdd);
         ulimits = listOf(ulimits);
         sysctls = sysctls == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(sysctls));
@@ -101,8 +101,9 @@ public record HostConfig(
         cpusetCpus = cpusetCpus == null ? "" : cpusetCpus;
         cpusetMems = cpusetMems == null ? "" : cpusetMems;
         consoleSize = listOf(consoleSize);
-        if (memory < 0 || nanoCpus < 0 || (pidsLimit != null && pidsLimit < 0)) {
-            throw EngineException.invalid("Memory, NanoCpus and PidsLimit cannot be negative");
+        // Docker's PidsLimit -1 (like 0) is no limit.
+        if (memory < 0 || nanoCpus < 0 || (pidsLimit != null && pidsLimit < -1)) {
+            throw EngineException.invalid("HostConfig.Memory, NanoCpus and PidsLimit cannot be negative (PidsLimit -1 is no limit)");
         }
     }
 

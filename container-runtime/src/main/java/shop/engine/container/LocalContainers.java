@@ -598,27 +598,8 @@ public final class LocalContainers implements ContainerService {
 
     // --- files ---
 
-    /**
-     * The container's files with its mounts over them: volumes and binds where they live on the
-     * host, and a running container's tmpfs mounts through its init's view of them (a stopped one
-     * has none, so its files there are the root filesystem's, as Docker shows them).
-     */
     private ContainerFiles files(Container c) {
-        Container now = refresh(c);
-        List<ContainerFiles.Mount> mounts = new ArrayList<>();
-        for (MountPoint m : now.mounts()) {
-            Path source = switch (m.type()) {
-                case MountPoint.BIND -> Path.of(m.source());
-                case MountPoint.VOLUME -> Path.of(volumes.inspect(m.name()).mountpoint());
-                default -> now.state().running()
-                        ? Path.of("/proc", String.valueOf(now.state().pid()), "root").resolve(m.destination().substring(1))
-                        : null;
-            };
-            if (source != null) {
-                mounts.add(new ContainerFiles.Mount(m.destination(), source, !m.rw()));
-            }
-        }
-        return new ContainerFiles(rootfs(c), now.hostConfig().readonlyRootfs(), mounts);
+        return ContainerFiles.of(refresh(c), rootfs(c), volumes);
     }
 
     @Override
