@@ -1,5 +1,6 @@
 package shop.engine.container;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -51,9 +52,7 @@ final class HostConfigRules {
         namespaces(host, config);
         sysctls(host);
         resources(host);
-        if (host.oomScoreAdj() < -1000 || host.oomScoreAdj() > 1000) {
-            throw EngineException.invalid("HostConfig.OomScoreAdj: " + host.oomScoreAdj() + " is outside -1000..1000");
-        }
+        oomScoreAdj(host.oomScoreAdj());
         for (String server : host.dns()) {
             if (!isIpAddress(server)) {
                 throw EngineException.invalid("HostConfig.Dns: \"" + server + "\" is not an IP address");
@@ -62,6 +61,27 @@ final class HostConfigRules {
         oneWordEach("HostConfig.DnsSearch", host.dnsSearch());
         oneWordEach("HostConfig.DnsOptions", host.dnsOptions());
         host.extraHosts().forEach(HostConfigRules::extraHost);
+    }
+
+    /** Lowering a score below the engine's own takes CAP_SYS_RESOURCE, which the engine may not hold. */
+    private static void oomScoreAdj(int score) {
+        if (score < -1000 || score > 1000) {
+            throw EngineException.invalid("HostConfig.OomScoreAdj: " + score + " is outside -1000..1000");
+        }
+        int own = ownOomScoreAdj();
+        if (score < own && !Capabilities.all().contains("CAP_SYS_RESOURCE")) {
+            throw EngineException.invalid("HostConfig.OomScoreAdj: " + score + " is below the engine's own (" + own
+                    + "), which takes CAP_SYS_RESOURCE, and the engine does not hold it");
+        }
+    }
+
+    private static int ownOomScoreAdj() {
+        try {
+            // By lines: Files.readString stops short on some /proc files.
+            return Integer.parseInt(String.join("", Files.readAllLines(Path.of("/proc/self/oom_score_adj"))).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**

@@ -18,6 +18,7 @@ import shop.engine.network.NetworkService;
 class DockerRunOptionsTest {
 
     private static final String IMAGE = "debian:bookworm-slim";
+    private static final int CAP_SYS_RESOURCE = 24;
     /** How /proc/sys is mounted over (Docker makes it read-only), if it is. */
     private static final String PROC_SYS_MOUNT = "awk '$5 == \"/proc/sys\" { print substr($6, 1, 2) }' /proc/self/mountinfo";
 
@@ -103,11 +104,9 @@ class DockerRunOptionsTest {
         assertThat(cli.run("exec", "no-chown", "chown", "1", "/f").exit()).as("an exec has the container's capabilities").isNotZero();
         assertThat(cli.ok("exec", "--privileged", "no-chown", "sh", "-c", "chown 1 /f && echo chowned"))
                 .as("a privileged exec has them all").isEqualTo("chowned\n");
-        long engines = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("CapBnd:"))
-                .mapToLong(l -> Long.parseUnsignedLong(l.substring(7).strip(), 16)).findFirst().orElseThrow();
         assertThat(cli.ok("run", "--rm", "--cap-add", "ALL", "--cap-drop", "chown", IMAGE, "sh", "-c",
                 "grep CapEff /proc/self/status")).as("every capability the engine holds but CAP_CHOWN (0)")
-                .isEqualTo(String.format("CapEff:\t%016x%n", engines & ~1L));
+                .isEqualTo(String.format("CapEff:\t%016x%n", enginesCapabilities() & ~1L));
         cli.ok("rm", "-f", "no-chown");
     }
 
@@ -158,6 +157,16 @@ class DockerRunOptionsTest {
     }
 
     @Test
+    void anOomScoreBelowTheEnginesTakesCapSysResource() throws Exception {
+        DockerCli.Result lower = cli.run("run", "--rm", "--oom-score-adj", "-500", IMAGE, "cat", "/proc/self/oom_score_adj");
+        if ((enginesCapabilities() & (1L << CAP_SYS_RESOURCE)) != 0) {
+            assertThat(lower.out()).isEqualTo("-500\n");
+        } else {
+            assertThat(lower.out()).contains("HostConfig.OomScoreAdj: -500 is below the engine's own");
+        }
+    }
+
+    @Test
     void namespacedSysctlsApplyAndOthersAreRefused() throws Exception {
         assertThat(cli.ok("run", "--rm", "--sysctl", "net.ipv4.ip_unprivileged_port_start=80", "--sysctl", "kernel.shmmni=2048",
                 IMAGE, "cat", "/proc/sys/net/ipv4/ip_unprivileged_port_start", "/proc/sys/kernel/shmmni")).isEqualTo("80\n2048\n");
@@ -194,6 +203,12 @@ class DockerRunOptionsTest {
         assertThat(cli.ok("run", "--rm", "--pid", "host", IMAGE, "sh", "-c", "test -d /proc/" + engine + " && echo sees-engine"))
                 .isEqualTo("sees-engine\n");
         assertThat(cli.run("run", "--rm", IMAGE, "test", "-d", "/proc/" + engine).exit()).isNotZero();
+    }
+
+    /** The engine's bounding set (it runs in this JVM): what it can hand on. */
+    private static long enginesCapabilities() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("CapBnd:"))
+                .mapToLong(l -> Long.parseUnsignedLong(l.substring("CapBnd:".length()).strip(), 16)).findFirst().orElseThrow();
     }
 
     /** A v1 cgroup file of the process, where the host mounts that controller. */
