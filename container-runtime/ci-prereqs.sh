@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Makes this machine ready to run the engine and its tests: the OCI runtimes, debootstrap, iproute2, the
-# registry peers of the interop tests (skopeo, Debian's docker-registry), docker-compose (which checks fig.yml),
-# Podman (the other engine fig is tested on), and the Debian root filesystem the engine imports as
+# Makes this machine ready to run the engine and its tests: the OCI runtimes, debootstrap, iproute2, tini
+# (the static init docker run --init binds into a container as /sbin/docker-init), the registry peers of the
+# interop tests (skopeo, Debian's docker-registry), docker-compose (which checks fig.yml), Podman (the other
+# engine fig is tested on), and the Debian root filesystem the engine imports as
 # debian:bookworm-slim. Idempotent and quiet when everything is already there. Run as root on Debian 12.
 # The rootfs cache lives outside the clone (SHOP_ENGINE_CACHE, default /var/cache/shop-engine) so
 # that CI runs on this machine share it; debootstrap takes ~30 s and ~200 MB.
@@ -9,7 +10,8 @@ set -euo pipefail
 
 CACHE=${SHOP_ENGINE_CACHE:-/var/cache/shop-engine}
 declare -A COMMAND_OF=([crun]=crun [runc]=runc [debootstrap]=debootstrap [util-linux]=unshare
-  [iproute2]=ip [skopeo]=skopeo [docker-registry]=docker-registry [docker-compose]=docker-compose)
+  [iproute2]=ip [skopeo]=skopeo [docker-registry]=docker-registry [docker-compose]=docker-compose
+  [tini]=tini-static)
 # Podman, the other engine fig is tested against (PodmanStackTest). As root it needs neither uidmap,
 # slirp4netns nor fuse-overlayfs, so its recommends stay out; its bridge networks need netavark,
 # aardvark-dns (names) and iptables, and the test compares nft's ruleset before and after.

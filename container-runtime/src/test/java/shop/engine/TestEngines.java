@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import shop.engine.container.Container;
 import shop.engine.container.ContainerService;
+import shop.engine.container.HostConfig;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.BaseImages;
 import shop.engine.network.BridgeNetworks;
@@ -38,12 +40,12 @@ public final class TestEngines {
     }
 
     /**
-     * Removes every container and user network, stops supervising, and checks that nothing is
-     * left behind: no overlay mount, no network namespace.
+     * Removes every container (with its anonymous volumes) and user network, stops supervising,
+     * and checks that nothing is left behind: no overlay mount, no network namespace.
      */
     public static void removeEverything(Engine engine) {
         for (Container c : engine.containers().list(true)) {
-            engine.containers().remove(c.id(), true);
+            engine.containers().remove(c.id(), true, true);
         }
         for (Network n : engine.networks().list()) {
             if (!n.name().equals(NetworkService.DEFAULT)) {
@@ -104,7 +106,7 @@ public final class TestEngines {
     public record Ran(int exit, String output) {
     }
 
-    /** Runs a container of {@code image} (with {@code cmd}, or the image's own when empty) to its end; removes it. */
+    /** Runs a container of {@code image} (with {@code cmd}, or the image's own when empty) to its end; removes it and its anonymous volumes. */
     public static Ran run(Engine engine, String image, String... cmd) {
         ContainerService containers = engine.containers();
         Container c = containers.create(new ContainerService.CreateRequest(null, image,
@@ -113,8 +115,13 @@ public final class TestEngines {
         int exit = containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         containers.logs(c.id(), ContainerService.LogOptions.ALL, out, out);
-        containers.remove(c.id(), true);
+        containers.remove(c.id(), true, true);
         return new Ran(exit, out.toString());
+    }
+
+    /** A HostConfig from Docker's field names, as a create body carries it. */
+    public static HostConfig hostConfig(Map<String, Object> fields) {
+        return Json.MAPPER.convertValue(fields, HostConfig.class);
     }
 
     public static Engine open(String runtime) {

@@ -52,7 +52,7 @@ final class ContainerEndpoints implements Router.Endpoints {
     @Override
     public void register(Router router) {
         router.on("POST", "/containers/create", call -> {
-            Container c = containers.create(CreateBody.read(call.query("name"), call.body()));
+            Container c = containers.create(CreateBody.read(call.query("name"), call.body(), engine.runtime().name()));
             call.json(201, Json.MAPPER.createObjectNode().put("Id", c.id()).set("Warnings", Json.MAPPER.createArrayNode()));
         });
         router.on("GET", "/containers/json", this::list);
@@ -90,7 +90,7 @@ final class ContainerEndpoints implements Router.Endpoints {
         });
         router.on("POST", "/containers/([^/]+)/wait", this::await);
         router.on("DELETE", "/containers/([^/]+)", call -> {
-            containers.remove(call.path(1), call.flag("force"));
+            containers.remove(call.path(1), call.flag("force"), call.flag("v"));
             call.empty(204);
         });
         router.on("GET", "/containers/([^/]+)/logs", this::logs);
@@ -179,7 +179,8 @@ final class ContainerEndpoints implements Router.Endpoints {
                 && f.any("ancestor", image -> sameImage(image, c))
                 && f.any("network", n -> networks.stream().anyMatch(net -> net.endpoints().containsKey(c.id())
                         && (net.name().equals(n) || net.id().startsWith(n))))
-                && f.any("volume", v -> c.hostConfig().binds().stream().anyMatch(b -> b.startsWith(v + ":") || b.contains(":" + v)))
+                && f.any("volume", v -> c.mounts().stream().anyMatch(m -> v.equals(m.name()) || v.equals(m.source())
+                        || v.equals(m.destination())))
                 && f.any("expose", p -> c.config().exposedPorts() != null && c.config().exposedPorts().containsKey(port(p)))
                 && f.any("publish", p -> c.ports().stream().anyMatch(b -> b.containerPort().equals(port(p))
                         || String.valueOf(b.hostPort()).equals(p.replace("/tcp", ""))))

@@ -10,6 +10,7 @@ import java.util.Map;
 import shop.engine.Engine;
 import shop.engine.Json;
 import shop.engine.container.Container;
+import shop.engine.container.MountPoint;
 import shop.engine.network.Endpoint;
 import shop.engine.network.Network;
 import shop.engine.network.NetworkService;
@@ -70,7 +71,7 @@ final class ContainerViews {
                 .put("OpenStdin", config.path("OpenStdin").asBoolean(false));
         o.set("Config", config);
         ObjectNode host = Json.MAPPER.valueToTree(c.hostConfig());
-        // Logs are files the engine serves as json-file's are; docker-compose's logs needs the type.
+        // Logs stay in the container's directory, read by docker logs; compose tails only containers that say so.
         host.putObject("LogConfig").put("Type", "json-file").putObject("Config");
         o.set("HostConfig", host);
         o.set("NetworkSettings", settings(c, engine.networks().list()));
@@ -78,25 +79,19 @@ final class ContainerViews {
         return o;
     }
 
-    /** The volumes and binds, as inspect's Mounts lists them. */
+    /** The volumes, binds and tmpfs mounts, as inspect's Mounts lists them. */
     private ArrayNode mounts(Container c) {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        for (String bind : c.hostConfig().binds()) {
-            String[] parts = bind.split(":");
-            if (parts.length < 2) {
-                continue;
-            }
-            boolean volume = !parts[0].startsWith("/");
-            ObjectNode m = out.addObject().put("Type", volume ? "volume" : "bind");
-            if (volume) {
-                m.put("Name", parts[0]).put("Driver", "local")
-                        .put("Source", engine.state().resolve("volumes").resolve(parts[0]).resolve("_data").toString());
+        for (MountPoint m : c.mounts()) {
+            ObjectNode node = out.addObject().put("Type", m.type());
+            if (m.isVolume()) {
+                node.put("Name", m.name()).put("Driver", "local")
+                        .put("Source", engine.state().resolve("volumes").resolve(m.name()).resolve("_data").toString());
             } else {
-                m.put("Source", parts[0]);
+                node.put("Source", m.type().equals(MountPoint.BIND) ? m.source() : "");
             }
-            boolean readOnly = parts.length == 3 && parts[2].startsWith("ro");
-            m.put("Destination", parts[1]).put("Mode", parts.length == 3 ? parts[2] : "").put("RW", !readOnly)
-                    .put("Propagation", volume ? "" : "rprivate");
+            node.put("Destination", m.destination()).put("Mode", m.mode()).put("RW", m.rw())
+                    .put("Propagation", m.type().equals(MountPoint.BIND) && m.propagation().isEmpty() ? "rprivate" : m.propagation());
         }
         return out;
     }

@@ -66,7 +66,7 @@ final class ExecEndpoints implements Router.Endpoints {
                     .put("Running", exec.running).put("ExitCode", exec.exitCode == null ? 0 : exec.exitCode)
                     .put("Pid", 0).put("OpenStdin", exec.stdin).put("OpenStdout", true).put("OpenStderr", true);
             out.putObject("ProcessConfig").put("tty", false).put("entrypoint", exec.request.cmd().get(0))
-                    .put("user", exec.request.user() == null ? "" : exec.request.user()).put("privileged", false)
+                    .put("user", exec.request.user() == null ? "" : exec.request.user()).put("privileged", exec.request.privileged())
                     .set("arguments", Json.MAPPER.valueToTree(exec.request.cmd().subList(1, exec.request.cmd().size())));
             call.json(200, out);
         });
@@ -82,15 +82,13 @@ final class ExecEndpoints implements Router.Endpoints {
         if (cmd == null || cmd.isEmpty()) {
             throw EngineException.invalid("exec: no command specified (Cmd)");
         }
-        if (body.path("Privileged").asBoolean(false)) {
-            throw EngineException.invalid("Privileged: privileged execs are not supported by this engine");
-        }
         if (body.path("Tty").asBoolean(false)) {
             throw EngineException.invalid("Tty: this engine does not give execs a terminal yet; leave out -t");
         }
         List<String> env = strings(body, "Env");
         ContainerService.ExecRequest request = new ContainerService.ExecRequest(cmd, env == null ? List.of() : env,
-                Call.emptyToNull(body.path("User").asText(null)), Call.emptyToNull(body.path("WorkingDir").asText(null)));
+                Call.emptyToNull(body.path("User").asText(null)), Call.emptyToNull(body.path("WorkingDir").asText(null)),
+                body.path("Privileged").asBoolean(false));
         forgetExecsOfRemovedContainers();
         String id = Ids.random();
         execs.put(id, new Exec(id, c.id(), request, body.path("AttachStdin").asBoolean(false)));

@@ -435,8 +435,11 @@ public final class DockerfileBuilder implements Builder {
                         mounts.add(BundleSpec.Mount.bind(Path.of(file), file, true));
                     }
                 }
-                runtime.writeBundle(new BundleSpec(rootfs, args, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
-                        workdir, user.uid(), user.gid(), user.additionalGids(), "buildkitsandbox", mounts, "host", 0, 0, 0,
+                BundleSpec.Process process = BundleSpec.Process.of(args,
+                        env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
+                        workdir, user.uid(), user.gid(), user.additionalGids());
+                runtime.writeBundle(new BundleSpec(rootfs, false, process, "buildkitsandbox", mounts,
+                        BundleSpec.Namespaces.of("host"), BundleSpec.Resources.NONE, Map.of(), false, false,
                         CliRuntime.cgroupsPath(key), null), bundle);
                 int code = follow(runtime.start(key, bundle, null, log, log, false).init(), log, build.progress());
                 if (code != 0) {

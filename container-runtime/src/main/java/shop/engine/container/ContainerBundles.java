@@ -5,19 +5,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import shop.engine.EngineException;
 import shop.engine.RootPaths;
 import shop.engine.image.ContainerConfig;
 import shop.engine.network.NetworkService;
 import shop.engine.runtime.BundleSpec;
+import shop.engine.runtime.Capabilities;
 import shop.engine.runtime.CliRuntime;
 import shop.engine.runtime.OciRuntime;
+import shop.engine.runtime.Rlimits;
 import shop.engine.runtime.Users;
 
 /**
- * Writes a created container's OCI bundle from its merged config and HostConfig: the user it
- * runs as, its environment, its hostname and /etc files, its binds and volumes, its network
- * namespace and its limits. Everything here is decided once, at create, as Docker decides it.
+ * Writes a created container's OCI bundle from its merged config, its HostConfig and what its
+ * create planned: the user it runs as and its groups, its environment, its hostname and /etc
+ * files, its mounts, its init, its capabilities and limits, its namespaces. Everything here is
+ * decided once, at create, as Docker decides it.
  */
 final class ContainerBundles {
 
@@ -31,65 +33,47 @@ final class ContainerBundles {
         this.volumes = volumes;
     }
 
-    /** The bundle of container {@code id} in {@code dir}, over its mounted {@code rootfs}. */
-    void write(String id, Path dir, Path rootfs, ContainerConfig config, HostConfig host) throws IOException {
+    /** The bundle of container {@code id} in {@code dir}, over its mounted {@code rootfs}; returns its hosts file. */
+    NetworkService.HostsFile write(String id, Path dir, Path rootfs, ContainerConfig config, HostConfig host,
+                                   ContainerPlanner.Plan plan) throws IOException {
         Users.Resolved user = Users.resolve(rootfs, config.user());
+        List<Integer> groups = new ArrayList<>(user.additionalGids());
+        groups.addAll(Users.groups(rootfs, host.groupAdd()));
         Files.createDirectories(RootPaths.resolve(rootfs, config.workingDir()));
-        String hostname = hostname(id, config);
-        List<String> env = new ArrayList<>(config.env());
+        String hostname = EtcFiles.hostname(id, config, host);
+        // Docker's order: the link variables, overridden by the container's own environment.
+        List<String> env = new ArrayList<>(ContainerConfig.mergeEnv(plan.linkEnv(), config.env()));
         if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
             env.add("HOME=" + user.home());
         }
         env.add("HOSTNAME=" + hostname);
-        runtime.writeBundle(new BundleSpec(rootfs, config.args(), env, config.workingDir(), user.uid(), user.gid(),
-                user.additionalGids(), hostname, mounts(dir, hostname, host, rootfs),
+        NetworkService.HostsFile hosts = new NetworkService.HostsFile(dir.resolve("hosts"),
+                EtcFiles.ownNames(hostname, config), plan.hostEntries());
+        List<BundleSpec.Mount> mounts = new ArrayList<>(EtcFiles.write(dir, hostname, hosts, host));
+        mounts.addAll(ContainerMounts.materialise(plan.mounts(), rootfs, volumes));
+        List<String> args = new ArrayList<>();
+        if (host.runsInit()) {
+            // Docker's --init: tini as pid 1 reaps orphans and passes signals on to the entrypoint.
+            mounts.add(new BundleSpec.Mount(HostConfigRules.INIT_IN_CONTAINER, "bind",
+                    HostConfigRules.INIT_BINARY.toString(), List.of("bind", "ro")));
+            args.addAll(List.of(HostConfigRules.INIT_IN_CONTAINER, "--"));
+        }
+        args.addAll(config.args());
+        HostConfigRules.Security security = HostConfigRules.security(host);
+        BundleSpec.Process process = new BundleSpec.Process(args, env, config.workingDir(), user.uid(), user.gid(), groups,
+                Capabilities.of(host.privileged(), host.capAdd(), host.capDrop()), security.noNewPrivileges(),
+                Rlimits.of(host.ulimits().stream().map(u -> new Rlimits.Limit(u.name(), u.soft(), u.hard())).toList()),
+                host.oomScoreAdj());
+        BundleSpec.Namespaces namespaces = new BundleSpec.Namespaces(
                 host.joinsNetwork() ? networks.namespace(id).toString() : host.networkMode(),
-                host.memory(), host.nanoCpus(), host.pidsLimit() == null ? 0 : host.pidsLimit(),
+                host.pidMode().equals("host"), host.ipcMode().equals("host"), host.utsMode().equals("host"),
+                host.shmSize(), host.ipcMode().equals("none"));
+        BundleSpec.Resources resources = new BundleSpec.Resources(host.memory(), host.memoryReservation(), host.memorySwap(),
+                host.nanoCpus(), host.cpuShares(), host.cpuQuota(), host.cpuPeriod(), host.cpusetCpus(), host.cpusetMems(),
+                host.pidsLimit() == null ? 0 : host.pidsLimit());
+        runtime.writeBundle(new BundleSpec(rootfs, host.readonlyRootfs(), process, hostname, mounts, namespaces, resources,
+                HostConfigRules.sysctlsOf(host, config), host.privileged(), security.unmaskedPaths(),
                 CliRuntime.cgroupsPath(id), null), dir.resolve("bundle"));
-    }
-
-    /** Config.Hostname when the client set one, else the short id, as Docker names it. */
-    static String hostname(String id, ContainerConfig config) {
-        return id.substring(0, 12);
-    }
-
-    private List<BundleSpec.Mount> mounts(Path dir, String hostname, HostConfig host, Path rootfs) throws IOException {
-        List<BundleSpec.Mount> mounts = new ArrayList<>();
-        Files.writeString(dir.resolve("hostname"), hostname + "\n");
-        Files.writeString(dir.resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                + "127.0.1.1\t" + hostname + "\n");
-        Path hostResolv = Path.of("/etc/resolv.conf");
-        Files.writeString(dir.resolve("resolv.conf"), Files.isReadable(hostResolv) ? Files.readString(hostResolv) : "");
-        for (String file : List.of("hostname", "hosts", "resolv.conf")) {
-            mounts.add(BundleSpec.Mount.bind(dir.resolve(file), "/etc/" + file, false));
-        }
-        for (String bind : host.binds()) {
-            mounts.add(bindMount(bind, rootfs));
-        }
-        return mounts;
-    }
-
-    /**
-     * {@code /host/path:/container/path[:ro]}, or a named volume {@code name:/path} kept under the
-     * state dir; a new volume starts as a copy of what the image has at that path, as Docker's do.
-     */
-    private BundleSpec.Mount bindMount(String bind, Path rootfs) throws IOException {
-        String[] parts = bind.split(":");
-        if (parts.length < 2 || parts.length > 3 || !parts[1].startsWith("/")
-                || (parts.length == 3 && !parts[2].matches("(ro|rw)(,.*)?"))) {
-            throw EngineException.invalid("invalid volume specification: '" + bind + "' (want source:/path[:ro])");
-        }
-        Path source;
-        if (parts[0].startsWith("/")) {
-            source = Path.of(parts[0]);
-            if (!Files.exists(source)) {
-                Files.createDirectories(source);
-            }
-        } else if (parts[0].matches(Volumes.NAME_PATTERN)) {
-            source = volumes.mountpoint(parts[0], RootPaths.resolve(rootfs, parts[1]));
-        } else {
-            throw EngineException.invalid("invalid volume specification: '" + bind + "': bad volume name " + parts[0]);
-        }
-        return BundleSpec.Mount.bind(source, parts[1], parts.length == 3 && parts[2].startsWith("ro"));
+        return hosts;
     }
 }

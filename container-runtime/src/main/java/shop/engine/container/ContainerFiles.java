@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +46,39 @@ final class ContainerFiles {
     }
 
     private final Path rootfs;
+    private final boolean rootReadOnly;
     private final List<Mount> mounts;
 
-    /** @param mounts the container's volumes and binds (its /etc files need not be listed) */
-    ContainerFiles(Path rootfs, List<Mount> mounts) {
+    /**
+     * @param rootReadOnly the container's root filesystem is read-only (ReadonlyRootfs), so nothing is copied into it
+     * @param mounts       the container's volumes, binds and tmpfs mounts (its /etc files need not be listed)
+     */
+    private ContainerFiles(Path rootfs, boolean rootReadOnly, List<Mount> mounts) {
         this.rootfs = rootfs;
+        this.rootReadOnly = rootReadOnly;
         this.mounts = mounts.stream().sorted(Comparator.comparing((Mount m) -> m.destination().length()).reversed()).toList();
+    }
+
+    /**
+     * The container's files with its mounts over them: volumes and binds where they live on the
+     * host, and a running container's tmpfs mounts through its init's view of them (a stopped one
+     * has none, so its files there are the root filesystem's, as Docker shows them).
+     */
+    static ContainerFiles of(Container c, Path rootfs, Volumes volumes) {
+        List<Mount> mounts = new ArrayList<>();
+        for (MountPoint m : c.mounts()) {
+            Path source = switch (m.type()) {
+                case MountPoint.BIND -> Path.of(m.source());
+                case MountPoint.VOLUME -> Path.of(volumes.inspect(m.name()).mountpoint());
+                default -> c.state().running()
+                        ? Path.of("/proc", String.valueOf(c.state().pid()), "root").resolve(m.destination().substring(1))
+                        : null;
+            };
+            if (source != null) {
+                mounts.add(new Mount(m.destination(), source, !m.rw()));
+            }
+        }
+        return new ContainerFiles(rootfs, c.hostConfig().readonlyRootfs(), mounts);
     }
 
     /** Where a container path lives on the host, and whether it may be written. */
@@ -84,7 +112,7 @@ final class ContainerFiles {
                 return new Resolved(RootPaths.resolve(m.source(), path.substring(m.destination().length())), m.readOnly());
             }
         }
-        return new Resolved(RootPaths.resolve(rootfs, path), false);
+        return new Resolved(RootPaths.resolve(rootfs, path), rootReadOnly);
     }
 
     ContainerService.PathStat stat(String containerPath) {
@@ -136,16 +164,18 @@ final class ContainerFiles {
      */
     void copyIn(String containerPath, InputStream tar, boolean noOverwriteDirNonDir, Path scratch) {
         Resolved target = resolve(containerPath.endsWith("/") ? containerPath : containerPath + "/");
-        if (!Files.isDirectory(target.path(), LinkOption.NOFOLLOW_LINKS)) {
-            throw Files.exists(target.path(), LinkOption.NOFOLLOW_LINKS)
-                    ? EngineException.invalid("extract to " + containerPath + ": not a directory")
-                    : EngineException.notFound("Could not find the file " + containerPath + " in container");
-        }
-        if (target.readOnly()) {
-            throw EngineException.invalid("extract to " + containerPath + ": the mount is read-only");
-        }
         try {
+            // Read whole before any refusal: a reply sent while the client still writes reaches it as a broken pipe.
             Files.copy(tar, scratch, StandardCopyOption.REPLACE_EXISTING);
+            if (!Files.isDirectory(target.path(), LinkOption.NOFOLLOW_LINKS)) {
+                throw Files.exists(target.path(), LinkOption.NOFOLLOW_LINKS)
+                        ? EngineException.invalid("extract to " + containerPath + ": not a directory")
+                        : EngineException.notFound("Could not find the file " + containerPath + " in container");
+            }
+            if (target.readOnly()) {
+                throw EngineException.invalid("extract to " + containerPath + ": "
+                        + (target.path().startsWith(rootfs) ? "container rootfs is marked read-only" : "the mount is read-only"));
+            }
             try (InputStream in = Files.newInputStream(scratch)) {
                 new TarPreflight(target.path(), noOverwriteDirNonDir).check(in, "archive for " + containerPath);
             }

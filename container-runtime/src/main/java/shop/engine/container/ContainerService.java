@@ -64,7 +64,12 @@ public interface ContainerService {
     /** Blocks until the condition holds; returns the exit code. */
     int await(String idOrName, WaitCondition condition);
 
-    void remove(String idOrName, boolean force);
+    /** With {@code removeVolumes} (Docker's {@code rm -v}), its anonymous volumes go too, unless another container mounts them. */
+    void remove(String idOrName, boolean force, boolean removeVolumes);
+
+    default void remove(String idOrName, boolean force) {
+        remove(idOrName, force, false);
+    }
 
     Container inspect(String idOrName);
 
@@ -87,8 +92,15 @@ public interface ContainerService {
      */
     void attachStdin(String idOrName, InputStream in);
 
-    /** A process to run in a running container; null fields take the container's (user, working directory). */
-    record ExecRequest(List<String> cmd, List<String> env, String user, String workingDir) {
+    /**
+     * A process to run in a running container; null fields take the container's (user, working
+     * directory). It has the container's capabilities and limits, or every capability when privileged.
+     */
+    record ExecRequest(List<String> cmd, List<String> env, String user, String workingDir, boolean privileged) {
+
+        public ExecRequest(List<String> cmd, List<String> env, String user, String workingDir) {
+            this(cmd, env, user, workingDir, false);
+        }
     }
 
     /** Runs a process in a running container; returns its exit code. */

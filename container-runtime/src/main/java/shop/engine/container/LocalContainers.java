@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import shop.engine.Commands;
 import shop.engine.EngineException;
 import shop.engine.FileTrees;
-import shop.engine.Ids;
 import shop.engine.event.EngineEvents;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
@@ -60,7 +57,7 @@ public final class LocalContainers implements ContainerService {
     private final PortProxy ports;
     private final Volumes volumes;
     private final EngineEvents events;
-    private final ContainerBundles bundles;
+    private final ContainerCreation creation;
     private final HealthChecks health;
     private final ScheduledExecutorService supervisor = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "container-supervisor");
@@ -86,7 +83,8 @@ public final class LocalContainers implements ContainerService {
         this.ports = ports;
         this.volumes = volumes;
         this.events = events;
-        this.bundles = new ContainerBundles(runtime, networks, volumes);
+        this.creation = new ContainerCreation(records, images, snapshots, networks, volumes,
+                new ContainerBundles(runtime, networks, volumes));
         this.health = new HealthChecks(new HealthChecks.Target() {
             @Override
             public int probe(String id, List<String> cmd, Duration timeout) {
@@ -120,71 +118,13 @@ public final class LocalContainers implements ContainerService {
 
     @Override
     public Container create(CreateRequest request) {
-        String name = request.name() == null || request.name().isEmpty() ? null : request.name().replaceFirst("^/", "");
-        if (name != null) {
-            checkName(name);
-        }
-        if (request.image() == null || request.image().isEmpty()) {
-            throw EngineException.invalid("create: no image given");
-        }
-        HostConfig host = request.hostConfig() == null ? HostConfig.DEFAULT : request.hostConfig();
-        Image image = images.resolve(request.image());
-        ContainerConfig config = image.config().containerConfig().mergedWith(request.config());
-        HealthChecks.validate(config.healthcheck());
-        if (config.args().isEmpty()) {
-            throw EngineException.invalid("create: no command specified (the image has no CMD or ENTRYPOINT)");
-        }
-        String id = Ids.random();
-        String containerName = name != null ? name : "c_" + id.substring(0, 12);
+        ContainerCreation.Prepared prepared = creation.prepare(request);
         Container container;
         synchronized (this) {
-            if (records.findOrNull(containerName) != null) {
-                throw EngineException.conflict("Conflict. The container name \"/" + containerName + "\" is already in use");
-            }
-            Path dir = records.dir(id);
-            try {
-                Files.createDirectories(dir);
-                Path rootfs = snapshots.mount(id, layers(image));
-                bundles.write(id, dir, rootfs, config, host);
-                Files.createFile(dir.resolve("stdout.log"));
-                Files.createFile(dir.resolve("stderr.log"));
-                if (host.joinsNetwork()) {
-                    joinNetworks(id, containerName, host.networkMode(), request.networks(), dir.resolve("hosts"));
-                }
-                container = new Container(id, containerName, image.id(), request.image(),
-                        Instant.now().toString(), config, host, ContainerState.created(), List.of());
-                records.save(container);
-            } catch (IOException | RuntimeException e) {
-                // Never leave a half-created container: no endpoint, no mount, no directory.
-                networks.release(id);
-                snapshots.remove(id);
-                FileTrees.deleteOrFail(dir, "undo a failed create");
-                if (e instanceof EngineException engine) {
-                    throw engine;
-                }
-                throw EngineException.failed("create container from " + request.image() + ": " + e.getMessage(), e);
-            }
+            container = creation.make(prepared, layers(prepared.image()));
         }
         publish(container, "create", Map.of());
         return container;
-    }
-
-    private static void checkName(String name) {
-        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
-            throw EngineException.invalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
-        }
-    }
-
-    /** The network NetworkMode names first (with its aliases), then any others the request lists. */
-    private void joinNetworks(String id, String name, String primary, Map<String, List<String>> requested, Path hostsFile) {
-        Map<String, List<String>> all = new LinkedHashMap<>();
-        all.put(primary, List.of());
-        if (requested != null) {
-            // The docker CLI names the default network "default" here, as in NetworkMode.
-            requested.forEach((network, aliases) -> all.put(network.equals("default") ? NetworkService.DEFAULT : network,
-                    aliases == null ? List.of() : aliases));
-        }
-        all.forEach((network, aliases) -> networks.connect(network, id, name, aliases, hostsFile));
     }
 
     private static boolean notEmpty(String s) {
@@ -223,7 +163,7 @@ public final class LocalContainers implements ContainerService {
             } catch (EngineException e) {
                 // As Docker's: a --rm container that cannot start is not left behind.
                 if (c.hostConfig().autoRemove()) {
-                    remove(c.id(), true);
+                    remove(c.id(), true, true);
                 }
                 throw e;
             }
@@ -308,7 +248,7 @@ public final class LocalContainers implements ContainerService {
             supervisor.schedule(() -> restartByPolicy(id), delay, TimeUnit.MILLISECONDS);
         } else if (done.hostConfig().autoRemove()) {
             lastExitCodes.put(id, done.state().exitCode());
-            remove(id, true);
+            remove(id, true, true);
         }
         synchronized (exitSignal) {
             exitSignal.notifyAll();
@@ -426,7 +366,7 @@ public final class LocalContainers implements ContainerService {
             throw EngineException.invalid("name: the new name is required");
         }
         String name = newName.replaceFirst("^/", "");
-        checkName(name);
+        ContainerCreation.checkName(name);
         Container c = records.find(idOrName);
         if (c.name().equals(name)) {
             throw EngineException.conflict("Renaming a container with the same name as its current name");
@@ -488,7 +428,7 @@ public final class LocalContainers implements ContainerService {
     }
 
     @Override
-    public void remove(String idOrName, boolean force) {
+    public void remove(String idOrName, boolean force, boolean removeVolumes) {
         Container c = refresh(records.find(idOrName));
         if (c.state().running()) {
             if (!force) {
@@ -509,8 +449,21 @@ public final class LocalContainers implements ContainerService {
             networks.release(c.id());
             snapshots.remove(c.id());
             FileTrees.deleteOrFail(records.dir(c.id()), "remove container " + c.shortId());
+            if (removeVolumes) {
+                removeAnonymousVolumes(c);
+            }
         }
         publish(c, "destroy", Map.of());
+    }
+
+    /** Docker's {@code rm -v}: the volumes made for this container alone go with it, unless another container mounts them. */
+    private void removeAnonymousVolumes(Container c) {
+        List<Container> others = records.all();
+        for (MountPoint m : c.mounts()) {
+            if (m.anonymous() && volumes.exists(m.name()) && Volumes.users(m.name(), others).isEmpty()) {
+                volumes.remove(m.name(), List.of());
+            }
+        }
     }
 
     @Override
@@ -581,9 +534,16 @@ public final class LocalContainers implements ContainerService {
         if (!workdir.startsWith("/")) {
             throw EngineException.invalid("WorkingDir: \"" + workdir + "\" must be an absolute path");
         }
-        Users.Resolved u = Users.resolve(snapshots.rootfs(c.id()), notEmpty(request.user()) ? request.user() : c.config().user());
-        return runtime.exec(c.id(), request.cmd(), ContainerConfig.mergeEnv(c.config().env(), request.env()), workdir, u.uid(),
-                u.gid(), stdin, stdout, stderr, timeout, null);
+        Path rootfs = snapshots.rootfs(c.id());
+        Users.Resolved u = Users.resolve(rootfs, notEmpty(request.user()) ? request.user() : c.config().user());
+        List<Integer> groups = new ArrayList<>(u.additionalGids());
+        groups.addAll(Users.groups(rootfs, c.hostConfig().groupAdd()));
+        Path dir = records.dir(c.id());
+        List<String> env = ContainerConfig.mergeEnv(ContainerConfig.mergeEnv(c.config().env(),
+                List.of("HOSTNAME=" + EtcFiles.hostnameOf(dir, c))), request.env());
+        OciRuntime.ExecProcess process = new OciRuntime.ExecProcess(request.cmd(), env, workdir, u.uid(), u.gid(), groups,
+                request.privileged());
+        return runtime.exec(c.id(), dir.resolve("bundle"), process, stdin, stdout, stderr, timeout, null);
     }
 
     @Override
@@ -593,7 +553,8 @@ public final class LocalContainers implements ContainerService {
             throw EngineException.conflict("container " + c.name() + " runs with network mode \"" + c.hostConfig().networkMode()
                     + "\" and cannot be connected to networks");
         }
-        networks.connect(network, c.id(), c.name(), aliases == null ? List.of() : aliases, records.dir(c.id()).resolve("hosts"));
+        networks.connect(network, c.id(), c.name(), aliases == null ? List.of() : aliases,
+                EtcFiles.hostsOf(records.dir(c.id()), c));
     }
 
     @Override
@@ -638,16 +599,7 @@ public final class LocalContainers implements ContainerService {
     // --- files ---
 
     private ContainerFiles files(Container c) {
-        List<ContainerFiles.Mount> mounts = new ArrayList<>();
-        for (String bind : c.hostConfig().binds()) {
-            String[] parts = bind.split(":");
-            if (parts.length < 2) {
-                continue;
-            }
-            Path source = parts[0].startsWith("/") ? Path.of(parts[0]) : Path.of(volumes.inspect(parts[0]).mountpoint());
-            mounts.add(new ContainerFiles.Mount(parts[1], source, parts.length == 3 && parts[2].startsWith("ro")));
-        }
-        return new ContainerFiles(rootfs(c), mounts);
+        return ContainerFiles.of(refresh(c), rootfs(c), volumes);
     }
 
     @Override

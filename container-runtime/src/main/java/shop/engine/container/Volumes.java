@@ -55,14 +55,16 @@ public final class Volumes {
     }
 
     /**
-     * The directory a container mounts; creates the volume on first use. An empty volume gets a
-     * copy of {@code imageContent} (what the image holds at the mount point), owners and modes
-     * included, so an image that runs as its own user can write to its data directory.
+     * The directory a container mounts; creates the volume (with these labels) on first use. An
+     * empty volume gets a copy of {@code imageContent} (what the image holds at the mount point;
+     * null for none), owners and modes included, so an image that runs as its own user can write
+     * to its data directory.
      */
-    synchronized Path mountpoint(String name, Path imageContent) {
-        Path data = Path.of(create(name, Map.of()).mountpoint());
+    synchronized Path mountpoint(String name, Map<String, String> labels, Path imageContent) {
+        Path data = Path.of(create(name, labels).mountpoint());
         try (Stream<Path> entries = Files.list(data)) {
-            if (entries.findAny().isEmpty() && Files.isDirectory(imageContent, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (imageContent != null && entries.findAny().isEmpty()
+                    && Files.isDirectory(imageContent, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 Commands.run(List.of("cp", "-a", imageContent + "/.", data.toString()), null, "fill volume " + name);
                 Commands.run(List.of("chown", "--reference=" + imageContent, data.toString()), null, "fill volume " + name);
                 Commands.run(List.of("chmod", "--reference=" + imageContent, data.toString()), null, "fill volume " + name);
@@ -71,6 +73,11 @@ public final class Volumes {
             throw EngineException.failed("fill volume " + name + ": " + e.getMessage(), e);
         }
         return data;
+    }
+
+    /** Whether a volume of that name exists. */
+    synchronized boolean exists(String name) {
+        return name.matches(NAME_PATTERN) && Files.exists(root.resolve(name).resolve("volume.json"));
     }
 
     public synchronized Volume inspect(String name) {
@@ -108,10 +115,10 @@ public final class Volumes {
         FileTrees.deleteOrFail(root.resolve(name), "remove volume " + name);
     }
 
-    /** The containers whose binds name this volume. */
+    /** The containers that mount this volume. */
     public static List<Container> users(String name, List<Container> containers) {
         return containers.stream()
-                .filter(c -> c.hostConfig().binds().stream().anyMatch(b -> b.startsWith(name + ":")))
+                .filter(c -> c.mounts().stream().anyMatch(m -> m.isVolume() && m.name().equals(name)))
                 .toList();
     }
 }

@@ -11,9 +11,12 @@ import shop.engine.EngineException;
 /**
  * The run defaults an image carries (Docker's capitalised field names, as on the wire). A
  * container's config also says whether its stdin stays open for attach (OpenStdin) and closes
- * when the first attach's input ends (StdinOnce); images leave those out.
+ * when the first attach's input ends (StdinOnce), and its host and domain name; images leave
+ * those out.
  */
 public record ContainerConfig(
+        @JsonProperty("Hostname") String hostname,
+        @JsonProperty("Domainname") String domainname,
         @JsonProperty("User") String user,
         @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
         @JsonProperty("Env") List<String> env,
@@ -32,7 +35,7 @@ public record ContainerConfig(
     private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     public static final ContainerConfig EMPTY =
-            new ContainerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+            new ContainerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Docker's healthcheck; durations in nanoseconds. {@code ["NONE"]} disables an inherited one. */
     public record Healthcheck(@JsonProperty("Test") List<String> test,
@@ -65,16 +68,25 @@ public record ContainerConfig(
         if (!workdir.startsWith("/")) {
             throw EngineException.invalid("the working directory '" + workdir + "' is invalid: it needs to be an absolute path");
         }
-        Map<String, Object> exposed = new LinkedHashMap<>();
-        for (Map<String, Object> ports : Arrays.asList(exposedPorts, req.exposedPorts())) {
-            if (ports != null) {
-                exposed.putAll(ports);
-            }
-        }
-        return new ContainerConfig(notEmpty(req.user()) ? req.user() : user, exposed.isEmpty() ? null : exposed,
-                mergedEnv, mergedEntrypoint, mergedCmd, volumes, workdir, mergedLabels,
+        Map<String, Object> exposed = union(exposedPorts, req.exposedPorts());
+        Map<String, Object> mergedVolumes = union(volumes, req.volumes());
+        return new ContainerConfig(notEmpty(req.hostname()) ? req.hostname() : null,
+                notEmpty(req.domainname()) ? req.domainname() : null,
+                notEmpty(req.user()) ? req.user() : user, exposed.isEmpty() ? null : exposed,
+                mergedEnv, mergedEntrypoint, mergedCmd, mergedVolumes.isEmpty() ? null : mergedVolumes, workdir, mergedLabels,
                 notEmpty(req.stopSignal()) ? req.stopSignal() : stopSignal,
                 req.healthcheck() != null ? req.healthcheck() : healthcheck, null, req.openStdin(), req.stdinOnce());
+    }
+
+    /** The keys of both (exposed ports, volumes); neither's values mean anything. */
+    private static Map<String, Object> union(Map<String, Object> image, Map<String, Object> request) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (Map<String, Object> map : Arrays.asList(image, request)) {
+            if (map != null) {
+                result.putAll(map);
+            }
+        }
+        return result;
     }
 
     /** {@code NAME=value} lists merged by name, {@code over}'s winning; order of first appearance kept. */
@@ -105,52 +117,52 @@ public record ContainerConfig(
         return args;
     }
 
-    /** This config without what only a container has (its stdin), for an image committed from it. */
+    /** This config without what only a container has (its stdin, its host name), for an image committed from it. */
     public ContainerConfig forImage() {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, null, null);
+        return new ContainerConfig(null, null, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, null, null);
     }
 
     public ContainerConfig withUser(String v) {
-        return new ContainerConfig(v, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
+        return new ContainerConfig(hostname, domainname, v, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withExposedPorts(Map<String, Object> v) {
-        return new ContainerConfig(user, v, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
+        return new ContainerConfig(hostname, domainname, user, v, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withEnv(List<String> v) {
-        return new ContainerConfig(user, exposedPorts, v, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, v, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withEntrypoint(List<String> v) {
-        return new ContainerConfig(user, exposedPorts, env, v, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, v, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withCmd(List<String> v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, v, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, v, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withVolumes(Map<String, Object> v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, v, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, v, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withWorkingDir(String v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, v, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, v, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withLabels(Map<String, String> v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, v, stopSignal, healthcheck, shell, openStdin, stdinOnce);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, v, stopSignal, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withStopSignal(String v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, v, healthcheck, shell, openStdin, stdinOnce);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, v, healthcheck, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withHealthcheck(Healthcheck v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, v, shell, openStdin, stdinOnce);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, v, shell, openStdin, stdinOnce);
     }
 
     public ContainerConfig withShell(List<String> v) {
-        return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, v, openStdin, stdinOnce);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, v, openStdin, stdinOnce);
     }
 }

@@ -35,7 +35,6 @@ public final class BridgeNetworks implements NetworkService {
     private static final Path NAMESPACES = Path.of("/run/netns");
     private static final Path INTERFACES = Path.of("/sys/class/net");
     private static final String NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.-]*";
-    private static final String LOCALHOST = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
 
     private final Path root;
 
@@ -174,7 +173,7 @@ public final class BridgeNetworks implements NetworkService {
 
     @Override
     public synchronized Endpoint connect(String networkName, String containerId, String containerName,
-                                         List<String> aliases, Path hostsFile) {
+                                         List<String> aliases, HostsFile hosts) {
         Network network = inspect(networkName);
         if (network.endpoints().containsKey(containerId)) {
             throw EngineException.conflict("endpoint with name " + containerName + " already exists in network " + network.name());
@@ -191,7 +190,8 @@ public final class BridgeNetworks implements NetworkService {
             index++;
         }
         Endpoint endpoint = new Endpoint(containerId, containerName, aliases, freeAddress(network),
-                "vs" + containerId.substring(0, 10) + index, "eth" + index, hostsFile.toString());
+                "vs" + containerId.substring(0, 10) + index, "eth" + index, hosts.file().toString(), hosts.ownNames(),
+                hosts.entries());
         Map<String, Endpoint> members = new LinkedHashMap<>(network.endpoints());
         members.put(containerId, endpoint);
         Network updated = network.withEndpoints(members);
@@ -227,8 +227,7 @@ public final class BridgeNetworks implements NetworkService {
             Endpoint e = network.endpoints().get(containerId);
             if (e != null) {
                 Map<String, Endpoint> members = new LinkedHashMap<>(network.endpoints());
-                members.put(containerId, new Endpoint(containerId, newName, e.aliases(), e.ipAddress(), e.hostInterface(),
-                        e.containerInterface(), e.hostsFile()));
+                members.put(containerId, e.renamed(newName));
                 Network updated = network.withEndpoints(members);
                 save(updated);
                 rewriteHosts(updated);
@@ -368,26 +367,31 @@ public final class BridgeNetworks implements NetworkService {
         network.endpoints().values().forEach(this::rewriteHostsOf);
     }
 
-    /** localhost, then every member of every network the container is on, itself included. */
+    /** localhost, then every member of every network the container is on, itself included, then its own entries. */
     private void rewriteHostsOf(Endpoint member) {
-        StringBuilder hosts = new StringBuilder(LOCALHOST);
         Set<String> lines = new LinkedHashSet<>();
         for (Network network : list()) {
             if (network.endpoints().containsKey(member.containerId())) {
                 for (Endpoint e : network.endpoints().values()) {
-                    lines.add(e.ipAddress() + "\t" + String.join(" ", e.names()) + "\n");
+                    Set<String> names = new LinkedHashSet<>();
+                    if (e.containerId().equals(member.containerId())) {
+                        names.addAll(member.hostNames());
+                    }
+                    names.addAll(e.names());
+                    lines.add(e.ipAddress() + "\t" + String.join(" ", names));
                 }
             }
         }
-        if (lines.isEmpty()) {
-            lines.add("127.0.1.1\t" + member.containerId().substring(0, 12) + "\n");
+        HostsFile hosts = member.hosts();
+        if (lines.isEmpty() && hosts.ownNames().isEmpty()) {
+            // An endpoint recorded before host names were kept: its host name is its short id.
+            hosts = new HostsFile(hosts.file(), List.of(member.containerId().substring(0, 12)), hosts.entries());
         }
-        lines.forEach(hosts::append);
-        Path file = Path.of(member.hostsFile());
+        Path file = hosts.file();
         try {
             if (Files.exists(file)) {
                 // In place: the running container sees this file through a bind mount of its inode.
-                Files.writeString(file, hosts);
+                Files.writeString(file, hosts.render(List.copyOf(lines)));
             }
         } catch (IOException e) {
             throw EngineException.failed("write " + file + ": " + e.getMessage(), e);

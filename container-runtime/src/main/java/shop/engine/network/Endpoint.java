@@ -1,6 +1,7 @@
 package shop.engine.network;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -8,8 +9,10 @@ import java.util.List;
  * veth pair that carries it ({@code hostInterface} on the bridge, {@code containerInterface}
  * inside the container's namespace).
  *
- * @param hostsFile the container's /etc/hosts on the host side, rewritten whenever the network's
- *                  members change
+ * @param hostsFile   the container's /etc/hosts on the host side, rewritten whenever the network's
+ *                    members change
+ * @param hostNames   the container's own names in that file (its host name), before its names here
+ * @param hostEntries the lines that file keeps whatever the members (ExtraHosts, Links)
  */
 public record Endpoint(
         @JsonProperty("ContainerId") String containerId,
@@ -18,10 +21,24 @@ public record Endpoint(
         @JsonProperty("IPAddress") String ipAddress,
         @JsonProperty("HostInterface") String hostInterface,
         @JsonProperty("ContainerInterface") String containerInterface,
-        @JsonProperty("HostsFile") String hostsFile) {
+        @JsonProperty("HostsFile") String hostsFile,
+        @JsonProperty("HostNames") List<String> hostNames,
+        @JsonProperty("HostEntries") List<String> hostEntries) {
 
     public Endpoint {
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
+        hostNames = hostNames == null ? List.of() : List.copyOf(hostNames);
+        hostEntries = hostEntries == null ? List.of() : List.copyOf(hostEntries);
+    }
+
+    /** The container's hosts file, as this endpoint knows it. */
+    NetworkService.HostsFile hosts() {
+        return new NetworkService.HostsFile(Path.of(hostsFile), hostNames, hostEntries);
+    }
+
+    Endpoint renamed(String newName) {
+        return new Endpoint(containerId, newName, aliases, ipAddress, hostInterface, containerInterface, hostsFile,
+                hostNames, hostEntries);
     }
 
     /**

@@ -27,6 +27,32 @@ public interface NetworkService {
     record CreateRequest(String name, String driver, String subnet, Map<String, String> labels) {
     }
 
+    /**
+     * A container's /etc/hosts (its host side), rewritten as its networks' members change: localhost,
+     * the members (its own line led by {@code ownNames}, its host name), then {@code entries}, the
+     * lines it was created with (ExtraHosts, Links), which survive every rewrite.
+     */
+    record HostsFile(Path file, List<String> ownNames, List<String> entries) {
+
+        private static final String LOCALHOST = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+
+        public HostsFile {
+            ownNames = List.copyOf(ownNames);
+            entries = List.copyOf(entries);
+        }
+
+        /** The file's text with these member lines ({@code address\tnames}); with none, the host name on 127.0.1.1. */
+        public String render(List<String> memberLines) {
+            StringBuilder text = new StringBuilder(LOCALHOST);
+            if (memberLines.isEmpty() && !ownNames.isEmpty()) {
+                text.append("127.0.1.1\t").append(String.join(" ", ownNames)).append('\n');
+            }
+            memberLines.forEach(line -> text.append(line).append('\n'));
+            entries.forEach(line -> text.append(line).append('\n'));
+            return text.toString();
+        }
+    }
+
     Network create(CreateRequest request);
 
     List<Network> list();
@@ -36,8 +62,8 @@ public interface NetworkService {
     /** Refuses while containers are attached, and for the default network. */
     void remove(String idOrName);
 
-    /** A container joins a network; its hostsFile is kept listing the network's members. */
-    Endpoint connect(String network, String containerId, String containerName, List<String> aliases, Path hostsFile);
+    /** A container joins a network; its hosts file is kept listing the network's members. */
+    Endpoint connect(String network, String containerId, String containerName, List<String> aliases, HostsFile hosts);
 
     void disconnect(String network, String containerId);
 

@@ -22,9 +22,11 @@ import shop.engine.Json;
  *
  * <p>Debian's crun 1.8.1 refuses to start anything on a hybrid cgroup host ("cgroups in hybrid
  * mode not supported"): cgroup v1 controllers plus a cgroup2 mount at /sys/fs/cgroup/unified.
- * Every crun call there runs in a private mount namespace with that mount removed
- * ({@code unshare -m --propagation private}), which leaves the host's mounts untouched; pure v1
- * and pure v2 hosts need no wrapper, nor does runc.
+ * Every crun call there runs in a mount namespace of its own with that mount removed
+ * ({@code unshare -m --propagation slave}), which leaves the host's mounts untouched; as a slave
+ * it still receives the host's mount events, so a bind with slave propagation sees what the host
+ * mounts under its source (and none can propagate back, which is why shared propagation is
+ * refused). Pure v1 and pure v2 hosts need no wrapper, nor does runc.
  *
  * <p>{@code start} is {@code <runtime> run --detach}: the runtime returns once the init runs and
  * leaves it to the engine ({@link InitProcess}). Every runtime command runs under {@code setsid -w}:
@@ -173,8 +175,8 @@ public final class CliRuntime implements OciRuntime {
     }
 
     @Override
-    public int exec(String id, List<String> args, List<String> env, String cwd, int uid, int gid,
-                    InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout, ExecTerminal terminal) {
+    public int exec(String id, Path bundle, ExecProcess process, InputStream stdin, OutputStream stdout,
+                    OutputStream stderr, Duration timeout, ExecTerminal terminal) {
         if (terminal != null && binary.equals("runc")) {
             // runc takes a console socket for an exec only with --detach, and then leaves the process's
             // status to its parent, the engine, whose reaper takes such orphans of a container.
@@ -184,7 +186,7 @@ public final class CliRuntime implements OciRuntime {
             Path processJson = Files.createTempFile("exec-" + id, ".json");
             Path pidFile = processJson.resolveSibling(processJson.getFileName() + ".pid");
             try {
-                Files.write(processJson, Json.bytes(OciConfig.process(args, env, cwd, uid, gid, List.of(),
+                Files.write(processJson, Json.bytes(OciConfig.execProcess(bundle, process,
                         terminal == null ? null : terminal.size())));
                 List<String> options = List.of("exec", "--pid-file", pidFile.toString(), "--process", processJson.toString());
                 return terminal == null
@@ -375,7 +377,7 @@ public final class CliRuntime implements OciRuntime {
     private List<String> runtimeCommand(List<String> args) {
         List<String> command = new ArrayList<>();
         if (unmountUnified) {
-            command.addAll(List.of("unshare", "-m", "--propagation", "private",
+            command.addAll(List.of("unshare", "-m", "--propagation", "slave",
                     "sh", "-c", "umount /sys/fs/cgroup/unified && exec \"$@\"", "sh"));
         }
         command.addAll(List.of("setsid", "-w"));

@@ -12,17 +12,43 @@ final class HostLimits {
 
     /** The hard RLIMIT_NOFILE of this process, from /proc/self/limits. */
     static long openFilesHardLimit() {
+        long hard = hardLimit("Max open files");
+        return hard < 0 ? 1024 : hard;
+    }
+
+    /**
+     * This process's hard limit of a /proc/self/limits row ("Max open files"): Long.MAX_VALUE for
+     * unlimited, -1 when the row cannot be read.
+     */
+    static long hardLimit(String row) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    String hard = line.substring("Max open files".length()).trim().split("\\s+")[1];
+                if (line.startsWith(row + " ")) {
+                    String hard = line.substring(row.length()).trim().split("\\s+")[1];
                     return hard.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(hard);
                 }
             }
-        } catch (IOException ignored) {
-            // Fall through to a limit every Linux process may have.
+        } catch (IOException | RuntimeException ignored) {
+            // Unknown: the caller decides what that means.
         }
-        return 1024;
+        return -1;
+    }
+
+    /**
+     * The capabilities this process may hand on, by number: its bounding set (CapBnd of
+     * /proc/self/status), which on a locked-down host lacks some (CAP_SYS_RESOURCE, say).
+     */
+    static long boundingCapabilities() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapBnd:")) {
+                    return Long.parseUnsignedLong(line.substring("CapBnd:".length()).strip(), 16);
+                }
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // Unknown: offer them all, and let the runtime say which it cannot grant.
+        }
+        return -1;
     }
 
     /**

@@ -61,18 +61,26 @@ public interface OciRuntime {
     void resume(String id);
 
     /**
-     * Runs a process in a running container, streaming its output as it comes and feeding it
-     * {@code stdin} (null for none) until that ends; returns its exit status. A process still
-     * running after {@code timeout} (null: no limit) is killed with its descendants, as Docker kills
-     * a healthcheck that overruns, and its status is that of the kill (137).
+     * A process to run in a running container: the container's own process (capabilities, limits)
+     * with this command, environment, directory and user; privileged gets every capability.
+     */
+    record ExecProcess(List<String> args, List<String> env, String cwd, int uid, int gid, List<Integer> additionalGids,
+                       boolean privileged) {
+    }
+
+    /**
+     * Runs a process in a running container (whose bundle is {@code bundle}), streaming its output
+     * as it comes and feeding it {@code stdin} (null for none) until that ends; returns its exit
+     * status. A process still running after {@code timeout} (null: no limit) is killed with its
+     * descendants, as Docker kills a healthcheck that overruns, and its status is that of the kill (137).
      *
      * <p>With {@code terminal} (null for none) the process runs on a new terminal: {@code stdout}
      * gets what it shows, {@code stdin} is typed into it (its end ends nothing: type Ctrl-D), and
      * {@code stderr} gets only what the runtime itself prints. crun only: runc sends an exec's
      * terminal only with {@code --detach}, which leaves the status to collect.
      */
-    int exec(String id, List<String> args, List<String> env, String cwd, int uid, int gid,
-             InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout, ExecTerminal terminal);
+    int exec(String id, Path bundle, ExecProcess process, java.io.InputStream stdin, java.io.OutputStream stdout,
+             java.io.OutputStream stderr, Duration timeout, ExecTerminal terminal);
 
     void delete(String id);
 }

@@ -73,6 +73,29 @@ public final class Users {
         return new Resolved(uid, gid, additional, home);
     }
 
+    /**
+     * The group ids of Docker's GroupAdd: names looked up in the container's /etc/group, numbers
+     * taken as they are.
+     */
+    public static List<Integer> groups(Path rootfs, List<String> names) {
+        List<String[]> groups = table(rootfs.resolve("etc/group"));
+        List<Integer> result = new ArrayList<>();
+        for (String name : names) {
+            Integer gid = null;
+            for (String[] g : groups) {
+                if (g.length >= 3 && g[0].equals(name)) {
+                    gid = Integer.parseInt(g[2]);
+                }
+            }
+            if (gid == null && !name.matches("\\d{1,9}")) {
+                throw EngineException.invalid("HostConfig.GroupAdd: unable to find group " + name
+                        + ": no matching entries in group file");
+            }
+            result.add(gid != null ? gid : Integer.parseInt(name));
+        }
+        return result;
+    }
+
     /** A colon-separated table; a missing or symlinked file (which could point outside the rootfs) reads as empty. */
     private static List<String[]> table(Path file) {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {

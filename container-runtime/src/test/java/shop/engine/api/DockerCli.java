@@ -1,5 +1,7 @@
 package shop.engine.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -31,6 +33,13 @@ final class DockerCli {
 
     Result run(String... args) throws Exception {
         return runWithInput("", args);
+    }
+
+    /** The command's output; the test fails when it exits non-zero. */
+    String ok(String... args) throws Exception {
+        Result result = run(args);
+        assertThat(result.exit()).as("docker " + String.join(" ", args) + ": " + result.out()).isZero();
+        return result.out();
     }
 
     Result runWithInput(String input, String... args) throws Exception {

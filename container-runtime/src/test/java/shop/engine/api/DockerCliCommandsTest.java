@@ -8,11 +8,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import shop.engine.ServedEngine;
 import shop.engine.TestTars;
 
 /**
@@ -24,28 +22,17 @@ class DockerCliCommandsTest {
 
     static final String WAITS = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
 
-    static ServedEngine served;
-    static DockerCli cli;
+    @RegisterExtension
+    static final ServedCli ENGINE = new ServedCli();
 
-    @BeforeAll
-    static void serve() throws IOException {
-        served = ServedEngine.start();
-        cli = new DockerCli(served.socket());
-    }
+    private final DockerCli cli = ENGINE.cli();
 
-    @AfterAll
-    static void stop() throws IOException {
-        served.close();
-    }
-
-    static DockerCli.Result docker(String... args) throws Exception {
+    private DockerCli.Result docker(String... args) throws Exception {
         return cli.run(args);
     }
 
-    static String ok(String... args) throws Exception {
-        DockerCli.Result result = cli.run(args);
-        assertThat(result.exit()).as("docker " + String.join(" ", args) + ": " + result.out()).isZero();
-        return result.out();
+    private String ok(String... args) throws Exception {
+        return cli.ok(args);
     }
 
     @Test
@@ -164,7 +151,7 @@ class DockerCliCommandsTest {
     }
 
     /** Waits until the container's logs contain the text. */
-    private static boolean awaitLogs(String container, String text) throws Exception {
+    private boolean awaitLogs(String container, String text) throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             if (cli.run("logs", container).out().contains(text)) {
@@ -262,20 +249,20 @@ class DockerCliCommandsTest {
 
     @Test
     void anEventsClientThatGoesAwayLeavesNoReaderBehind() throws Exception {
-        int before = served.engine().events().subscribers();
+        int before = ENGINE.served().engine().events().subscribers();
         try (var channel = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-            channel.connect(java.net.UnixDomainSocketAddress.of(served.socket()));
+            channel.connect(java.net.UnixDomainSocketAddress.of(ENGINE.served().socket()));
             channel.write(java.nio.ByteBuffer.wrap("GET /events HTTP/1.1\r\nHost: engine\r\n\r\n".getBytes()));
             long deadline = System.currentTimeMillis() + 5_000;
-            while (served.engine().events().subscribers() == before && System.currentTimeMillis() < deadline) {
+            while (ENGINE.served().engine().events().subscribers() == before && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(served.engine().events().subscribers()).isEqualTo(before + 1);
+            assertThat(ENGINE.served().engine().events().subscribers()).isEqualTo(before + 1);
         }
         long deadline = System.currentTimeMillis() + 5_000;
-        while (served.engine().events().subscribers() > before && System.currentTimeMillis() < deadline) {
+        while (ENGINE.served().engine().events().subscribers() > before && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(served.engine().events().subscribers()).isEqualTo(before);
+        assertThat(ENGINE.served().engine().events().subscribers()).isEqualTo(before);
     }
 }

@@ -98,7 +98,7 @@ class InfrastructureImagesTest {
                     .contains("docker-registry");
             awaitHealthy(id, 40);
         } finally {
-            engine.containers().remove(id, true);
+            engine.containers().remove(id, true, true);
         }
     }
 
@@ -123,7 +123,7 @@ class InfrastructureImagesTest {
             assertThat(awaitProbe(id, 5, null, "stat", "-c", "%U", "/proc/1")).contains("postgres");
             awaitHealthy(id, 30);
         } finally {
-            engine.containers().remove(id, true);
+            engine.containers().remove(id, true, true);
         }
     }
 
@@ -139,7 +139,7 @@ class InfrastructureImagesTest {
             assertThat(awaitProbe(id, 5, null, "stat", "-c", "%U", "/proc/1")).contains("rabbitmq");
             awaitHealthy(id, 60);
         } finally {
-            engine.containers().remove(id, true);
+            engine.containers().remove(id, true, true);
         }
     }
 }

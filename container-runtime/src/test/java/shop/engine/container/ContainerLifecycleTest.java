@@ -145,8 +145,8 @@ class ContainerLifecycleTest {
     @Test
     void aNewNamedVolumeStartsAsACopyOfTheImagesContentWithItsOwners() {
         String volume = "copy-up-" + System.nanoTime();
-        HostConfig host = new HostConfig(List.of(volume + ":/etc/skel", volume + "-mail:/var/mail"), "none", null, 0, 0, null,
-                false, Map.of(), false);
+        HostConfig host = TestEngines.hostConfig(Map.of("Binds", List.of(volume + ":/etc/skel", volume + "-mail:/var/mail"),
+                "NetworkMode", "none"));
         Container c = create(cmd("sh", "-c", "ls -A /etc/skel; stat -c '%G %a' /var/mail"), host);
         containers.start(c.id());
         containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
@@ -165,7 +165,7 @@ class ContainerLifecycleTest {
 
     @Test
     void aMemoryLimitOomKills() {
-        HostConfig host = new HostConfig(List.of(), "none", null, 32L << 20, 0, null, false, Map.of(), false);
+        HostConfig host = TestEngines.hostConfig(Map.of("NetworkMode", "none", "Memory", 32L << 20));
         Container c = create(cmd("sh", "-c", "dd if=/dev/zero of=/dev/null bs=200M count=1 && echo survived"), host);
         containers.start(c.id());
         assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isEqualTo(137);
@@ -174,7 +174,7 @@ class ContainerLifecycleTest {
 
     @Test
     void aPidsLimitStopsForks() {
-        HostConfig host = new HostConfig(List.of(), "none", null, 0, 0, 5L, false, Map.of(), false);
+        HostConfig host = TestEngines.hostConfig(Map.of("NetworkMode", "none", "PidsLimit", 5));
         Container c = create(cmd("sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 5 & done; wait"), host);
         containers.start(c.id());
         containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING);
@@ -183,7 +183,8 @@ class ContainerLifecycleTest {
 
     @Test
     void onFailureRestartsUpToItsLimit() {
-        HostConfig host = new HostConfig(List.of(), "none", HostConfig.RestartPolicy.parse("on-failure:2"), 0, 0, null, false, Map.of(), false);
+        HostConfig host = TestEngines.hostConfig(Map.of("NetworkMode", "none",
+                "RestartPolicy", HostConfig.RestartPolicy.parse("on-failure:2")));
         Container c = create(cmd("sh", "-c", "echo run; exit 1"), host);
         containers.start(c.id());
         assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isEqualTo(1);
@@ -279,7 +280,8 @@ class ContainerLifecycleTest {
     void bindMountsAndNamedVolumes(@TempDir Path host) throws Exception {
         Files.writeString(host.resolve("in.txt"), "from host");
         String volume = "vol" + System.nanoTime();
-        HostConfig binds = new HostConfig(List.of(host + ":/mnt/host:ro", volume + ":/data"), "none", null, 0, 0, null, false, Map.of(), false);
+        HostConfig binds = TestEngines.hostConfig(Map.of("Binds", List.of(host + ":/mnt/host:ro", volume + ":/data"),
+                "NetworkMode", "none"));
         Container first = create(cmd("sh", "-c", "cat /mnt/host/in.txt; echo kept > /data/f; touch /mnt/host/x || echo readonly"), binds);
         containers.start(first.id());
         assertThat(containers.await(first.id(), ContainerService.WaitCondition.NOT_RUNNING)).isZero();

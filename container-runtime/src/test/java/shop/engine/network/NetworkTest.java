@@ -48,7 +48,7 @@ class NetworkTest {
 
     private Container run(String name, String network, Map<String, List<String>> aliases,
                           Map<String, List<HostConfig.PortBinding>> ports, String script) {
-        HostConfig host = new HostConfig(List.of(), network, null, 0, 0, null, false, ports, false);
+        HostConfig host = TestEngines.hostConfig(Map.of("NetworkMode", network, "PortBindings", ports));
         Container c = containers.create(new ContainerService.CreateRequest(name, BaseImages.DEBIAN,
                 ContainerConfig.EMPTY.withCmd(List.of("bash", "-c", script)), host, aliases));
         containers.start(c.id());
@@ -145,8 +145,8 @@ class NetworkTest {
     @Test
     void aTakenHostPortFailsTheStartAndRunsNothing() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            HostConfig host = new HostConfig(List.of(), NetworkService.DEFAULT, null, 0, 0, null, false,
-                    Map.of("8080", List.of(new HostConfig.PortBinding("127.0.0.1", String.valueOf(taken.getLocalPort())))), false);
+            HostConfig host = TestEngines.hostConfig(Map.of("PortBindings",
+                    Map.of("8080", List.of(new HostConfig.PortBinding("127.0.0.1", String.valueOf(taken.getLocalPort()))))));
             Container c = containers.create(new ContainerService.CreateRequest("clash", BaseImages.DEBIAN,
                     ContainerConfig.EMPTY.withCmd(List.of("sleep", "60")), host));
 
@@ -210,8 +210,7 @@ class NetworkTest {
         assertThatThrownBy(() -> engine.networks().create(new NetworkService.CreateRequest(NetworkService.DEFAULT, null, null, Map.of())))
                 .isInstanceOf(EngineException.class).extracting(e -> ((EngineException) e).kind()).isEqualTo(EngineException.Kind.CONFLICT);
         assertThatThrownBy(() -> engine.networks().remove(NetworkService.DEFAULT)).hasMessageContaining("pre-defined");
-        assertThatThrownBy(() -> new HostConfig(List.of(), NetworkService.DEFAULT, null, 0, 0, null, false,
-                Map.of("53/udp", List.of()), false)).hasMessageContaining("tcp");
+        assertThatThrownBy(() -> TestEngines.hostConfig(Map.of("PortBindings", Map.of("53/udp", List.of())))).hasMessageContaining("tcp");
 
         assertThatThrownBy(() -> run("lost", "no-such-network", Map.of(), Map.of(), "true"))
                 .isInstanceOf(EngineException.class).hasMessageContaining("network no-such-network not found");

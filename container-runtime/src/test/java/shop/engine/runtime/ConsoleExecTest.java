@@ -54,8 +54,8 @@ class ConsoleExecTest {
         CompletableFuture<Integer> status = new CompletableFuture<>();
         Thread exec = new Thread(() -> {
             try {
-                status.complete(runtime.exec(container.id(), List.of(args), PATH, "/", 0, 0, stdin, transcript, runtimeOutput,
-                        null, new OciRuntime.ExecTerminal(size, console::complete)));
+                status.complete(runtime.exec(container.id(), bundle(), process(args), stdin, transcript,
+                        runtimeOutput, null, new OciRuntime.ExecTerminal(size, console::complete)));
             } catch (RuntimeException e) {
                 status.completeExceptionally(e);
                 // So a test waiting for the terminal fails with why it never showed anything.
@@ -159,10 +159,18 @@ class ConsoleExecTest {
     void anExecOnATerminalWithRuncIsRefusedWithTheReason() {
         OciRuntime runc = new CliRuntime("runc", TestEngines.STATE.resolve("runtime").resolve("runc"));
 
-        assertThatThrownBy(() -> runc.exec(container.id(), List.of("tty"), PATH, "/", 0, 0, null, transcript, runtimeOutput,
+        assertThatThrownBy(() -> runc.exec(container.id(), bundle(), process("tty"), null, transcript, runtimeOutput,
                 null, new OciRuntime.ExecTerminal(TerminalSize.UNSET, console::complete)))
                 .isInstanceOf(EngineException.class)
                 .hasMessageContaining("runc sends a terminal only for exec --detach; use crun");
+    }
+
+    private Path bundle() {
+        return TestEngines.STATE.resolve("containers").resolve(container.id()).resolve("bundle");
+    }
+
+    private static OciRuntime.ExecProcess process(String... args) {
+        return new OciRuntime.ExecProcess(List.of(args), PATH, "/", 0, 0, List.of(), false);
     }
 
     private List<Path> execFilesLeft() throws IOException {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +57,10 @@ class ConsoleTest {
     /** Rewrites the container's bundle for {@code args} on a terminal of {@code size}; returns the bundle. */
     private Path bundle(TerminalSize size, String... args) {
         Path bundle = directory().resolve("bundle");
-        runtime.writeBundle(new BundleSpec(engine.snapshots().rootfs(container.id()), List.of(args), PATH, "/", 0, 0,
-                List.of(), "console", List.of(), "none", 0, 0, 0, CliRuntime.cgroupsPath(container.id()), size), bundle);
+        runtime.writeBundle(new BundleSpec(engine.snapshots().rootfs(container.id()), false,
+                BundleSpec.Process.of(List.of(args), PATH, "/", 0, 0, List.of()), "console", List.of(),
+                BundleSpec.Namespaces.of("none"), BundleSpec.Resources.NONE, Map.of(), false, false,
+                CliRuntime.cgroupsPath(container.id()), size), bundle);
         return bundle;
     }
 
@@ -89,8 +92,8 @@ class ConsoleTest {
 
     @Test
     void aTermTheEnvironmentSetsIsKeptOnATerminal() {
-        assertThat(OciConfig.process(List.of("sh"), List.of("TERM=vt100"), "/", 0, 0, List.of(), TerminalSize.UNSET)
-                .get("env").toString()).isEqualTo("[\"TERM=vt100\"]");
+        assertThat(OciConfig.process(BundleSpec.Process.of(List.of("sh"), List.of("TERM=vt100"), "/", 0, 0, List.of()),
+                TerminalSize.UNSET).get("env").toString()).isEqualTo("[\"TERM=vt100\"]");
     }
 
     @Test

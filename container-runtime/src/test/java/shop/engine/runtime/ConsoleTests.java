@@ -3,9 +3,9 @@ package shop.engine.runtime;
 import java.util.List;
 import java.util.Map;
 import shop.engine.Engine;
+import shop.engine.TestEngines;
 import shop.engine.container.Container;
 import shop.engine.container.ContainerService;
-import shop.engine.container.HostConfig;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
 
@@ -23,6 +23,6 @@ final class ConsoleTests {
     static Container createContainer(Engine engine, String... cmd) {
         return engine.containers().create(new ContainerService.CreateRequest(null, BaseImages.DEBIAN,
                 ContainerConfig.EMPTY.withCmd(List.of(cmd)),
-                new HostConfig(List.of(), "none", null, 0, 0, null, false, Map.of(), false)));
+                TestEngines.hostConfig(Map.of("NetworkMode", "none"))));
     }
 }
