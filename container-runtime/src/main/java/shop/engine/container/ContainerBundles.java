@@ -45,7 +45,7 @@ final class ContainerBundles {
                 user.additionalGids(), hostname, mounts(dir, hostname, host, rootfs),
                 host.joinsNetwork() ? networks.namespace(id).toString() : host.networkMode(),
                 host.memory(), host.nanoCpus(), host.pidsLimit() == null ? 0 : host.pidsLimit(),
-                CliRuntime.cgroupsPath(id), null), dir.resolve("bundle"));
+                CliRuntime.cgroupsPath(id), config.hasTerminal() ? host.terminalSize() : null), dir.resolve("bundle"));
     }
 
     /** Config.Hostname when the client set one, else the short id, as Docker names it. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import shop.engine.EngineException;
 import shop.engine.network.NetworkService;
 import shop.engine.network.PortProxy;
+import shop.engine.runtime.TerminalSize;
 
 /** How the host runs a container (Docker's HostConfig names): mounts, network, limits, restarts. */
 public record HostConfig(
@@ -18,10 +19,17 @@ public record HostConfig(
         @JsonProperty("PidsLimit") Long pidsLimit,
         @JsonProperty("AutoRemove") boolean autoRemove,
         @JsonProperty("PortBindings") Map<String, List<PortBinding>> portBindings,
-        @JsonProperty("PublishAllPorts") boolean publishAllPorts) {
+        @JsonProperty("PublishAllPorts") boolean publishAllPorts,
+        @JsonProperty("ConsoleSize") List<Integer> consoleSize) {
 
     public static final HostConfig DEFAULT =
             new HostConfig(List.of(), NetworkService.DEFAULT, RestartPolicy.NO, 0, 0, null, false, Map.of(), false);
+
+    /** Without a console size, which only a container on a terminal (Config.Tty) uses. */
+    public HostConfig(List<String> binds, String networkMode, RestartPolicy restartPolicy, long memory, long nanoCpus,
+                      Long pidsLimit, boolean autoRemove, Map<String, List<PortBinding>> portBindings, boolean publishAllPorts) {
+        this(binds, networkMode, restartPolicy, memory, nanoCpus, pidsLimit, autoRemove, portBindings, publishAllPorts, null);
+    }
 
     public HostConfig {
         binds = binds == null ? List.of() : List.copyOf(binds);
@@ -40,6 +48,17 @@ public record HostConfig(
         if (memory < 0 || nanoCpus < 0 || (pidsLimit != null && pidsLimit < 0)) {
             throw EngineException.invalid("Memory, NanoCpus and PidsLimit cannot be negative");
         }
+        terminalSize(consoleSize);
+    }
+
+    /** The first size of the container's terminal, from ConsoleSize [height, width]; unset when absent. */
+    public TerminalSize terminalSize() {
+        return terminalSize(consoleSize);
+    }
+
+    private static TerminalSize terminalSize(List<Integer> consoleSize) {
+        TerminalSize size = TerminalSize.ofConsoleSize(consoleSize, "HostConfig.ConsoleSize");
+        return size == null ? TerminalSize.UNSET : size;
     }
 
     /** Docker's {@code {"HostIp": "", "HostPort": "8080"}}; an empty HostPort means any free port. */
