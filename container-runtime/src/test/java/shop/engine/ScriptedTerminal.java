@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import shop.engine.runtime.ContainerProcesses;
 import shop.engine.runtime.Transcript;
 
 /**
@@ -51,6 +52,36 @@ public final class ScriptedTerminal implements AutoCloseable {
     public void type(String keys) throws IOException {
         keyboard.write(keys.getBytes(StandardCharsets.UTF_8));
         keyboard.flush();
+    }
+
+    /** Types {@code keys} until the terminal shows {@code expected}: a resize reaches the far side a moment later. */
+    public void typeUntilShown(String keys, String expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Transcript.DEADLINE.toNanos();
+        while (!transcript.text().contains(expected) && System.nanoTime() < deadline) {
+            type(keys);
+            Thread.sleep(100);
+        }
+        transcript.await(expected);
+    }
+
+    /**
+     * At the prompt of an interactive shell in a container whose init is {@code init}: Ctrl-C ends
+     * a sleep in front with SIGINT (status 130), then Ctrl-D ends cat's input (status 0). Each key
+     * waits for its program to run, or the shell would get it.
+     */
+    public void interruptSleepThenEndCat(long init) throws IOException, InterruptedException {
+        type("sleep 100\r");
+        ContainerProcesses.awaitRunning(init, "sleep");
+        type(CTRL_C);
+        type("echo sleep ended with $?\r");
+        transcript.await("sleep ended with 130\r\n");
+
+        type("cat; echo cat ended with $?\r");
+        ContainerProcesses.awaitRunning(init, "cat");
+        type("typed\r");
+        transcript.await("typed\r\ntyped\r\n");
+        type(CTRL_D);
+        transcript.await("cat ended with 0\r\n");
     }
 
     /**

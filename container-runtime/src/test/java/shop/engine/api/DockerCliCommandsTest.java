@@ -8,11 +8,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shop.engine.ServedEngine;
 import shop.engine.TestTars;
 
 /**
@@ -20,32 +17,16 @@ import shop.engine.TestTars;
  * before and after start, top, stats, pause, rename, restart, diff, commit, history, export,
  * system df, the prunes and events; and the bad inputs of their endpoints, over plain HTTP.
  */
-class DockerCliCommandsTest {
+class DockerCliCommandsTest extends ServedDockerCli {
 
     static final String WAITS = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
-
-    static ServedEngine served;
-    static DockerCli cli;
-
-    @BeforeAll
-    static void serve() throws IOException {
-        served = ServedEngine.start();
-        cli = new DockerCli(served.socket());
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        served.close();
-    }
 
     static DockerCli.Result docker(String... args) throws Exception {
         return cli.run(args);
     }
 
     static String ok(String... args) throws Exception {
-        DockerCli.Result result = cli.run(args);
-        assertThat(result.exit()).as("docker " + String.join(" ", args) + ": " + result.out()).isZero();
-        return result.out();
+        return cli.ok(args);
     }
 
     @Test

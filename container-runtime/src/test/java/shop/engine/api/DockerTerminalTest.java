@@ -1,19 +1,13 @@
 package shop.engine.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static shop.engine.ScriptedTerminal.CTRL_C;
 import static shop.engine.ScriptedTerminal.CTRL_D;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import shop.engine.ScriptedTerminal;
-import shop.engine.ServedEngine;
-import shop.engine.runtime.ContainerProcesses;
-import shop.engine.runtime.Transcript;
 
 /**
  * The docker CLI's {@code run -it} and {@code exec -it} against the engine, on a terminal that
@@ -21,29 +15,16 @@ import shop.engine.runtime.Transcript;
  * is a carriage return, which the container's terminal turns into a newline. Then what the CLI
  * hides, over plain HTTP: raw logs, resize's checks, an exec's terminal without an upgrade.
  */
-class DockerTerminalTest {
+class DockerTerminalTest extends ServedDockerCli {
 
-    static ServedEngine served;
-    static DockerCli cli;
     ScriptedTerminal terminal;
-
-    @BeforeAll
-    static void serve() throws IOException {
-        served = ServedEngine.start();
-        cli = new DockerCli(served.socket());
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        served.close();
-    }
 
     @AfterEach
     void closeTerminal() throws Exception {
         if (terminal != null) {
             terminal.close();
         }
-        for (String id : ok("ps", "-aq").split("\\s+")) {
+        for (String id : cli.ok("ps", "-aq").split("\\s+")) {
             if (!id.isEmpty()) {
                 cli.run("rm", "-f", id);
             }
@@ -56,24 +37,8 @@ class DockerTerminalTest {
         return terminal;
     }
 
-    private static String ok(String... args) throws Exception {
-        DockerCli.Result result = cli.run(args);
-        assertThat(result.exit()).as("docker " + String.join(" ", args) + ": " + result.out()).isZero();
-        return result.out();
-    }
-
     private static long initOf(String container) {
         return served.engine().containers().inspect(container).state().pid();
-    }
-
-    /** Types {@code keys} until the terminal shows {@code expected}: a resize reaches the container a moment later. */
-    private void typeUntilShown(String keys, String expected) throws Exception {
-        long deadline = System.nanoTime() + Transcript.DEADLINE.toNanos();
-        while (!terminal.transcript().text().contains(expected) && System.nanoTime() < deadline) {
-            terminal.type(keys);
-            Thread.sleep(100);
-        }
-        terminal.transcript().await(expected);
     }
 
     @Test
@@ -86,7 +51,7 @@ class DockerTerminalTest {
         terminal.transcript().await("got hello\r\n");
         assertThat(terminal.awaitExit()).isEqualTo(3);
         assertThat(terminal.transcript().text()).containsPattern("/dev/pts/\\d+\r\n30 100\r\nhello\r\ngot hello\r\n");
-        assertThat(ok("ps", "-aq")).as("--rm removed it").isBlank();
+        assertThat(cli.ok("ps", "-aq")).as("--rm removed it").isBlank();
     }
 
     @Test
@@ -95,71 +60,55 @@ class DockerTerminalTest {
         terminal.transcript().await("30 100\r\n");
 
         terminal.resize(40, 120);
-        typeUntilShown("\r", "40 120\r\n");
+        terminal.typeUntilShown("\r", "40 120\r\n");
         assertThat(cli.http("POST", "/containers/tty-resize/resize?h=50&w=132", null)).startsWith("200");
         terminal.type("\r");
         terminal.transcript().await("50 132\r\n");
 
         terminal.type(CTRL_D);
         assertThat(terminal.awaitExit()).isZero();
-        assertThat(ok("inspect", "--format", "{{.Config.Tty}} {{.State.ExitCode}}", "tty-resize").strip()).isEqualTo("true 0");
+        assertThat(cli.ok("inspect", "--format", "{{.Config.Tty}} {{.State.ExitCode}}", "tty-resize").strip()).isEqualTo("true 0");
     }
 
     @Test
     void ctrlCInterruptsTheForegroundSleepAndCtrlDEndsCatInAnInteractiveShell() throws Exception {
         onTerminal("docker run -it --rm --name tty-keys debian:bookworm-slim sh");
         terminal.transcript().await("# ");
-        typeCtrlCAndCtrlD(initOf("tty-keys"));
+        terminal.interruptSleepThenEndCat(initOf("tty-keys"));
 
         terminal.type("exit 7\r");
 
         assertThat(terminal.awaitExit()).isEqualTo(7);
     }
 
-    /** In the shell in front: Ctrl-C ends a sleep with SIGINT (status 130), Ctrl-D ends cat's input. */
-    private void typeCtrlCAndCtrlD(long init) throws Exception {
-        terminal.type("sleep 100\r");
-        ContainerProcesses.awaitRunning(init, "sleep");
-        terminal.type(CTRL_C);
-        terminal.type("echo sleep ended with $?\r");
-        terminal.transcript().await("sleep ended with 130\r\n");
-
-        terminal.type("cat; echo cat ended with $?\r");
-        ContainerProcesses.awaitRunning(init, "cat");
-        terminal.type("typed\r");
-        terminal.transcript().await("typed\r\ntyped\r\n");
-        terminal.type(CTRL_D);
-        terminal.transcript().await("cat ended with 0\r\n");
-    }
-
     @Test
     void execItRunsAShellOnATerminalOfItsOwnThatFollowsResizes() throws Exception {
-        ok("run", "-d", "--name", "exec-box", "debian:bookworm-slim", "sleep", "300");
+        cli.ok("run", "-d", "--name", "exec-box", "debian:bookworm-slim", "sleep", "300");
         onTerminal("docker exec -it exec-box sh");
         terminal.transcript().await("# ");
 
         terminal.type("tty; stty size\r");
         assertThat(terminal.transcript().await("30 100\r\n")).containsPattern("/dev/pts/\\d+\r\n30 100\r\n");
         terminal.resize(40, 120);
-        typeUntilShown("stty size\r", "40 120\r\n");
-        typeCtrlCAndCtrlD(initOf("exec-box"));
+        terminal.typeUntilShown("stty size\r", "40 120\r\n");
+        terminal.interruptSleepThenEndCat(initOf("exec-box"));
         terminal.type("exit 5\r");
 
         assertThat(terminal.awaitExit()).isEqualTo(5);
-        assertThat(ok("inspect", "--format", "{{.State.Running}}", "exec-box").strip()).as("the container goes on").isEqualTo("true");
+        assertThat(cli.ok("inspect", "--format", "{{.State.Running}}", "exec-box").strip()).as("the container goes on").isEqualTo("true");
     }
 
     @Test
     void logsOfAContainerOnATerminalAreRawAndShowStderrOnTheOneStream() throws Exception {
-        ok("run", "-d", "-t", "--name", "tty-logs", "debian:bookworm-slim", "sh", "-c", "echo one; echo two >&2; exit 0");
-        assertThat(ok("wait", "tty-logs").strip()).isEqualTo("0");
+        cli.ok("run", "-d", "-t", "--name", "tty-logs", "debian:bookworm-slim", "sh", "-c", "echo one; echo two >&2; exit 0");
+        assertThat(cli.ok("wait", "tty-logs").strip()).isEqualTo("0");
 
         DockerCli.Response logs = cli.exchange("GET", "/containers/tty-logs/logs?stdout=1&stderr=1", null, "application/json");
 
         assertThat(logs.status()).isEqualTo(200);
         assertThat(logs.headers()).contains("Content-Type: application/vnd.docker.raw-stream");
         assertThat(logs.body()).as("no 8-byte frame headers").isEqualTo("one\r\ntwo\r\n");
-        assertThat(ok("logs", "tty-logs")).isEqualTo("one\r\ntwo\r\n");
+        assertThat(cli.ok("logs", "tty-logs")).isEqualTo("one\r\ntwo\r\n");
     }
 
     @Test
@@ -173,7 +122,7 @@ class DockerTerminalTest {
 
     @Test
     void anExecOnATerminalStreamsRawWithoutAnUpgradeToo() throws Exception {
-        ok("run", "-d", "--name", "plain-exec", "debian:bookworm-slim", "sleep", "300");
+        cli.ok("run", "-d", "--name", "plain-exec", "debian:bookworm-slim", "sleep", "300");
         String created = cli.http("POST", "/containers/plain-exec/exec",
                 "{\"Cmd\":[\"sh\",\"-c\",\"tty; stty size; echo to-stderr >&2\"],\"Tty\":true,\"ConsoleSize\":[33,99],"
                         + "\"AttachStdout\":true,\"AttachStderr\":true}");
@@ -190,9 +139,9 @@ class DockerTerminalTest {
 
     @Test
     void resizeNamesABadHOrWAndRefusesAContainerOrExecWithoutATerminal() throws Exception {
-        ok("run", "-d", "-t", "--name", "tty-box", "debian:bookworm-slim", "sleep", "300");
-        ok("run", "-d", "--name", "plain-box", "debian:bookworm-slim", "sleep", "300");
-        ok("create", "-t", "--name", "tty-idle", "debian:bookworm-slim", "true");
+        cli.ok("run", "-d", "-t", "--name", "tty-box", "debian:bookworm-slim", "sleep", "300");
+        cli.ok("run", "-d", "--name", "plain-box", "debian:bookworm-slim", "sleep", "300");
+        cli.ok("create", "-t", "--name", "tty-idle", "debian:bookworm-slim", "true");
 
         assertThat(cli.http("POST", "/containers/tty-box/resize?h=tall&w=80", null)).startsWith("400 ").contains("h: \\\"tall\\\" is not an integer");
         assertThat(cli.http("POST", "/containers/tty-box/resize?w=80", null)).startsWith("400 ").contains("h: is required");
@@ -201,7 +150,7 @@ class DockerTerminalTest {
         assertThat(cli.http("POST", "/containers/plain-box/resize?h=24&w=80", null)).startsWith("400 ").contains("not created with a TTY");
         assertThat(cli.http("POST", "/containers/tty-idle/resize?h=24&w=80", null)).startsWith("409 ").contains("not running");
         assertThat(cli.http("POST", "/containers/tty-box/resize?h=24&w=80", null)).startsWith("200");
-        assertThat(ok("exec", "tty-box", "stty", "-F", "/dev/pts/0", "size")).isEqualTo("24 80\n");
+        assertThat(cli.ok("exec", "tty-box", "stty", "-F", "/dev/pts/0", "size")).isEqualTo("24 80\n");
 
         String plainExec = cli.http("POST", "/containers/plain-box/exec", "{\"Cmd\":[\"true\"]}")
                 .replaceAll(".*\"Id\":\"([0-9a-f]+)\".*", "$1");
