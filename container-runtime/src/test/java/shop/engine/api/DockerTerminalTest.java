@@ -82,6 +82,18 @@ class DockerTerminalTest extends ServedDockerCli {
     }
 
     @Test
+    void startAiPutsAContainerCreatedWithItOnTheClientsTerminal() throws Exception {
+        cli.ok("create", "-it", "--name", "tty-start", "debian:bookworm-slim", "sh");
+        onTerminal("docker start -ai tty-start");
+        terminal.transcript().await("# ");
+
+        terminal.type("stty size; exit 3\r");
+
+        terminal.transcript().await("30 100\r\n");
+        assertThat(terminal.awaitExit()).isEqualTo(3);
+    }
+
+    @Test
     void execItRunsAShellOnATerminalOfItsOwnThatFollowsResizes() throws Exception {
         cli.ok("run", "-d", "--name", "exec-box", "debian:bookworm-slim", "sleep", "300");
         onTerminal("docker exec -it exec-box sh");
