@@ -73,6 +73,16 @@ record Call(Matcher path, Request request, Response response, Fields query) {
         }
     }
 
+    /** One side of a terminal's size (resize's h or w): required, from 0 to 65535 as the kernel keeps it. */
+    int terminalSide(String name) {
+        Integer value = integer(name);
+        if (value == null || value < 0 || value > 0xffff) {
+            throw EngineException.invalid(name + ": " + (value == null ? "is required" : value + " is not")
+                    + " a terminal size from 0 to 65535");
+        }
+        return value;
+    }
+
     /**
      * Docker's times: Unix seconds with an optional fraction ({@code 1700000000.5}) or RFC 3339;
      * null when absent. The error names the parameter.

@@ -96,8 +96,8 @@ final class ContainerEndpoints implements Router.Endpoints {
         router.on("GET", "/containers/([^/]+)/logs", this::logs);
         router.on("POST", "/containers/([^/]+)/attach", this::attach);
         router.on("POST", "/containers/([^/]+)/resize", call -> {
-            Container c = containers.inspect(call.path(1));
-            throw EngineException.invalid("resize " + c.shortId() + ": the container was not created with a TTY");
+            containers.resize(call.path(1), call.terminalSide("h"), call.terminalSide("w"));
+            call.empty(200);
         });
         router.on("GET", "/containers/([^/]+)/top", call -> {
             ContainerService.Processes top = containers.top(call.path(1), call.query("ps_args"));
@@ -258,30 +258,31 @@ final class ContainerEndpoints implements Router.Endpoints {
     }
 
     private void logs(Call call) throws Exception {
-        String id = containers.inspect(call.path(1)).id();
+        Container c = containers.inspect(call.path(1));
         Integer tail = "all".equals(call.query("tail")) ? null : call.integer("tail");
         LogOptions options = new LogOptions(call.flag("follow"), tail == null ? -1 : tail, call.flag("timestamps"),
                 call.time("since"));
-        try (OutputStream out = call.stream("application/vnd.docker.multiplexed-stream")) {
-            containers.logs(id, options,
-                    call.flag("stdout") ? new MultiplexedStream(out, 1) : OutputStream.nullOutputStream(),
-                    call.flag("stderr") ? new MultiplexedStream(out, 2) : OutputStream.nullOutputStream());
+        StreamFormat format = StreamFormat.of(c.config().hasTerminal());
+        try (OutputStream out = call.stream(format.contentType())) {
+            containers.logs(c.id(), options, format.stream(out, 1, call.flag("stdout")), format.stream(out, 2, call.flag("stderr")));
         }
     }
 
     /**
-     * Docker's attach: multiplexed frames of the output, followed (from the start with
-     * {@code logs}, else from now), and with {@code stdin} the client's input into the
-     * container's (run -i); it waits for the start the client sends next.
+     * Docker's attach: the output, followed (from the start with {@code logs}, else from now), raw
+     * for a container on a terminal and in multiplexed frames otherwise, and with {@code stdin} the
+     * client's input into the container's (run -i); it waits for the start the client sends next.
      */
     private void attach(Call call) throws Exception {
-        String id = containers.inspect(call.path(1)).id();
+        Container c = containers.inspect(call.path(1));
+        String id = c.id();
         boolean stdin = call.flag("stdin");
         boolean stdout = call.flag("stdout");
         boolean stderr = call.flag("stderr");
-        boolean logs = call.flag("logs") || containers.inspect(id).state().status().equals("created");
+        boolean logs = call.flag("logs") || c.state().status().equals("created");
+        StreamFormat format = StreamFormat.of(c.config().hasTerminal());
         events.publish("container", "attach", id, Map.of());
-        HijackedStream.respond(call, "application/vnd.docker.multiplexed-stream", stdin, (in, out) -> {
+        HijackedStream.respond(call, format.contentType(), stdin, (in, out) -> {
             out.flush();
             long deadline = System.currentTimeMillis() + 60_000;
             while (containers.inspect(id).state().status().equals("created") && System.currentTimeMillis() < deadline) {
@@ -292,9 +293,8 @@ final class ContainerEndpoints implements Router.Endpoints {
                 feed.setDaemon(true);
                 feed.start();
             }
-            containers.logs(id, new LogOptions(true, logs ? -1 : 0, false, null),
-                    stdout ? new MultiplexedStream(out, 1) : OutputStream.nullOutputStream(),
-                    stderr ? new MultiplexedStream(out, 2) : OutputStream.nullOutputStream());
+            containers.logs(id, new LogOptions(true, logs ? -1 : 0, false, null), format.stream(out, 1, stdout),
+                    format.stream(out, 2, stderr));
         });
     }
 

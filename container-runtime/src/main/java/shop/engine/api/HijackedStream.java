@@ -18,9 +18,10 @@ import org.eclipse.jetty.util.FutureCallback;
 
 /**
  * The raw stream Docker clients "hijack" an HTTP connection for (attach, exec): after the 101
- * response the connection carries multiplexed output frames until the process ends, then
- * closes. What the client sends (stdin) reaches the producer when it takes input (exec -i), and
- * is dropped otherwise; the client's half-close is the input's end.
+ * response the connection carries the output (multiplexed frames, or a terminal's bytes as they
+ * are) until the process ends, then closes. What the client sends (stdin) reaches the producer
+ * when it takes input (exec -i), and is dropped otherwise; the client's half-close is the input's
+ * end, and so is the connection's close, so nothing stays blocked reading input nobody sends.
  */
 final class HijackedStream extends AbstractConnection {
 
@@ -103,6 +104,18 @@ final class HijackedStream extends AbstractConnection {
             }
         } catch (IOException e) {
             getEndPoint().close();
+        }
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        super.onClose(cause);
+        if (toProducer != null) {
+            try {
+                toProducer.close();
+            } catch (IOException e) {
+                // Closed already.
+            }
         }
     }
 

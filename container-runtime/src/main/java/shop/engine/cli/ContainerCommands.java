@@ -25,6 +25,7 @@ import picocli.CommandLine.ParentCommand;
 import shop.engine.Durations;
 import shop.engine.EngineException;
 import shop.engine.Sizes;
+import shop.engine.terminal.TerminalSession;
 
 /**
  * create, run, start, stop, kill, wait, rm, logs, ps, exec: through the engine's API, so the
@@ -72,6 +73,10 @@ final class ContainerCommands {
         int healthRetries;
         @Option(names = "--stop-signal")
         String stopSignal;
+        @Option(names = {"-i", "--interactive"}, description = "Keep the container's stdin open; with run -t, type into it")
+        boolean interactive;
+        @Option(names = {"-t", "--tty"}, description = "Run the container on a terminal")
+        boolean tty;
         @Parameters(index = "0", description = "Image")
         String image;
         @Parameters(index = "1..*", description = "Command and arguments")
@@ -79,6 +84,11 @@ final class ContainerCommands {
 
         /** Creates the container; returns its id. */
         String create(DockerClient docker) {
+            return command(docker).exec().getId();
+        }
+
+        /** The create request, to send as it is or with more in it. */
+        CreateContainerCmd command(DockerClient docker) {
             HostConfig host = HostConfig.newHostConfig().withNetworkMode(network)
                     .withRestartPolicy(RestartPolicy.parse(restart)).withAutoRemove(autoRemove);
             List<ExposedPort> exposed = new ArrayList<>();
@@ -133,7 +143,7 @@ final class ContainerCommands {
                 cmd.withHealthcheck(new HealthCheck().withTest(List.of("CMD-SHELL", healthCmd))
                         .withInterval(Durations.parse(healthInterval).toNanos()).withRetries(healthRetries));
             }
-            return cmd.exec().getId();
+            return cmd.withTty(tty).withStdinOpen(interactive);
         }
 
         /** docker-java's parsers throw IllegalArgumentException; the user should see which option was wrong. */
@@ -164,7 +174,8 @@ final class ContainerCommands {
         }
     }
 
-    @Command(name = "run", description = "Create and start a container; without -d, print its output and exit with its status")
+    @Command(name = "run", description = "Create and start a container; without -d, print its output and exit with its status;"
+            + " with -it, run it on this terminal")
     static final class Run implements Callable<Integer> {
         @ParentCommand
         Main main;
@@ -179,14 +190,20 @@ final class ContainerCommands {
             // Without -d the client removes it after reading the exit code, so the output is read in full first.
             boolean remove = options.autoRemove && !detach;
             options.autoRemove = options.autoRemove && detach;
-            String id = options.create(docker);
-            docker.startContainerCmd(id).exec();
-            if (detach) {
-                main.out.println(id);
-                return 0;
+            TerminalSession terminal = detach ? null : terminal(main, options.interactive, options.tty);
+            CreateContainerCmd create = options.command(docker);
+            String id = (terminal == null ? create : terminal.prepare(create)).exec().getId();
+            if (terminal != null) {
+                terminal.runContainer(id);
+            } else {
+                docker.startContainerCmd(id).exec();
+                if (detach) {
+                    main.out.println(id);
+                    return 0;
+                }
+                docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
+                        .exec(new FrameCopier(main.out, main.err)).awaitCompletion();
             }
-            docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
-                    .exec(new FrameCopier(main.out, main.err)).awaitCompletion();
             int code = docker.waitContainerCmd(id).start().awaitStatusCode();
             if (remove) {
                 docker.removeContainerCmd(id).withForce(true).exec();
@@ -195,7 +212,17 @@ final class ContainerCommands {
         }
     }
 
-
+    /**
+     * The session for -t (with -i, typing into it too); none without -t. Input without a terminal
+     * is refused: docker-java cannot end it (see TerminalSession).
+     */
+    static TerminalSession terminal(Main main, boolean interactive, boolean tty) {
+        if (interactive && !tty) {
+            throw EngineException.invalid("-i without -t: this CLI cannot end a container's input when a pipe ends;"
+                    + " use -it on a terminal, or the docker CLI for piped input");
+        }
+        return tty ? new TerminalSession(main.docker(), main.out, interactive) : null;
+    }
 
     /** Frames to stdout or stderr by their stream type. */
     static final class FrameCopier extends ResultCallback.Adapter<Frame> {
@@ -374,6 +401,10 @@ final class ContainerCommands {
         List<String> env;
         @Option(names = {"-u", "--user"})
         String user;
+        @Option(names = {"-i", "--interactive"}, description = "With -t, type into the command")
+        boolean interactive;
+        @Option(names = {"-t", "--tty"}, description = "Run the command on a terminal")
+        boolean tty;
         @Parameters(index = "0")
         String name;
         @Parameters(index = "1..*", arity = "1..*")
@@ -382,6 +413,7 @@ final class ContainerCommands {
         @Override
         public Integer call() throws InterruptedException {
             DockerClient docker = main.docker();
+            TerminalSession terminal = terminal(main, interactive, tty);
             var create = docker.execCreateCmd(name).withCmd(command.toArray(String[]::new))
                     .withAttachStdout(true).withAttachStderr(true);
             if (env != null) {
@@ -390,8 +422,12 @@ final class ContainerCommands {
             if (user != null) {
                 create.withUser(user);
             }
-            String exec = create.exec().getId();
-            docker.execStartCmd(exec).exec(new FrameCopier(main.out, main.err)).awaitCompletion();
+            String exec = (terminal == null ? create : terminal.prepare(create)).exec().getId();
+            if (terminal != null) {
+                terminal.runExec(exec);
+            } else {
+                docker.execStartCmd(exec).exec(new FrameCopier(main.out, main.err)).awaitCompletion();
+            }
             Long code = docker.inspectExecCmd(exec).exec().getExitCodeLong();
             return code == null ? 0 : code.intValue();
         }

@@ -12,6 +12,7 @@ import shop.engine.fig.FigException;
 import shop.engine.fig.FigFile;
 import shop.engine.fig.KubernetesManifests;
 import shop.engine.fig.Stack;
+import shop.engine.terminal.LocalTerminal;
 
 /**
  * {@code fig}: the stack in fig.yml, on the engine {@link Main#docker()} reaches (the bundled one
@@ -228,7 +229,8 @@ final class FigCommand {
         }
     }
 
-    @Command(name = "run", description = "Run a one-off command in a new container of a service; exits with its status")
+    @Command(name = "run", description = "Run a one-off command in a new container of a service; exits with its status;"
+            + " on this terminal when stdin is one")
     static final class Run extends Sub {
         @Option(names = "--rm")
         boolean remove;
@@ -239,11 +241,12 @@ final class FigCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            return fig.stack().run(service, command, remove);
+            return fig.stack().run(service, command, remove, LocalTerminal.stdinIsTerminal());
         }
     }
 
-    @Command(name = "exec", description = "Run a command in a service's running container; exits with its status")
+    @Command(name = "exec", description = "Run a command in a service's running container; exits with its status;"
+            + " on this terminal when stdin is one")
     static final class Exec extends Sub {
         @Option(names = "--index", defaultValue = "1")
         int index;
@@ -254,7 +257,7 @@ final class FigCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            return fig.stack().exec(service, index, command);
+            return fig.stack().exec(service, index, command, LocalTerminal.stdinIsTerminal());
         }
     }
 

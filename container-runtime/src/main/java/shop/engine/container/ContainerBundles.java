@@ -73,7 +73,7 @@ final class ContainerBundles {
                 host.pidsLimit() == null ? 0 : host.pidsLimit());
         runtime.writeBundle(new BundleSpec(rootfs, host.readonlyRootfs(), process, hostname, mounts, namespaces, resources,
                 HostConfigRules.sysctlsOf(host, config), host.privileged(), security.unmaskedPaths(),
-                CliRuntime.cgroupsPath(id), null), dir.resolve("bundle"));
+                CliRuntime.cgroupsPath(id), config.hasTerminal() ? host.terminalSize() : null), dir.resolve("bundle"));
         return hosts;
     }
 }

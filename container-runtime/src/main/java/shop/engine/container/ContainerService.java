@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
+import shop.engine.runtime.OciRuntime;
 import shop.engine.runtime.ResourceUsage;
 import shop.engine.snapshot.Change;
 
@@ -88,9 +89,16 @@ public interface ContainerService {
 
     /**
      * Feeds a running container's stdin (one created with OpenStdin) from {@code in} until it ends;
-     * with StdinOnce the container's stdin ends with it.
+     * with StdinOnce the container's stdin ends with it. On a terminal (Tty) the input is typed into
+     * the terminal instead, control characters and all, and its end ends nothing, as on Docker.
      */
     void attachStdin(String idOrName, InputStream in);
+
+    /**
+     * Sets the size of a running container's terminal; a 400 for a container created without a
+     * TTY, a 409 for one that is not running.
+     */
+    void resize(String idOrName, int rows, int cols);
 
     /**
      * A process to run in a running container; null fields take the container's (user, working
@@ -104,7 +112,16 @@ public interface ContainerService {
     }
 
     /** Runs a process in a running container; returns its exit code. */
-    int exec(String idOrName, ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr);
+    default int exec(String idOrName, ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+        return exec(idOrName, request, stdin, stdout, stderr, null);
+    }
+
+    /**
+     * Runs a process in a running container, on a new terminal when {@code terminal} is not null
+     * ({@link OciRuntime#exec} says what goes where then); returns its exit code.
+     */
+    int exec(String idOrName, ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr,
+             OciRuntime.ExecTerminal terminal);
 
     /** Joins a network, wired at once when the container runs; names resolve from then on. */
     void connect(String idOrName, String network, List<String> aliases);

@@ -11,6 +11,7 @@ import shop.engine.EngineException;
 import shop.engine.Json;
 import shop.engine.network.NetworkService;
 import shop.engine.network.PortProxy;
+import shop.engine.runtime.TerminalSize;
 
 /**
  * How the host runs a container (Docker's HostConfig names): mounts, network, names and DNS,
@@ -105,6 +106,17 @@ public record HostConfig(
         if (memory < 0 || nanoCpus < 0 || (pidsLimit != null && pidsLimit < -1)) {
             throw EngineException.invalid("HostConfig.Memory, NanoCpus and PidsLimit cannot be negative (PidsLimit -1 is no limit)");
         }
+        terminalSize(consoleSize);
+    }
+
+    /** The first size of the container's terminal, from ConsoleSize [height, width]; unset when absent. */
+    public TerminalSize terminalSize() {
+        return terminalSize(consoleSize);
+    }
+
+    private static TerminalSize terminalSize(List<Integer> consoleSize) {
+        TerminalSize size = TerminalSize.ofConsoleSize(consoleSize, "HostConfig.ConsoleSize");
+        return size == null ? TerminalSize.UNSET : size;
     }
 
     /** Docker's ulimit: {@code {"Name": "nofile", "Soft": 1024, "Hard": 2048}}, -1 for unlimited. */

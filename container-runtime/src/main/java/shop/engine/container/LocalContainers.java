@@ -38,8 +38,8 @@ import shop.engine.snapshot.Snapshotter;
 /**
  * {@link ContainerService} on an overlay {@link Snapshotter} and an {@link OciRuntime}: the
  * lifecycle. The stored records ({@link ContainerRecords}), the bundle ({@link ContainerBundles}),
- * health checks ({@link HealthChecks}) and file access ({@link ContainerFiles}) are their own
- * classes; this one decides when each happens, under one lock.
+ * health checks ({@link HealthChecks}), terminals ({@link ContainerTerminals}) and file access
+ * ({@link ContainerFiles}) are their own classes; this one decides when each happens, under one lock.
  */
 public final class LocalContainers implements ContainerService {
 
@@ -66,6 +66,7 @@ public final class LocalContainers implements ContainerService {
     });
     private final Map<String, Object> watched = new ConcurrentHashMap<>();
     private final ContainerStdin stdins = new ContainerStdin();
+    private final ContainerTerminals terminals = new ContainerTerminals();
     /** The log streams of the containers this engine watches, noted on every tick (see LogFile). */
     private final Map<String, List<LogFile>> logClocks = new ConcurrentHashMap<>();
     /** Exit codes of auto-removed containers, for a client waiting on condition "removed". */
@@ -181,9 +182,13 @@ public final class LocalContainers implements ContainerService {
         List<PortProxy.Binding> published = openPorts(c, c.hostConfig().publishedPorts(c.config().exposedPorts()));
         InitProcess init;
         try {
-            Path stdin = Boolean.TRUE.equals(c.config().openStdin()) ? stdins.open(c.id(), dir) : null;
-            init = runtime.start(c.id(), dir.resolve("bundle"), stdin, dir.resolve("stdout.log"), dir.resolve("stderr.log"), false)
-                    .init();
+            boolean tty = c.config().hasTerminal();
+            // On a terminal, the terminal is the stdin too.
+            Path stdin = !tty && Boolean.TRUE.equals(c.config().openStdin()) ? stdins.open(c.id(), dir) : null;
+            OciRuntime.Started started = runtime.start(c.id(), dir.resolve("bundle"), stdin, dir.resolve("stdout.log"),
+                    dir.resolve("stderr.log"), tty);
+            started.console().ifPresent(console -> terminals.hold(c.id(), console, dir.resolve("stdout.log")));
+            init = started.init();
         } catch (RuntimeException e) {
             stdins.close(c.id());
             ports.close(c.id());
@@ -211,7 +216,8 @@ public final class LocalContainers implements ContainerService {
         watched.put(c.id(), token);
         Path dir = records.dir(c.id());
         logClocks.put(c.id(), List.of(new LogFile(dir, "stdout"), new LogFile(dir, "stderr")));
-        init.exit().thenAcceptAsync(code -> exited(c.id(), token, code), supervisor);
+        init.exit().thenCompose(code -> terminals.drained(c.id()).thenApply(drained -> code))
+                .thenAcceptAsync(code -> exited(c.id(), token, code), supervisor);
     }
 
     /**
@@ -231,6 +237,7 @@ public final class LocalContainers implements ContainerService {
         }
         ports.close(id);
         stdins.close(id);
+        terminals.close(id);
         Container done = c.withState(c.state().withExited(code == null ? 255 : code, Instant.now().toString()))
                 .withPorts(List.of());
         // Saved before the watch ends, so nobody reads the exit from a record that still says running.
@@ -444,6 +451,7 @@ public final class LocalContainers implements ContainerService {
         synchronized (this) {
             watched.remove(c.id());
             health.stop(c.id());
+            terminals.close(c.id());
             ports.close(c.id());
             runtime.delete(c.id());
             networks.release(c.id());
@@ -488,20 +496,26 @@ public final class LocalContainers implements ContainerService {
     public void logs(String idOrName, LogOptions options, OutputStream stdout, OutputStream stderr) {
         Container c = records.find(idOrName);
         Path dir = records.dir(c.id());
+        // A terminal's output is passed on as it comes: a prompt, or an echo, ends no line.
+        boolean partial = c.config().hasTerminal();
         try (LogFile.Reader out = new LogFile(dir, "stdout").new Reader(options.tail(), options.since());
              LogFile.Reader err = new LogFile(dir, "stderr").new Reader(options.tail(), options.since())) {
             while (true) {
                 // An auto-removed container vanishes when it exits: its open files still hold its output.
                 Container now = options.follow() ? records.findOrNull(c.id()) : null;
                 boolean running = now != null && refresh(now).state().running();
+                long shown = terminals.copied(c.id());
                 do {
-                    LogFile.write(out.read(!running), err.read(!running), stdout, stderr, options.timestamps());
+                    LogFile.write(out.read(!running || partial), err.read(!running || partial), stdout, stderr, options.timestamps());
                 } while (!out.caughtUp() || !err.caughtUp());
                 if (!running) {
                     return;
                 }
-                sleep(POLL_MS * 5);
+                terminals.awaitOutput(c.id(), shown, POLL_MS * 5);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.failed("logs of " + c.shortId() + ": interrupted", e);
         } catch (IOException e) {
             throw EngineException.failed("logs of " + c.shortId() + ": " + e.getMessage(), e);
         }
@@ -510,16 +524,33 @@ public final class LocalContainers implements ContainerService {
     @Override
     public void attachStdin(String idOrName, InputStream in) {
         Container c = records.find(idOrName);
-        stdins.feed(c.id(), in, Boolean.TRUE.equals(c.config().stdinOnce()));
+        if (c.config().hasTerminal()) {
+            terminals.feed(c.id(), in);
+        } else {
+            stdins.feed(c.id(), in, Boolean.TRUE.equals(c.config().stdinOnce()));
+        }
     }
 
     @Override
-    public int exec(String idOrName, ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr) {
-        return exec(idOrName, request, stdin, stdout, stderr, null);
+    public void resize(String idOrName, int rows, int cols) {
+        Container c = refresh(records.find(idOrName));
+        if (!c.config().hasTerminal()) {
+            throw EngineException.invalid("resize " + c.shortId() + ": the container was not created with a TTY");
+        }
+        if (!c.state().running()) {
+            throw EngineException.conflict("resize " + c.shortId() + ": the container is not running");
+        }
+        terminals.resize(c.id(), rows, cols);
+    }
+
+    @Override
+    public int exec(String idOrName, ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr,
+                    OciRuntime.ExecTerminal terminal) {
+        return exec(idOrName, request, stdin, stdout, stderr, null, terminal);
     }
 
     private int exec(String idOrName, ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr,
-                     Duration timeout) {
+                     Duration timeout, OciRuntime.ExecTerminal terminal) {
         Container c = refresh(records.find(idOrName));
         if (!c.state().running()) {
             throw EngineException.conflict("Container " + c.shortId() + " is not running");
@@ -543,7 +574,7 @@ public final class LocalContainers implements ContainerService {
                 List.of("HOSTNAME=" + EtcFiles.hostnameOf(dir, c))), request.env());
         OciRuntime.ExecProcess process = new OciRuntime.ExecProcess(request.cmd(), env, workdir, u.uid(), u.gid(), groups,
                 request.privileged());
-        return runtime.exec(c.id(), dir.resolve("bundle"), process, stdin, stdout, stderr, timeout, null);
+        return runtime.exec(c.id(), dir.resolve("bundle"), process, stdin, stdout, stderr, timeout, terminal);
     }
 
     @Override
@@ -690,7 +721,7 @@ public final class LocalContainers implements ContainerService {
         }
         ByteArrayOutputStream ignored = new ByteArrayOutputStream();
         try {
-            return exec(id, new ExecRequest(cmd, List.of(), null, null), null, ignored, ignored, timeout);
+            return exec(id, new ExecRequest(cmd, List.of(), null, null), null, ignored, ignored, timeout, null);
         } catch (EngineException e) {
             return 1;
         }
@@ -724,14 +755,5 @@ public final class LocalContainers implements ContainerService {
             return latest;
         }
         return latest.withState(latest.state().withExited(255, Instant.now().toString()));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EngineException.failed("interrupted", e);
-        }
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import shop.engine.terminal.TerminalSession;
 
 /**
  * A stack's lifecycle on any Docker Engine API: the containers, networks and volumes of one
@@ -333,10 +334,12 @@ public final class Stack {
     /** Creates one replica, joined to its first network at create and to the others right after. */
     void create(ServiceSpec service, String containerName, int number) {
         createContainer(service, containerName, Map.of(PROJECT, project.name(), SERVICE, service.name(),
-                NUMBER, String.valueOf(number), CONFIG_HASH, service.configHash()));
+                NUMBER, String.valueOf(number), CONFIG_HASH, service.configHash()), null);
     }
 
-    private String createContainer(ServiceSpec service, String containerName, Map<String, String> stackLabels) {
+    /** Creates a container of the service; on {@code terminal} when not null. */
+    private String createContainer(ServiceSpec service, String containerName, Map<String, String> stackLabels,
+                                   TerminalSession terminal) {
         Map<String, String> labels = new LinkedHashMap<>(service.labels());
         labels.putAll(stackLabels);
         List<String> networks = new ArrayList<>(service.networks().keySet());
@@ -384,7 +387,7 @@ public final class Stack {
             cmd.withHealthcheck(new HealthCheck().withTest(hc.test()).withInterval(hc.interval()).withTimeout(hc.timeout())
                     .withStartPeriod(hc.startPeriod()).withRetries(hc.retries()));
         }
-        String id = cmd.exec().getId();
+        String id = (terminal == null ? cmd : terminal.prepare(cmd)).exec().getId();
         for (String network : networks.subList(Math.min(1, networks.size()), networks.size())) {
             docker.connectToNetworkCmd().withNetworkId(networkName(network)).withContainerId(id)
                     .withContainerNetwork(new ContainerNetwork().withAliases(aliases(service, network))).exec();
@@ -611,10 +614,11 @@ public final class Stack {
 
     /**
      * A one-off container of a service with another command (its dependencies started first),
-     * attached; its exit code is returned. It carries the project label only, so it is never
-     * counted as a replica, and {@code down} removes it.
+     * attached; its exit code is returned. With {@code tty} it runs on the user's terminal, typed
+     * into (compose's run without -T). It carries the project label only, so it is never counted as
+     * a replica, and {@code down} removes it.
      */
-    public int run(String serviceName, List<String> command, boolean remove) throws InterruptedException {
+    public int run(String serviceName, List<String> command, boolean remove, boolean tty) throws InterruptedException {
         ServiceSpec service = project.service(serviceName);
         if (!service.dependsOn().isEmpty()) {
             up(new ArrayList<>(service.dependsOn().keySet()), new UpOptions(false, false, true));
@@ -627,13 +631,18 @@ public final class Stack {
                 service.cpus(), 1, null, Map.of(ONE_OFF, "True"), service.user(), service.workingDir(), service.stopSignal(),
                 service.configHash());
         String name = project.name() + "_" + serviceName + "_run_" + Long.toHexString(System.nanoTime() & 0xffffff);
-        String id = createContainer(oneOff, name, Map.of(PROJECT, project.name(), ONE_OFF, "True"));
-        docker.startContainerCmd(id).exec();
-        try (LogPrinter printer = new LogPrinter(docker, out, false)) {
-            printer.raw(id);
-            printer.await();
-        } catch (java.io.IOException e) {
-            throw new FigException("following logs: " + e.getMessage(), e);
+        TerminalSession terminal = tty ? new TerminalSession(docker, out, true) : null;
+        String id = createContainer(oneOff, name, Map.of(PROJECT, project.name(), ONE_OFF, "True"), terminal);
+        if (terminal != null) {
+            terminal.runContainer(id);
+        } else {
+            docker.startContainerCmd(id).exec();
+            try (LogPrinter printer = new LogPrinter(docker, out, false)) {
+                printer.raw(id);
+                printer.await();
+            } catch (java.io.IOException e) {
+                throw new FigException("following logs: " + e.getMessage(), e);
+            }
         }
         int code = docker.waitContainerCmd(id).start().awaitStatusCode(365, TimeUnit.DAYS);
         if (remove) {
@@ -642,18 +651,31 @@ public final class Stack {
         return code;
     }
 
-    /** Runs a command in a service's running container (the index-th); returns its exit code. */
-    public int exec(String serviceName, int index, List<String> command) throws InterruptedException {
+    /**
+     * Runs a command in a service's running container (the index-th); returns its exit code. With
+     * {@code tty} it runs on the user's terminal, typed into (compose's exec without -T).
+     */
+    public int exec(String serviceName, int index, List<String> command, boolean tty) throws InterruptedException {
         project.service(serviceName);
         Container c = containers(serviceName, false).stream().filter(x -> number(x) == index).findFirst()
                 .orElseThrow(() -> new FigException("service " + serviceName + " has no running container " + index));
-        String exec = docker.execCreateCmd(c.getId()).withCmd(command.toArray(String[]::new))
-                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        TerminalSession terminal = tty ? new TerminalSession(docker, out, true) : null;
+        var create = docker.execCreateCmd(c.getId()).withCmd(command.toArray(String[]::new))
+                .withAttachStdout(true).withAttachStderr(true);
+        String exec = (terminal == null ? create : terminal.prepare(create)).exec().getId();
+        if (terminal != null) {
+            terminal.runExec(exec);
+            return exitCode(exec);
+        }
         try (LogPrinter printer = new LogPrinter(docker, out, false)) {
             docker.execStartCmd(exec).exec(printer.rawCallback()).awaitCompletion();
         } catch (java.io.IOException e) {
             throw new FigException("exec: " + e.getMessage(), e);
         }
+        return exitCode(exec);
+    }
+
+    private int exitCode(String exec) {
         Long code = docker.inspectExecCmd(exec).exec().getExitCodeLong();
         return code == null ? 0 : code.intValue();
     }

@@ -1,5 +1,6 @@
 package shop.engine.runtime;
 
+import java.util.List;
 import shop.engine.EngineException;
 
 /**
@@ -17,6 +18,20 @@ public record TerminalSize(int rows, int cols) {
         if (rows < 0 || rows > MAX || cols < 0 || cols > MAX) {
             throw EngineException.invalid("terminal size " + rows + "x" + cols + ": rows and columns go from 0 to " + MAX);
         }
+    }
+
+    /**
+     * Docker's {@code ConsoleSize}, {@code [height, width]}, as a size; null when absent. Anything
+     * else is refused with the name of the {@code field} it came in.
+     */
+    public static TerminalSize ofConsoleSize(List<Integer> heightWidth, String field) {
+        if (heightWidth == null) {
+            return null;
+        }
+        if (heightWidth.size() != 2 || heightWidth.contains(null) || heightWidth.stream().anyMatch(n -> n < 0 || n > MAX)) {
+            throw EngineException.invalid(field + ": " + heightWidth + " is not [height, width], each from 0 to " + MAX);
+        }
+        return new TerminalSize(heightWidth.get(0), heightWidth.get(1));
     }
 
     boolean isSet() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +25,10 @@ import java.util.concurrent.TimeUnit;
 final class DockerCli {
 
     record Result(int exit, String out) {
+    }
+
+    /** An HTTP response: its status, its header lines as sent, and its body, de-chunked. */
+    record Response(int status, String headers, String body) {
     }
 
     private final Path socket;
@@ -46,9 +52,7 @@ final class DockerCli {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("DOCKER_HOST", "unix://" + socket);
-        pb.environment().put("DOCKER_BUILDKIT", "0");
-        pb.environment().put("DOCKER_CONFIG", socket.getParent().resolve("docker-config").toString());
+        pb.environment().putAll(environment());
         Process p = pb.start();
         try (var stdin = p.getOutputStream()) {
             stdin.write(input.getBytes(StandardCharsets.UTF_8));
@@ -68,12 +72,25 @@ final class DockerCli {
         return new Result(p.exitValue(), out.get());
     }
 
-    /** One HTTP/1.1 request over the socket with a JSON body (or none); returns "status body". */
+    /** What the docker CLI needs to reach the engine: its socket, the classic builder, a config directory of its own. */
+    Map<String, String> environment() {
+        return Map.of("DOCKER_HOST", "unix://" + socket, "DOCKER_BUILDKIT", "0",
+                "DOCKER_CONFIG", socket.getParent().resolve("docker-config").toString());
+    }
+
+    /** One HTTP/1.1 request over the socket with a JSON body (or none); returns "status body", the body's line ends dropped. */
     String http(String method, String path, String body) throws IOException {
         return http(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), "application/json");
     }
 
     String http(String method, String path, byte[] body, String contentType) throws IOException {
+        Response response = exchange(method, path, body, contentType);
+        String rest = response.headers().contains("Transfer-Encoding: chunked") ? response.body().replace("\r\n", "") : response.body();
+        return response.status() + " " + rest.strip();
+    }
+
+    /** One HTTP/1.1 request over the socket, its response as it came but for the chunking. */
+    Response exchange(String method, String path, byte[] body, String contentType) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             byte[] payload = body == null ? new byte[0] : body;
@@ -83,17 +100,41 @@ final class DockerCli {
             channel.write(ByteBuffer.wrap(payload));
             ByteArrayOutputStream response = new ByteArrayOutputStream();
             ByteBuffer buffer = ByteBuffer.allocate(8192);
-            while (channel.read(buffer) > 0) {
-                response.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
+            try {
+                while (channel.read(buffer) > 0) {
+                    response.write(buffer.array(), 0, buffer.position());
+                    buffer.clear();
+                }
+            } catch (SocketException e) {
+                // A refused upload: the engine answered and closed without reading the whole body,
+                // and a unix socket closed with unread data resets its peer once the answer is read.
+                if (response.size() == 0) {
+                    throw e;
+                }
             }
-            String text = response.toString(StandardCharsets.UTF_8);
-            String status = text.substring(text.indexOf(' ') + 1, text.indexOf(' ') + 4);
+            // One char a byte, so chunk sizes count chars; the body is decoded once de-chunked.
+            String text = response.toString(StandardCharsets.ISO_8859_1);
+            int status = Integer.parseInt(text.substring(text.indexOf(' ') + 1, text.indexOf(' ') + 4));
+            String headers = text.substring(0, text.indexOf("\r\n\r\n") + 2);
             String rest = text.substring(text.indexOf("\r\n\r\n") + 4);
-            if (text.contains("Transfer-Encoding: chunked")) {
-                rest = rest.replaceAll("(?m)^[0-9a-fA-F]+\r\n", "").replace("\r\n", "");
-            }
-            return status + " " + rest.strip();
+            String data = headers.contains("Transfer-Encoding: chunked") ? dechunked(rest) : rest;
+            return new Response(status, headers, new String(data.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
         }
+    }
+
+    /** A chunked body's data: each chunk is its size in hex, CRLF, the data, CRLF; size 0 ends it. */
+    private static String dechunked(String chunked) {
+        StringBuilder data = new StringBuilder();
+        int at = 0;
+        while (at < chunked.length()) {
+            int lineEnd = chunked.indexOf("\r\n", at);
+            int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].strip(), 16);
+            if (size == 0) {
+                break;
+            }
+            data.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+            at = lineEnd + 2 + size + 2;
+        }
+        return data.toString();
     }
 }

@@ -18,7 +18,7 @@ import shop.engine.TestTars;
  * before and after start, top, stats, pause, rename, restart, diff, commit, history, export,
  * system df, the prunes and events; and the bad inputs of their endpoints, over plain HTTP.
  */
-class DockerCliCommandsTest {
+class DockerCliCommandsTest extends ServedDockerCli {
 
     static final String WAITS = "trap 'exit 0' TERM; while :; do sleep 0.1; done";
 

@@ -133,10 +133,10 @@ class StackTest {
         stack.up(List.of(), new Stack.UpOptions(false, false, false));
         String oldWeb = stack.containers("web", false).get(0).getId();
 
-        assertThat(stack.run("db", List.of("bash", "-c", "echo one-off $ROLE; exit 4"), true)).isEqualTo(4);
+        assertThat(stack.run("db", List.of("bash", "-c", "echo one-off $ROLE; exit 4"), true, false)).isEqualTo(4);
         assertThat(output.toString()).contains("one-off db");
         assertThat(stack.containers("db", true)).as("a one-off is no replica").hasSize(1);
-        assertThat(stack.exec("db", 1, List.of("bash", "-c", "echo exec in $ROLE"))).isZero();
+        assertThat(stack.exec("db", 1, List.of("bash", "-c", "echo exec in $ROLE"), false)).isZero();
         assertThat(output.toString()).contains("exec in db");
 
         stack(project("hash-2")).deploy("web");

@@ -2,8 +2,8 @@ package shop.engine.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static shop.engine.runtime.ConsoleTests.CTRL_C;
-import static shop.engine.runtime.ConsoleTests.CTRL_D;
+import static shop.engine.ScriptedTerminal.CTRL_C;
+import static shop.engine.ScriptedTerminal.CTRL_D;
 import static shop.engine.runtime.ConsoleTests.PATH;
 
 import java.io.ByteArrayOutputStream;

@@ -9,11 +9,9 @@ import shop.engine.container.ContainerService;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
 
-/** What the console tests share: the keys they type, the PATH their processes get, the container they run in. */
+/** What the console tests share: the PATH their processes get, the container they run in. */
 final class ConsoleTests {
 
-    static final String CTRL_C = "\u0003";
-    static final String CTRL_D = "\u0004";
     static final List<String> PATH = List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 
     private ConsoleTests() {

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The processes of a container, seen from the host through /proc. */
-final class ContainerProcesses {
+public final class ContainerProcesses {
 
     private ContainerProcesses() {
     }
@@ -15,7 +15,7 @@ final class ContainerProcesses {
      * Waits until a process named {@code command} runs in the pid namespace of {@code init}, beside
      * it, so a keystroke meant for it does not reach the shell that is about to start it; returns its pid.
      */
-    static long awaitRunning(long init, String command) throws IOException, InterruptedException {
+    public static long awaitRunning(long init, String command) throws IOException, InterruptedException {
         Path namespace = Files.readSymbolicLink(Path.of("/proc", Long.toString(init), "ns", "pid"));
         long deadline = System.nanoTime() + Transcript.DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {

@@ -14,15 +14,15 @@ import java.util.concurrent.TimeUnit;
  * What a terminal showed, kept as it comes, so a test can wait for the prompt or the answer before it
  * types on. Every wait has a deadline and fails with what the terminal did show.
  */
-final class Transcript extends OutputStream {
+public final class Transcript extends OutputStream {
 
-    static final Duration DEADLINE = Duration.ofSeconds(10);
+    public static final Duration DEADLINE = Duration.ofSeconds(10);
 
     private final ByteArrayOutputStream shown = new ByteArrayOutputStream();
     private boolean ended;
 
     /** Keeps what {@code terminal} shows, on its own thread, until it ends. */
-    static Transcript of(InputStream terminal) {
+    public static Transcript of(InputStream terminal) {
         Transcript transcript = new Transcript();
         Thread copy = new Thread(() -> {
             try {
@@ -50,13 +50,18 @@ final class Transcript extends OutputStream {
         notifyAll();
     }
 
-    synchronized String text() {
+    public synchronized String text() {
         return shown.toString(StandardCharsets.UTF_8);
     }
 
     /** Waits until the terminal has shown {@code expected}; returns all it showed. */
-    synchronized String await(String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
+    public synchronized String await(String expected) throws InterruptedException {
+        return await(expected, DEADLINE);
+    }
+
+    /** Waits up to {@code within} (a program that starts a JVM first takes longer) for {@code expected}. */
+    public synchronized String await(String expected, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         while (!text().contains(expected)) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || ended) {
@@ -68,7 +73,7 @@ final class Transcript extends OutputStream {
     }
 
     /** Waits until the terminal has hung up; returns all it showed. */
-    synchronized String awaitEnd() throws InterruptedException {
+    public synchronized String awaitEnd() throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (!ended) {
             long left = deadline - System.nanoTime();
