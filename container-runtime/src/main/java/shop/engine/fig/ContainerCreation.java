@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -125,44 +126,22 @@ final class ContainerCreation {
         CreateContainerCmd cmd = docker.createContainerCmd(service.image()).withName(name).withLabels(labels)
                 .withHostConfig(host).withExposedPorts(exposed)
                 .withEnv(environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
-        // docker-java's setters of these refuse null, where the others take it as "leave it out".
-        if (o.hostname() != null) {
-            cmd.withHostName(o.hostname());
-        }
-        if (o.domainname() != null) {
-            cmd.withDomainName(o.domainname());
-        }
-        if (o.macAddress() != null) {
-            cmd.withMacAddress(o.macAddress());
-        }
-        if (o.stopGraceSeconds() != null) {
-            cmd.withStopTimeout(o.stopGraceSeconds());
-        }
+        // docker-java's setters of these refuse null: set only what the service says.
+        set(o.hostname(), cmd::withHostName);
+        set(o.domainname(), cmd::withDomainName);
+        set(o.macAddress(), cmd::withMacAddress);
+        set(o.stopGraceSeconds(), cmd::withStopTimeout);
         boolean tty = run != null ? run.tty() : o.tty();
-        if (tty) {
-            cmd.withTty(true);
-        }
-        if (o.stdinOpen()) {
-            cmd.withStdinOpen(true);
-        }
+        set(tty ? true : null, cmd::withTty);
+        set(o.stdinOpen() ? true : null, cmd::withStdinOpen);
         if (networkMode.equals(networks.isEmpty() ? null : networkName(networks.get(0)))) {
             cmd.withAliases(aliases(service, networks.get(0)));
         }
-        if (command != null) {
-            cmd.withCmd(command);
-        }
-        if (entrypoint != null) {
-            cmd.withEntrypoint(entrypoint);
-        }
-        if (service.user() != null) {
-            cmd.withUser(service.user());
-        }
-        if (service.workingDir() != null) {
-            cmd.withWorkingDir(service.workingDir());
-        }
-        if (service.stopSignal() != null) {
-            cmd.withStopSignal(service.stopSignal());
-        }
+        set(command, cmd::withCmd);
+        set(entrypoint, cmd::withEntrypoint);
+        set(service.user(), cmd::withUser);
+        set(service.workingDir(), cmd::withWorkingDir);
+        set(service.stopSignal(), cmd::withStopSignal);
         if (service.healthcheck() != null) {
             ServiceSpec.Healthcheck hc = service.healthcheck();
             cmd.withHealthcheck(new HealthCheck().withTest(hc.test()).withInterval(hc.interval()).withTimeout(hc.timeout())
@@ -266,6 +245,12 @@ final class ContainerCreation {
     private static Ulimit[] ulimits(ContainerOptions o) {
         return o.ulimits().isEmpty() ? null : o.ulimits().entrySet().stream()
                 .map(e -> new Ulimit(e.getKey(), e.getValue().soft(), e.getValue().hard())).toArray(Ulimit[]::new);
+    }
+
+    private static <T> void set(T value, Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
     }
 
     private static String[] array(List<String> values) {

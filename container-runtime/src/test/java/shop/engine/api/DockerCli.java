@@ -8,10 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import shop.engine.ClientProcess;
 
 /**
  * The installed docker CLI pointed at an engine's socket (with the classic builder and a config
@@ -36,27 +36,12 @@ final class DockerCli {
     Result runWithInput(String input, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("DOCKER_HOST", "unix://" + socket);
         pb.environment().put("DOCKER_BUILDKIT", "0");
         pb.environment().put("DOCKER_CONFIG", socket.getParent().resolve("docker-config").toString());
-        Process p = pb.start();
-        try (var stdin = p.getOutputStream()) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        // Read aside, so a client that never ends fails the test instead of hanging it.
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(output unreadable: " + e + ")";
-            }
-        });
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly(); // with -i the CLI passes SIGTERM on to the container
-            throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s: " + out.get());
-        }
-        return new Result(p.exitValue(), out.get());
+        ClientProcess.Result result = ClientProcess.run(pb, input, Duration.ofSeconds(60));
+        return new Result(result.exit(), result.out());
     }
 
     /** One HTTP/1.1 request over the socket with a JSON body (or none); returns "status body". */

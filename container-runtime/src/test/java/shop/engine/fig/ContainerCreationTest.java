@@ -58,55 +58,14 @@ class ContainerCreationTest {
 
     @Test
     void everyKeyReachesDockersConfigOrHostConfig() throws Exception {
-        ProjectSpec project = project("""
-                services:
-                  db:
-                    image: debian
-                  web:
-                    image: debian
-                    hostname: web1
-                    domainname: shop.test
-                    mac_address: "02:42:ac:11:00:02"
-                    stdin_open: true
-                    tty: true
-                    privileged: true
-                    read_only: true
-                    init: true
-                    network_mode: service:db
-                    dns: [10.0.0.2]
-                    dns_search: shop.test
-                    extra_hosts: ["registry:10.0.0.5"]
-                    external_links: ["legacy_db_1:legacy", "cache_1"]
-                    volumes_from: ["db:ro", "container:backup"]
-                    cap_add: [NET_ADMIN]
-                    cap_drop: [MKNOD]
-                    security_opt: ["no-new-privileges:true"]
-                    tmpfs: ["/run:size=64m"]
-                    shm_size: 128m
-                    sysctls: {net.core.somaxconn: "1024"}
-                    ulimits: {nofile: {soft: 1024, hard: 4096}}
-                    pid: host
-                    ipc: service:db
-                    devices: ["/dev/fuse:/dev/fuse:rw"]
-                    cgroup_parent: shop.slice
-                    cpu_shares: 512
-                    cpu_quota: 50000
-                    cpuset: "0"
-                    mem_limit: 256m
-                    mem_reservation: 64m
-                    memswap_limit: -1
-                    mem_swappiness: 10
-                    volume_driver: local
-                    stop_grace_period: 30s
-                    logging: {driver: json-file, options: {max-size: 10m}}
-                """);
+        ProjectSpec project = project(FigFileTest.everyContainerKey());
         ServiceSpec web = project.service("web");
 
         CreateContainerCmd cmd = creation(project).command(web, "demo_web_1", ComposeLabels.replica(project, web, 1), null);
 
         assertThat(List.of(cmd.getHostName(), cmd.getDomainName(), cmd.getMacAddress())).containsExactly("web1", "shop.test", "02:42:ac:11:00:02");
         assertThat(List.of(cmd.isTty(), cmd.isStdinOpen())).containsOnly(true);
-        assertThat(cmd.getStopTimeout()).isEqualTo(30);
+        assertThat(cmd.getStopTimeout()).isEqualTo(90);
         HostConfig host = cmd.getHostConfig();
         assertThat(host.getNetworkMode()).as("service:db is db's container").isEqualTo("container:demo_db_1");
         assertThat(host.getIpcMode()).isEqualTo("container:demo_db_1");
@@ -116,19 +75,20 @@ class ContainerCreationTest {
         assertThat(host.getDnsSearch()).containsExactly("shop.test");
         assertThat(host.getExtraHosts()).containsExactly("registry:10.0.0.5");
         assertThat(host.getShmSize()).isEqualTo(128L << 20);
-        assertThat(host.getTmpFs()).containsExactly(Map.entry("/run", "size=64m"));
+        assertThat(host.getTmpFs()).containsExactly(Map.entry("/run", "size=64m"), Map.entry("/tmp", ""));
         assertThat(host.getSysctls()).containsExactly(Map.entry("net.core.somaxconn", "1024"));
         assertThat(host.getSecurityOpts()).containsExactly("no-new-privileges:true");
         assertThat(host.getCgroupParent()).isEqualTo("shop.slice");
         assertThat(List.of(host.getCpuShares().longValue(), host.getCpuQuota(), host.getMemory(), host.getMemoryReservation(),
                 host.getMemorySwap(), host.getMemorySwappiness())).containsExactly(512L, 50000L, 256L << 20, 64L << 20, -1L, 10L);
-        assertThat(host.getCpusetCpus()).isEqualTo("0");
+        assertThat(host.getCpusetCpus()).isEqualTo("0-1");
         assertThat(host.getVolumeDriver()).isEqualTo("local");
 
         JsonNode sent = wire(cmd).path("HostConfig");
-        assertThat(sent.path("CapAdd").toString()).isEqualTo("[\"NET_ADMIN\"]");
+        assertThat(sent.path("CapAdd").toString()).isEqualTo("[\"NET_ADMIN\",\"SYS_TIME\"]");
         assertThat(sent.path("CapDrop").toString()).isEqualTo("[\"MKNOD\"]");
-        assertThat(sent.path("Ulimits").toString()).isEqualTo("[{\"Name\":\"nofile\",\"Soft\":1024,\"Hard\":4096}]");
+        assertThat(sent.path("Ulimits").toString())
+                .isEqualTo("[{\"Name\":\"nofile\",\"Soft\":1024,\"Hard\":4096},{\"Name\":\"nproc\",\"Soft\":512,\"Hard\":512}]");
         assertThat(sent.path("Devices").toString())
                 .isEqualTo("[{\"CgroupPermissions\":\"rw\",\"PathOnHost\":\"/dev/fuse\",\"PathInContainer\":\"/dev/fuse\"}]");
         assertThat(sent.path("VolumesFrom").toString()).isEqualTo("[\"demo_db_1:ro\",\"backup:rw\"]");

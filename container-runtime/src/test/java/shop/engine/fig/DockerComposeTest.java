@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import shop.engine.ClientProcess;
 import shop.engine.Json;
 import shop.engine.ServedEngine;
 import shop.engine.TestEngines;
@@ -106,7 +107,7 @@ class DockerComposeTest {
         assertThat(compose.ok("logs", "--tail", "5", "db")).contains("listening");
 
         // The one-off goes through `docker start --attach`, and reaches db by its container's name.
-        DockerCompose.Result oneOff = compose.run("run", "--rm", "web", "bash", "-c",
+        ClientProcess.Result oneOff = compose.run("run", "--rm", "web", "bash", "-c",
                 "exec 3<>/dev/tcp/figdc_db_1/8080 && cat <&3; exit 7");
         assertThat(oneOff.out()).contains("hello from ");
         assertThat(oneOff.exit()).isEqualTo(7);
@@ -155,7 +156,7 @@ class DockerComposeTest {
     @Tag("needs-hostconfig")
     void aLinkAliasAnswersInComposesContainers() throws Exception {
         compose.ok("up", "-d");
-        DockerCompose.Result link = compose.run("run", "--rm", "web", "bash", "-c",
+        ClientProcess.Result link = compose.run("run", "--rm", "web", "bash", "-c",
                 "for i in $(seq 50); do exec 3<>/dev/tcp/database/8080 && cat <&3 && exit; sleep 0.1; done; exit 1");
         assertThat(link.out()).contains("hello from ");
         assertThat(link.exit()).isZero();
@@ -175,7 +176,7 @@ class DockerComposeTest {
             awaitLogOf(shop, "registry", "listening on");
             assertThat(read("127.0.0.1:5000", "GET /v2/ HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.0 200");
 
-            DockerCompose.Result psql = shop.run("run", "--rm", "postgres", "psql", "--version");
+            ClientProcess.Result psql = shop.run("run", "--rm", "postgres", "psql", "--version");
             assertThat(psql.out()).contains("psql (PostgreSQL) 15");
             assertThat(psql.exit()).isZero();
 

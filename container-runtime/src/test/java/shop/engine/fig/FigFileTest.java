@@ -192,50 +192,14 @@ class FigFileTest {
                 .hasMessage("fig.yml:3: web.extends: not supported: write the service's keys out");
     }
 
+    /** The file every container key is in, from the test resources. */
+    static String everyContainerKey() throws Exception {
+        return Files.readString(Path.of(FigFileTest.class.getResource("every-container-key.yml").toURI()));
+    }
+
     @Test
     void theKeysDockerTakesAsTheyAreAreReadWithTheirUnits() throws Exception {
-        FigFile fig = load("""
-                services:
-                  db:
-                    image: debian
-                  web:
-                    image: debian
-                    hostname: web1
-                    domainname: shop.test
-                    stdin_open: true
-                    tty: yes
-                    privileged: true
-                    read_only: true
-                    init: true
-                    network_mode: service:db
-                    dns: 10.0.0.2
-                    dns_search: [shop.test]
-                    extra_hosts: {registry: 10.0.0.5}
-                    external_links: ["legacy_db_1:legacy"]
-                    volumes_from: ["db:ro", "container:backup"]
-                    cap_add: [NET_ADMIN, CAP_SYS_TIME]
-                    cap_drop: [ALL]
-                    security_opt: ["no-new-privileges:true"]
-                    tmpfs: ["/run:size=64m", /tmp]
-                    shm_size: 128m
-                    sysctls: [net.core.somaxconn=1024]
-                    ulimits:
-                      nofile: {soft: 1024, hard: 4096}
-                      nproc: 512
-                    pid: host
-                    ipc: service:db
-                    devices: ["/dev/fuse"]
-                    cpu_shares: 512
-                    cpuset: "0-1"
-                    mem_limit: 256m
-                    mem_reservation: 64m
-                    memswap_limit: 512m
-                    mem_swappiness: 10
-                    stop_grace_period: 1m30s
-                    logging: {driver: json-file, options: {max-size: 10m}}
-                    container_name: the-web
-                    labels: [team=shop]
-                """);
+        FigFile fig = load(everyContainerKey());
 
         ServiceSpec web = fig.project().service("web");
         ContainerOptions o = web.options();
@@ -245,19 +209,22 @@ class FigFileTest {
         assertThat(o.dns()).containsExactly("10.0.0.2");
         assertThat(o.dnsSearch()).containsExactly("shop.test");
         assertThat(o.extraHosts()).containsExactly("registry:10.0.0.5");
-        assertThat(o.externalLinks()).containsExactly("legacy_db_1:legacy");
+        assertThat(o.externalLinks()).containsExactly("legacy_db_1:legacy", "cache_1");
         assertThat(o.volumesFrom()).containsExactly("db:ro", "container:backup");
         assertThat(o.capAdd()).containsExactly("NET_ADMIN", "SYS_TIME");
-        assertThat(o.capDrop()).containsExactly("ALL");
+        assertThat(o.capDrop()).containsExactly("MKNOD");
         assertThat(o.securityOpt()).containsExactly("no-new-privileges:true");
         assertThat(o.tmpfs()).containsExactly(Map.entry("/run", "size=64m"), Map.entry("/tmp", ""));
         assertThat(o.shmSize()).isEqualTo(128L << 20);
         assertThat(o.sysctls()).containsExactly(Map.entry("net.core.somaxconn", "1024"));
         assertThat(o.ulimits()).containsEntry("nofile", new ContainerOptions.Ulimit(1024, 4096))
                 .containsEntry("nproc", new ContainerOptions.Ulimit(512, 512));
-        assertThat(o.devices()).containsExactly("/dev/fuse");
-        assertThat(List.of(o.cpuShares(), o.memoryReservation(), o.memorySwap())).containsExactly(512L, 64L << 20, 512L << 20);
+        assertThat(o.devices()).containsExactly("/dev/fuse:/dev/fuse:rw");
+        assertThat(o.cgroupParent()).isEqualTo("shop.slice");
+        assertThat(List.of(o.cpuShares(), o.cpuQuota(), o.memoryReservation(), o.memorySwap()))
+                .containsExactly(512L, 50000L, 64L << 20, -1L);
         assertThat(o.memorySwappiness()).isEqualTo(10);
+        assertThat(o.volumeDriver()).isEqualTo("local");
         assertThat(o.stopGraceSeconds()).isEqualTo(90);
         assertThat(o.logOptions()).containsExactly(Map.entry("max-size", "10m"));
         assertThat(web.labels()).containsEntry("team", "shop");
