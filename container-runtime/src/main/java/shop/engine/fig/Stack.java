@@ -449,6 +449,10 @@ public final class Stack {
         if (replicas > 1 && spec.publishesFixedPort()) {
             throw new FigException("service " + service + " publishes a fixed host port, so it cannot run more than one container");
         }
+        if (replicas > 1 && spec.options().containerName() != null) {
+            throw new FigException("service " + service + " has the fixed name " + spec.options().containerName()
+                    + ", so it cannot run more than one container");
+        }
         createNetworks();
         converge(spec, ensureImage(spec, false), replicas, true);
     }

@@ -221,6 +221,9 @@ class FigCommandsTest {
         assertThat(up.exit()).as(up.out()).isZero();
         assertThat(inspect("figcmd-lonely").getConfig().getLabels()).containsEntry(ComposeLabels.SERVICE, "lonely");
         assertThat(inspect("figcmd-lonely").getConfig().getStdinOpen()).isTrue();
+        FigRun scale = fig("scale", "lonely=2");
+        assertThat(scale.exit()).isEqualTo(1);
+        assertThat(scale.out()).contains("service lonely has the fixed name figcmd-lonely, so it cannot run more than one container");
         assertThat(interfaces(fig("exec", "lonely", "cat", "/proc/net/dev").out()))
                 .as("network_mode: none").containsExactly("lo");
         assertThat(interfaces(fig("exec", "hosted", "cat", "/proc/net/dev").out()))
