@@ -122,10 +122,19 @@ final class ContainerEndpoints implements Router.Endpoints {
         });
     }
 
-    /** Docker's {@code t} (seconds; -1 waits forever), default 10. */
-    private static int timeout(Call call) {
-        Integer t = call.integer("t");
-        return t == null ? 10 : t;
+    /** Docker's {@code t} (seconds; -1 waits forever), else the container's StopTimeout, else 10. */
+    private int timeout(Call call) {
+        String t = call.query("t");
+        if (t != null) {
+            // docker-compose 1.29 sends it as a float ("10.0").
+            try {
+                return (int) Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                throw EngineException.invalid("t: \"" + t + "\" is not a number of seconds");
+            }
+        }
+        Integer own = containers.inspect(call.path(1)).config().stopTimeout();
+        return own == null ? 10 : own;
     }
 
     private void list(Call call) {

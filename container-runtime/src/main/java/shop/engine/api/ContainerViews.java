@@ -70,10 +70,13 @@ final class ContainerViews {
         config.put("Tty", config.path("Tty").asBoolean(false)).put("AttachStdout", false).put("AttachStderr", false)
                 .put("OpenStdin", config.path("OpenStdin").asBoolean(false));
         o.set("Config", config);
-        ObjectNode host = Json.MAPPER.valueToTree(c.hostConfig());
-        // Logs stay in the container's directory, read by docker logs; compose tails only containers that say so.
-        host.putObject("LogConfig").put("Type", "json-file").putObject("Config");
-        o.set("HostConfig", host);
+        ObjectNode hostConfig = Json.MAPPER.valueToTree(c.hostConfig());
+        // docker-compose tails only containers whose log driver the API can read: the engine keeps
+        // each container's log itself, as Docker's default json-file driver does.
+        if (hostConfig.path("LogConfig").path("Type").asText("").isEmpty()) {
+            hostConfig.putObject("LogConfig").put("Type", "json-file").putObject("Config");
+        }
+        o.set("HostConfig", hostConfig);
         o.set("NetworkSettings", settings(c, engine.networks().list()));
         o.set("Mounts", mounts(c));
         return o;

@@ -54,13 +54,12 @@ final class CreateFields {
                 + " this engine");
         // Which streams the client attaches to is the client's to decide, at attach.
         clientOnly("AttachStdin", "AttachStdout", "AttachStderr");
-        // Pseudo-terminals are being added elsewhere (branch console); until then Tty is taken as it always was.
-        clientOnly("Tty");
+        honoured("Tty");
         defaultOnly("ArgsEscaped", EMPTY, "it only means something on Windows");
         defaultOnly("MacAddress", EMPTY, "a fixed MAC address is not supported by this engine");
         defaultOnly("NetworkDisabled", EMPTY, "use HostConfig.NetworkMode \"none\"");
         defaultOnly("OnBuild", EMPTY, "ONBUILD triggers belong to images; a container does not keep them");
-        defaultOnly("StopTimeout", EMPTY, "a per-container stop timeout is not supported by this engine; pass t to stop");
+        honoured("StopTimeout");
         defaultOnly("PortSpecs", EMPTY, "use ExposedPorts and HostConfig.PortBindings");
 
         // --- HostConfig: honoured ---
@@ -75,7 +74,7 @@ final class CreateFields {
                 "HostConfig.MemoryReservation", "HostConfig.MemorySwap", "HostConfig.NanoCpus", "HostConfig.CpuShares",
                 "HostConfig.CpuPeriod", "HostConfig.CpuQuota", "HostConfig.CpusetCpus", "HostConfig.CpusetMems",
                 "HostConfig.PidsLimit",
-                // The initial terminal size, kept for the pseudo-terminal work.
+                // The first size of the container's terminal (with Tty).
                 "HostConfig.ConsoleSize");
         honoured("HostConfig.Mounts", "HostConfig.Mounts[].Type", "HostConfig.Mounts[].Source",
                 "HostConfig.Mounts[].Target", "HostConfig.Mounts[].ReadOnly");

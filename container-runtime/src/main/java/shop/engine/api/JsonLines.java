@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import shop.engine.EngineException;
 import shop.engine.Json;
 
@@ -17,9 +18,13 @@ final class JsonLines {
     }
 
     static void write(OutputStream out, JsonNode node) {
+        byte[] json = Json.bytes(node);
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
         try {
-            out.write(Json.bytes(node));
-            out.write('\n');
+            // One write per line: written apart, the newline could reach the client as a chunk of its
+            // own, and docker-compose fails on a stream whose last chunk is only whitespace.
+            out.write(line);
             out.flush();
         } catch (IOException e) {
             throw EngineException.failed("client went away: " + e.getMessage(), e);

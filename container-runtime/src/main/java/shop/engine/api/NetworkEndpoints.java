@@ -126,7 +126,12 @@ final class NetworkEndpoints implements Router.Endpoints {
         ObjectNode containers = o.putObject("Containers");
         n.endpoints().forEach((id, e) -> containers.putObject(id).put("Name", e.containerName()).put("EndpointID", id)
                 .put("MacAddress", "").put("IPv4Address", e.ipAddress() + "/" + n.prefixLength()).put("IPv6Address", ""));
-        o.putObject("Options").put("com.docker.network.bridge.name", n.bridge());
+        // Docker shows driver options a network was created with, and none by default; docker-compose
+        // refuses to reuse a network whose options differ from its file's ("needs to be recreated").
+        ObjectNode options = o.putObject("Options");
+        if (n.name().equals(NetworkService.DEFAULT)) {
+            options.put("com.docker.network.bridge.name", n.bridge());
+        }
         o.set("Labels", Json.MAPPER.valueToTree(n.labels()));
         return o;
     }

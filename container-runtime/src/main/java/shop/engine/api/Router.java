@@ -98,7 +98,10 @@ final class Router extends Handler.Abstract {
             }, e.getMessage());
         } catch (IllegalArgumentException | JacksonException e) {
             fail(response, 400, "bad request: " + e.getMessage());
-        } catch (Exception e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Exception | Error e) {
+            // A bug, not the client's doing: still Docker's JSON, not a page with a stack trace.
             fail(response, 500, e.toString());
         }
         callback.succeeded();

@@ -1,16 +1,26 @@
 package shop.engine.cli;
 
+import com.github.dockerjava.api.model.Container;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import shop.engine.EngineException;
+import shop.engine.build.ShellWords;
 import shop.engine.fig.FigException;
 import shop.engine.fig.FigFile;
 import shop.engine.fig.KubernetesManifests;
+import shop.engine.fig.Signals;
 import shop.engine.fig.Stack;
 import shop.engine.terminal.LocalTerminal;
 
@@ -133,14 +143,24 @@ final class FigCommand {
 
     @Command(name = "logs", description = "The services' output, prefixed with the container's name")
     static final class Logs extends Sub {
-        @Option(names = {"-f", "--follow"})
+        @Option(names = {"-f", "--follow"}, description = "Follow until the containers stop")
         boolean follow;
+        @Option(names = {"-t", "--timestamps"}, description = "Each line after the time it was written")
+        boolean timestamps;
+        @Option(names = "--tail", defaultValue = "all", description = "The last N lines of each container, or all")
+        String tail;
+        @Option(names = "--no-color", description = "No colour per container")
+        boolean noColour;
         @Parameters
         List<String> services = List.of();
 
         @Override
         public Integer call() throws InterruptedException {
-            fig.stack().logs(services, follow, fig.colour());
+            if (!tail.equals("all") && !tail.matches("\\d{1,9}")) {
+                throw new FigException("logs --tail " + tail + ": want a number of lines or all");
+            }
+            Stack.LogOptions options = new Stack.LogOptions(follow, tail.equals("all") ? null : Integer.valueOf(tail), timestamps);
+            fig.stack().logs(services, options, fig.colour() && !noColour);
             return 0;
         }
     }
@@ -196,44 +216,95 @@ final class FigCommand {
         }
     }
 
+    /** The grace before SIGKILL that stop and restart take, as compose's -t. */
+    abstract static class Timed extends OnServices {
+        @Option(names = {"-t", "--timeout"}, description = "Seconds between the stop signal and SIGKILL "
+                + "(default: the service's stop_grace_period, else 10)")
+        Integer timeout;
+
+        Integer timeout() {
+            if (timeout != null && timeout < 0) {
+                throw new FigException("-t " + timeout + ": the timeout is a number of seconds, 0 or more");
+            }
+            return timeout;
+        }
+    }
+
     @Command(name = "stop", description = "Stop the services' containers")
-    static final class Stop extends OnServices {
+    static final class Stop extends Timed {
         @Override
         void apply(Stack stack) {
-            stack.stop(services);
+            stack.stop(services, timeout());
         }
     }
 
     @Command(name = "restart", description = "Stop, then start the services' containers")
-    static final class Restart extends OnServices {
+    static final class Restart extends Timed {
         @Override
         void apply(Stack stack) {
-            stack.stop(services);
+            stack.stop(services, timeout());
             stack.start(services);
         }
     }
 
-    @Command(name = "kill", description = "Kill the services' containers")
+    @Command(name = "kill", description = "Send the services' running containers a signal")
     static final class Kill extends OnServices {
+        @Option(names = {"-s", "--signal"}, defaultValue = "SIGKILL", description = "The signal (default: SIGKILL)")
+        String signal;
+
         @Override
         void apply(Stack stack) {
-            stack.kill(services);
+            stack.kill(services, Signals.parse(signal));
         }
     }
 
-    @Command(name = "rm", description = "Remove the services' stopped containers")
-    static final class Rm extends OnServices {
+    @Command(name = "rm", description = "Remove the services' stopped containers, after asking unless -f")
+    static final class Rm extends Sub {
+        @Option(names = {"-f", "--force"}, description = "Do not ask")
+        boolean force;
+        @Option(names = {"-s", "--stop"}, description = "Stop the running containers first and remove them too")
+        boolean stop;
+        @Option(names = "-v", description = "Remove their anonymous volumes too")
+        boolean volumes;
+        @Parameters
+        List<String> services = List.of();
+
         @Override
-        void apply(Stack stack) {
-            stack.rm(services);
+        public Integer call() throws IOException {
+            Stack stack = fig.stack();
+            List<Container> containers = stack.removable(services, stop);
+            if (containers.isEmpty()) {
+                fig.main.out.println("No stopped containers");
+                return 0;
+            }
+            fig.main.out.println("Going to remove " + String.join(", ", containers.stream().map(Stack::name).toList()));
+            if (!force) {
+                fig.main.out.print("Are you sure? [yN] ");
+                fig.main.out.flush();
+                String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                if (answer == null || !answer.strip().toLowerCase().matches("y|yes")) {
+                    return 0;
+                }
+            }
+            stack.remove(containers, volumes);
+            return 0;
         }
     }
 
-    @Command(name = "run", description = "Run a one-off command in a new container of a service; exits with its status;"
-            + " on this terminal when stdin is one")
+    @Command(name = "run", description = "Run a one-off command in a new container of a service; exits with its status")
     static final class Run extends Sub {
-        @Option(names = "--rm")
+        @Option(names = "--rm", description = "Remove the container when it ends")
         boolean remove;
+        @Option(names = "-e", description = "KEY=VALUE, or KEY to pass this environment's value")
+        List<String> environment = List.of();
+        @Option(names = "--entrypoint", description = "Another entrypoint, split as a shell would")
+        String entrypoint;
+        @Option(names = "--no-deps", description = "Do not start the services it depends on")
+        boolean noDeps;
+        @Option(names = "--service-ports", description = "Publish the service's ports, which a one-off otherwise does not")
+        boolean servicePorts;
+        @Option(names = "-T", description = "No terminal (the default when stdin is not one)")
+        boolean noTty;
         @Parameters(index = "0")
         String service;
         @Parameters(index = "1..*")
@@ -241,15 +312,39 @@ final class FigCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            return fig.stack().run(service, command, remove, LocalTerminal.stdinIsTerminal());
+            Map<String, String> variables = new LinkedHashMap<>();
+            for (String item : environment) {
+                int eq = item.indexOf('=');
+                if (eq == 0 || item.isEmpty()) {
+                    throw new FigException("run -e \"" + item + "\": want KEY=VALUE or KEY");
+                }
+                String value = eq > 0 ? item.substring(eq + 1) : System.getenv(item);
+                if (value != null) {
+                    variables.put(eq > 0 ? item.substring(0, eq) : item, value);
+                }
+            }
+            boolean tty = !noTty && LocalTerminal.stdinIsTerminal();
+            return fig.stack().run(service, new Stack.RunOptions(command, entrypoint(), variables, noDeps, servicePorts, tty, remove));
+        }
+
+        private List<String> entrypoint() {
+            if (entrypoint == null) {
+                return null;
+            }
+            try {
+                return ShellWords.split(entrypoint, '\\');
+            } catch (EngineException e) {
+                throw new FigException("run --entrypoint " + entrypoint + ": " + e.getMessage());
+            }
         }
     }
 
-    @Command(name = "exec", description = "Run a command in a service's running container; exits with its status;"
-            + " on this terminal when stdin is one")
+    @Command(name = "exec", description = "Run a command in a service's running container; exits with its status")
     static final class Exec extends Sub {
         @Option(names = "--index", defaultValue = "1")
         int index;
+        @Option(names = "-T", description = "No terminal (the default when stdin is not one)")
+        boolean noTty;
         @Parameters(index = "0")
         String service;
         @Parameters(index = "1..*", arity = "1..*")
@@ -257,7 +352,7 @@ final class FigCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            return fig.stack().exec(service, index, command, LocalTerminal.stdinIsTerminal());
+            return fig.stack().exec(service, index, command, !noTty && LocalTerminal.stdinIsTerminal());
         }
     }
 

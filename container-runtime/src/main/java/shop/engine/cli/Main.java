@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import shop.engine.Engine;
 import shop.engine.EngineException;
+import shop.engine.fig.FigException;
 import shop.engine.api.EngineClients;
 import shop.engine.api.EngineRequests;
 
@@ -118,20 +119,11 @@ public final class Main {
 
     /** What the user should read: the engine's message, or the API's {"message": ...} out of docker-java's "Status 404: {...}". */
     static String message(Exception e) {
-        if (e instanceof EngineException || e instanceof shop.engine.fig.FigException) {
+        if (e instanceof EngineException || e instanceof FigException) {
             return e.getMessage();
         }
         if (e instanceof DockerException docker) {
-            String text = docker.getMessage();
-            int brace = text.indexOf('{');
-            if (brace >= 0) {
-                try {
-                    return shop.engine.Json.MAPPER.readTree(text.substring(brace)).path("message").asText(text);
-                } catch (java.io.IOException notJson) {
-                    return text;
-                }
-            }
-            return text;
+            return FigException.engineMessage(docker);
         }
         return e.toString();
     }

@@ -1,10 +1,8 @@
 package shop.engine.fig;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -24,30 +22,11 @@ final class Interpolation {
         this.warnings = warnings;
     }
 
-    /** The process environment over a {@code .env} file beside the stack's file (KEY=VALUE lines, # comments). */
+    /** The process environment over a {@code .env} file beside the stack's file. */
     static Map<String, String> variables(Path dotEnv, Map<String, String> environment) {
         Map<String, String> variables = new LinkedHashMap<>();
         if (Files.isRegularFile(dotEnv)) {
-            try {
-                List<String> lines = Files.readAllLines(dotEnv);
-                for (int i = 0; i < lines.size(); i++) {
-                    String line = lines.get(i).strip();
-                    if (line.isEmpty() || line.startsWith("#")) {
-                        continue;
-                    }
-                    int eq = line.indexOf('=');
-                    if (eq <= 0) {
-                        throw new FigException(dotEnv + ":" + (i + 1) + ": want KEY=VALUE, got \"" + line + "\"");
-                    }
-                    String value = line.substring(eq + 1).strip();
-                    if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
-                        value = value.substring(1, value.length() - 1);
-                    }
-                    variables.put(line.substring(0, eq).strip(), value);
-                }
-            } catch (IOException e) {
-                throw new FigException("read " + dotEnv + ": " + e.getMessage(), e);
-            }
+            variables.putAll(EnvFiles.parse(dotEnv));
         }
         variables.putAll(environment);
         return variables;

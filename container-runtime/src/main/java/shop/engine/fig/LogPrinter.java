@@ -30,15 +30,19 @@ final class LogPrinter implements Closeable {
         this.colour = colour;
     }
 
-    /** Starts copying each container's logs; with {@code follow}, until it stops or {@link #close}. */
-    void follow(List<Container> containers, boolean follow) {
+    /** Starts copying each container's logs; with follow, on until it stops or {@link #close}. */
+    void follow(List<Container> containers, Stack.LogOptions options) {
         int width = containers.stream().mapToInt(c -> name(c).length()).max().orElse(0);
         for (int i = 0; i < containers.size(); i++) {
             Container c = containers.get(i);
             String label = String.format("%-" + width + "s | ", name(c));
             String prefix = colour ? "\u001b[" + COLOURS[i % COLOURS.length] + "m" + label + "\u001b[0m" : label;
-            streams.add(docker.logContainerCmd(c.getId()).withStdOut(true).withStdErr(true).withFollowStream(follow)
-                    .exec(new Lines(prefix)));
+            var cmd = docker.logContainerCmd(c.getId()).withStdOut(true).withStdErr(true)
+                    .withFollowStream(options.follow()).withTimestamps(options.timestamps());
+            if (options.tail() != null) {
+                cmd.withTail(options.tail());
+            }
+            streams.add(cmd.exec(new Lines(prefix)));
         }
     }
 

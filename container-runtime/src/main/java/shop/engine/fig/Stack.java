@@ -17,14 +17,15 @@ import com.github.dockerjava.api.model.Volume;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.io.IOException;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import shop.engine.terminal.TerminalSession;
+import java.util.function.Consumer;
 
 /**
  * A stack's lifecycle on any Docker Engine API: the containers, networks and volumes of one
@@ -39,14 +40,6 @@ import shop.engine.terminal.TerminalSession;
  */
 public final class Stack {
 
-    public static final String PROJECT = "com.docker.compose.project";
-    public static final String SERVICE = "com.docker.compose.service";
-    public static final String NUMBER = "com.docker.compose.container-number";
-    public static final String CONFIG_HASH = "com.docker.compose.config-hash";
-    static final String NETWORK = "com.docker.compose.network";
-    static final String VOLUME = "com.docker.compose.volume";
-    static final String ONE_OFF = "com.docker.compose.oneoff";
-
     private static final Duration DEPENDENCY_TIMEOUT = Duration.ofMinutes(5);
     private static final long POLL_MS = 200;
     /** Docker's default grace between the stop signal and SIGKILL. */
@@ -55,14 +48,30 @@ public final class Stack {
     private final DockerClient docker;
     private final ProjectSpec project;
     private final PrintStream out;
+    private final ContainerCreation creation;
 
     public Stack(DockerClient docker, ProjectSpec project, PrintStream out) {
         this.docker = docker;
         this.project = project;
         this.out = out;
+        this.creation = new ContainerCreation(docker, project, service -> containers(service, false).stream().map(Stack::name).toList());
     }
 
     public record UpOptions(boolean build, boolean noDeps, boolean noRecreate) {
+    }
+
+    /** What {@code logs} prints of each container: with follow, until it stops; the last tail lines (null: all); times. */
+    public record LogOptions(boolean follow, Integer tail, boolean timestamps) {
+        static final LogOptions FOLLOW = new LogOptions(true, null, false);
+    }
+
+    /**
+     * A one-off's differences from the service's containers, as compose's run takes them: a
+     * command and an entrypoint (null: the service's), more environment, its dependencies left
+     * alone, the service's ports published, a terminal, and removal at the end.
+     */
+    public record RunOptions(List<String> command, List<String> entrypoint, Map<String, String> environment, boolean noDeps,
+                             boolean servicePorts, boolean tty, boolean remove) {
     }
 
     /** Makes networks and volumes, then each selected service (with its dependencies unless noDeps) in order. */
@@ -168,13 +177,13 @@ public final class Stack {
 
     void createNetworks() {
         Set<String> existing = new HashSet<>();
-        docker.listNetworksCmd().withFilter("label", List.of(PROJECT + "=" + project.name())).exec()
+        docker.listNetworksCmd().withFilter("label", List.of(ComposeLabels.PROJECT + "=" + project.name())).exec()
                 .forEach(n -> existing.add(n.getName()));
         for (String network : project.networks()) {
             if (!existing.contains(networkName(network))) {
                 out.println("Creating network " + networkName(network));
                 docker.createNetworkCmd().withName(networkName(network)).withDriver("bridge")
-                        .withLabels(Map.of(PROJECT, project.name(), NETWORK, network)).exec();
+                        .withLabels(ComposeLabels.resource(project, ComposeLabels.NETWORK, network)).exec();
             }
         }
     }
@@ -182,7 +191,7 @@ public final class Stack {
     private void createVolumes() {
         for (String volume : project.volumes()) {
             docker.createVolumeCmd().withName(networkName(volume))
-                    .withLabels(Map.of(PROJECT, project.name(), VOLUME, volume)).exec();
+                    .withLabels(ComposeLabels.resource(project, ComposeLabels.VOLUME, volume)).exec();
         }
     }
 
@@ -268,28 +277,37 @@ public final class Stack {
 
     // --- containers ---
 
-    /** The stack's containers, all or one service's, ordered by service then number. */
+    /**
+     * The services' containers, all or one service's, ordered by service then number; one-off
+     * containers ({@code run}) are left out, since they are no replicas. Whoever made them, fig or
+     * docker-compose: the labels are the same.
+     */
     public List<Container> containers(String service, boolean all) {
+        return withOneOffs(service, all).stream().filter(c -> !ComposeLabels.isOneOff(c.getLabels())).toList();
+    }
+
+    /** As {@link #containers}, one-off containers too. */
+    List<Container> withOneOffs(String service, boolean all) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(PROJECT, project.name());
+        labels.put(ComposeLabels.PROJECT, project.name());
         if (service != null) {
-            labels.put(SERVICE, service);
+            labels.put(ComposeLabels.SERVICE, service);
         }
         List<Container> found = new ArrayList<>(docker.listContainersCmd().withShowAll(all).withLabelFilter(labels).exec());
-        found.sort(Comparator.comparing((Container c) -> c.getLabels().getOrDefault(SERVICE, ""))
+        found.sort(Comparator.comparing((Container c) -> c.getLabels().getOrDefault(ComposeLabels.SERVICE, ""))
                 .thenComparingInt(Stack::number));
         return found;
     }
 
     static int number(Container c) {
         try {
-            return Integer.parseInt(c.getLabels().getOrDefault(NUMBER, "0"));
+            return Integer.parseInt(c.getLabels().getOrDefault(ComposeLabels.NUMBER, "0"));
         } catch (NumberFormatException e) {
             return 0;
         }
     }
 
-    static String name(Container c) {
+    public static String name(Container c) {
         return c.getNames()[0].replaceFirst("^/", "");
     }
 
@@ -309,11 +327,11 @@ public final class Stack {
         for (int n = 1; n <= replicas; n++) {
             int number = n;
             Container existing = current.stream().filter(c -> number(c) == number).findFirst().orElse(null);
-            String containerName = project.name() + "_" + service.name() + "_" + n;
-            if (existing != null && !noRecreate && (!service.configHash().equals(existing.getLabels().get(CONFIG_HASH))
+            String containerName = service.containerName(project.name(), n);
+            if (existing != null && !noRecreate && (!service.configHash().equals(existing.getLabels().get(ComposeLabels.CONFIG_HASH))
                     || !imageId.equals(existing.getImageId()))) {
                 out.println("Recreating " + containerName);
-                docker.stopContainerCmd(existing.getId()).withTimeout(STOP_TIMEOUT_S).exec();
+                docker.stopContainerCmd(existing.getId()).withTimeout(stopTimeout(service, null)).exec();
                 docker.removeContainerCmd(existing.getId()).exec();
                 existing = null;
             }
@@ -331,89 +349,17 @@ public final class Stack {
         return names;
     }
 
-    /** Creates one replica, joined to its first network at create and to the others right after. */
+    /** Creates one replica, joined to its networks. */
     void create(ServiceSpec service, String containerName, int number) {
-        createContainer(service, containerName, Map.of(PROJECT, project.name(), SERVICE, service.name(),
-                NUMBER, String.valueOf(number), CONFIG_HASH, service.configHash()), null);
+        creation.create(service, containerName, ComposeLabels.replica(project, service, number), null, null);
     }
 
-    /** Creates a container of the service; on {@code terminal} when not null. */
-    private String createContainer(ServiceSpec service, String containerName, Map<String, String> stackLabels,
-                                   TerminalSession terminal) {
-        Map<String, String> labels = new LinkedHashMap<>(service.labels());
-        labels.putAll(stackLabels);
-        List<String> networks = new ArrayList<>(service.networks().keySet());
-        HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(networks.isEmpty() ? "none" : networkName(networks.get(0)))
-                .withBinds(binds(service))
-                .withMemory(service.memoryBytes() > 0 ? service.memoryBytes() : null)
-                .withNanoCPUs(service.cpus() > 0 ? (long) (service.cpus() * 1e9) : null)
-                .withRestartPolicy(service.restart() == null || service.restart().isEmpty()
-                        ? RestartPolicy.noRestart() : RestartPolicy.parse(service.restart()));
-        List<ExposedPort> exposed = new ArrayList<>();
-        service.expose().forEach(p -> exposed.add(ExposedPort.parse(p.contains("/") ? p : p + "/tcp")));
-        if (!service.ports().isEmpty()) {
-            List<PortBinding> bindings = new ArrayList<>();
-            for (String port : service.ports()) {
-                PortBinding binding = PortBinding.parse(port);
-                bindings.add(binding);
-                exposed.add(binding.getExposedPort());
-            }
-            host.withPortBindings(bindings);
+    /** {@code -t} when given, else the service's stop_grace_period, else Docker's 10 s. */
+    static int stopTimeout(ServiceSpec service, Integer requested) {
+        if (requested != null) {
+            return requested;
         }
-        CreateContainerCmd cmd = docker.createContainerCmd(service.image()).withName(containerName).withLabels(labels)
-                .withHostConfig(host).withExposedPorts(exposed)
-                .withEnv(service.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
-        if (!networks.isEmpty()) {
-            cmd.withAliases(aliases(service, networks.get(0)));
-        }
-        if (service.command() != null) {
-            cmd.withCmd(service.command());
-        }
-        if (service.entrypoint() != null) {
-            cmd.withEntrypoint(service.entrypoint());
-        }
-        if (service.user() != null) {
-            cmd.withUser(service.user());
-        }
-        if (service.workingDir() != null) {
-            cmd.withWorkingDir(service.workingDir());
-        }
-        if (service.stopSignal() != null) {
-            cmd.withStopSignal(service.stopSignal());
-        }
-        if (service.healthcheck() != null) {
-            ServiceSpec.Healthcheck hc = service.healthcheck();
-            cmd.withHealthcheck(new HealthCheck().withTest(hc.test()).withInterval(hc.interval()).withTimeout(hc.timeout())
-                    .withStartPeriod(hc.startPeriod()).withRetries(hc.retries()));
-        }
-        String id = (terminal == null ? cmd : terminal.prepare(cmd)).exec().getId();
-        for (String network : networks.subList(Math.min(1, networks.size()), networks.size())) {
-            docker.connectToNetworkCmd().withNetworkId(networkName(network)).withContainerId(id)
-                    .withContainerNetwork(new ContainerNetwork().withAliases(aliases(service, network))).exec();
-        }
-        return id;
-    }
-
-    /** Other services reach a replica by its service name and its aliases on that network. */
-    private static List<String> aliases(ServiceSpec service, String network) {
-        List<String> aliases = new ArrayList<>(List.of(service.name()));
-        aliases.addAll(service.networks().getOrDefault(network, List.of()));
-        return aliases;
-    }
-
-    private List<Bind> binds(ServiceSpec service) {
-        List<Bind> binds = new ArrayList<>();
-        for (String volume : service.volumes()) {
-            String[] parts = volume.split(":");
-            if (parts.length < 2) {
-                continue;
-            }
-            String source = parts[0].startsWith("/") ? parts[0] : networkName(parts[0]);
-            AccessMode mode = parts.length > 2 && parts[2].startsWith("ro") ? AccessMode.ro : AccessMode.rw;
-            binds.add(new Bind(source, new Volume(parts[1]), mode));
-        }
-        return binds;
+        return service != null && service.options().stopGraceSeconds() != null ? service.options().stopGraceSeconds() : STOP_TIMEOUT_S;
     }
 
     // --- waiting ---
@@ -469,16 +415,16 @@ public final class Stack {
 
     /** Stops and removes the containers, then the networks, and with {@code volumes} the volumes. */
     public void down(boolean volumes) {
-        List<Container> all = containers(null, true);
-        java.util.Collections.reverse(all);
+        List<Container> all = new ArrayList<>(withOneOffs(null, true));
+        Collections.reverse(all);
         for (Container c : all) {
             out.println("Stopping and removing " + name(c));
             if ("running".equals(c.getState())) {
-                docker.stopContainerCmd(c.getId()).withTimeout(STOP_TIMEOUT_S).exec();
+                docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(serviceOf(c), null)).exec();
             }
             docker.removeContainerCmd(c.getId()).withForce(true).exec();
         }
-        for (var network : docker.listNetworksCmd().withFilter("label", List.of(PROJECT + "=" + project.name())).exec()) {
+        for (var network : docker.listNetworksCmd().withFilter("label", List.of(ComposeLabels.PROJECT + "=" + project.name())).exec()) {
             out.println("Removing network " + network.getName());
             docker.removeNetworkCmd(network.getId()).exec();
         }
@@ -503,14 +449,21 @@ public final class Stack {
         if (replicas > 1 && spec.publishesFixedPort()) {
             throw new FigException("service " + service + " publishes a fixed host port, so it cannot run more than one container");
         }
+        if (replicas > 1 && spec.options().containerName() != null) {
+            throw new FigException("service " + service + " has the fixed name " + spec.options().containerName()
+                    + ", so it cannot run more than one container");
+        }
         createNetworks();
         converge(spec, ensureImage(spec, false), replicas, true);
     }
 
-    /** One row per container: name, state, health and published ports. */
+    /** One row per container (one-offs while they run, as compose lists them): name, state, health and published ports. */
     public List<List<String>> ps() {
         List<List<String>> rows = new ArrayList<>();
-        for (Container c : containers(null, true)) {
+        for (Container c : withOneOffs(null, true)) {
+            if (ComposeLabels.isOneOff(c.getLabels()) && !"running".equals(c.getState())) {
+                continue;
+            }
             InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(c.getId()).exec().getState();
             // As `docker ps` shows them: an exit code says why it stopped; a health only while it runs.
             boolean running = Boolean.TRUE.equals(state.getRunning());
@@ -539,29 +492,47 @@ public final class Stack {
         throw new FigException("service " + service + " does not publish port " + containerPort);
     }
 
-    public void stop(List<String> services) {
-        forEachContainer(services, c -> docker.stopContainerCmd(c.getId()).withTimeout(STOP_TIMEOUT_S).exec(), "Stopping");
+    /** Stops the containers, each after {@code timeout} seconds at most (null: the service's grace period, else 10). */
+    public void stop(List<String> services, Integer timeout) {
+        forEachContainer(services, c -> docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(serviceOf(c), timeout)).exec(),
+                "Stopping");
     }
 
     public void start(List<String> services) {
         forEachContainer(services, c -> docker.startContainerCmd(c.getId()).exec(), "Starting");
     }
 
-    public void kill(List<String> services) {
-        forEachContainer(services, c -> docker.killContainerCmd(c.getId()).exec(), "Killing");
-    }
-
-    /** Removes stopped containers only, as Fig's rm does. */
-    public void rm(List<String> services) {
+    /** Sends the signal ({@link Signals#parse}'s form) to the running containers. */
+    public void kill(List<String> services, String signal) {
         for (Container c : selectedContainers(services)) {
-            if (!"running".equals(c.getState())) {
-                out.println("Removing " + name(c));
-                docker.removeContainerCmd(c.getId()).exec();
+            if ("running".equals(c.getState())) {
+                out.println("Killing " + name(c));
+                docker.killContainerCmd(c.getId()).withSignal(signal).exec();
             }
         }
     }
 
-    private void forEachContainer(List<String> services, java.util.function.Consumer<Container> action, String verb) {
+    /** What {@code rm} removes: the stopped containers, one-offs included, as compose's rm; with stopFirst, all of them. */
+    public List<Container> removable(List<String> services, boolean stopFirst) {
+        services.forEach(project::service);
+        return withOneOffs(null, true).stream()
+                .filter(c -> services.isEmpty() || services.contains(c.getLabels().get(ComposeLabels.SERVICE)))
+                .filter(c -> stopFirst || !"running".equals(c.getState())).toList();
+    }
+
+    /** Removes them, stopping those running first; with volumes, their anonymous volumes too. */
+    public void remove(List<Container> containers, boolean volumes) {
+        for (Container c : containers) {
+            if ("running".equals(c.getState())) {
+                out.println("Stopping " + name(c));
+                docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(serviceOf(c), null)).exec();
+            }
+            out.println("Removing " + name(c));
+            docker.removeContainerCmd(c.getId()).withRemoveVolumes(volumes).exec();
+        }
+    }
+
+    private void forEachContainer(List<String> services, Consumer<Container> action, String verb) {
         for (Container c : selectedContainers(services)) {
             out.println(verb + " " + name(c));
             action.accept(c);
@@ -571,7 +542,13 @@ public final class Stack {
     private List<Container> selectedContainers(List<String> services) {
         services.forEach(project::service);
         return containers(null, true).stream()
-                .filter(c -> services.isEmpty() || services.contains(c.getLabels().get(SERVICE))).toList();
+                .filter(c -> services.isEmpty() || services.contains(c.getLabels().get(ComposeLabels.SERVICE))).toList();
+    }
+
+    /** The service of the file a container belongs to, or null (one docker-compose made from another file). */
+    private ServiceSpec serviceOf(Container c) {
+        String service = c.getLabels().get(ComposeLabels.SERVICE);
+        return project.services().stream().filter(s -> s.name().equals(service)).findFirst().orElse(null);
     }
 
     /** Replaces the service's replicas one by one with new ones of a freshly built image; see {@link RollingDeploy}. */
@@ -586,15 +563,10 @@ public final class Stack {
     public void attach(boolean colour) throws InterruptedException {
         Thread stopper = new Thread(() -> {
             out.println("Gracefully stopping...");
-            stop(List.of());
+            stop(List.of(), null);
         }, "fig-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
-        try (LogPrinter printer = new LogPrinter(docker, out, colour)) {
-            printer.follow(containers(null, false), true);
-            printer.await();
-        } catch (java.io.IOException e) {
-            throw new FigException("following logs: " + e.getMessage(), e);
-        }
+        print(containers(null, false), LogOptions.FOLLOW, colour);
         try {
             Runtime.getRuntime().removeShutdownHook(stopper);
         } catch (IllegalStateException shuttingDown) {
@@ -603,80 +575,29 @@ public final class Stack {
     }
 
     /** Prints the logs of the selected services' containers; with follow, until they stop. */
-    public void logs(List<String> services, boolean follow, boolean colour) throws InterruptedException {
+    public void logs(List<String> services, LogOptions options, boolean colour) throws InterruptedException {
+        print(selectedContainers(services), options, colour);
+    }
+
+    private void print(List<Container> containers, LogOptions options, boolean colour) throws InterruptedException {
         try (LogPrinter printer = new LogPrinter(docker, out, colour)) {
-            printer.follow(selectedContainers(services), follow);
+            printer.follow(containers, options);
             printer.await();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new FigException("following logs: " + e.getMessage(), e);
         }
     }
 
-    /**
-     * A one-off container of a service with another command (its dependencies started first),
-     * attached; its exit code is returned. With {@code tty} it runs on the user's terminal, typed
-     * into (compose's run without -T). It carries the project label only, so it is never counted as
-     * a replica, and {@code down} removes it.
-     */
-    public int run(String serviceName, List<String> command, boolean remove, boolean tty) throws InterruptedException {
-        ServiceSpec service = project.service(serviceName);
-        if (!service.dependsOn().isEmpty()) {
-            up(new ArrayList<>(service.dependsOn().keySet()), new UpOptions(false, false, true));
-        }
-        createNetworks();
-        ensureImage(service, false);
-        ServiceSpec oneOff = new ServiceSpec(service.name(), service.image(), service.build(),
-                command.isEmpty() ? service.command() : command, service.entrypoint(), service.environment(), List.of(),
-                service.expose(), service.volumes(), service.networks(), Map.of(), service.healthcheck(), service.memoryBytes(),
-                service.cpus(), 1, null, Map.of(ONE_OFF, "True"), service.user(), service.workingDir(), service.stopSignal(),
-                service.configHash());
-        String name = project.name() + "_" + serviceName + "_run_" + Long.toHexString(System.nanoTime() & 0xffffff);
-        TerminalSession terminal = tty ? new TerminalSession(docker, out, true) : null;
-        String id = createContainer(oneOff, name, Map.of(PROJECT, project.name(), ONE_OFF, "True"), terminal);
-        if (terminal != null) {
-            terminal.runContainer(id);
-        } else {
-            docker.startContainerCmd(id).exec();
-            try (LogPrinter printer = new LogPrinter(docker, out, false)) {
-                printer.raw(id);
-                printer.await();
-            } catch (java.io.IOException e) {
-                throw new FigException("following logs: " + e.getMessage(), e);
-            }
-        }
-        int code = docker.waitContainerCmd(id).start().awaitStatusCode(365, TimeUnit.DAYS);
-        if (remove) {
-            docker.removeContainerCmd(id).withForce(true).exec();
-        }
-        return code;
+    /** A one-off container of a service; see {@link OneOffs#run}. Returns its exit code. */
+    public int run(String service, RunOptions options) throws InterruptedException {
+        return new OneOffs(this, docker, project, creation, out).run(service, options);
     }
 
     /**
      * Runs a command in a service's running container (the index-th); returns its exit code. With
      * {@code tty} it runs on the user's terminal, typed into (compose's exec without -T).
      */
-    public int exec(String serviceName, int index, List<String> command, boolean tty) throws InterruptedException {
-        project.service(serviceName);
-        Container c = containers(serviceName, false).stream().filter(x -> number(x) == index).findFirst()
-                .orElseThrow(() -> new FigException("service " + serviceName + " has no running container " + index));
-        TerminalSession terminal = tty ? new TerminalSession(docker, out, true) : null;
-        var create = docker.execCreateCmd(c.getId()).withCmd(command.toArray(String[]::new))
-                .withAttachStdout(true).withAttachStderr(true);
-        String exec = (terminal == null ? create : terminal.prepare(create)).exec().getId();
-        if (terminal != null) {
-            terminal.runExec(exec);
-            return exitCode(exec);
-        }
-        try (LogPrinter printer = new LogPrinter(docker, out, false)) {
-            docker.execStartCmd(exec).exec(printer.rawCallback()).awaitCompletion();
-        } catch (java.io.IOException e) {
-            throw new FigException("exec: " + e.getMessage(), e);
-        }
-        return exitCode(exec);
-    }
-
-    private int exitCode(String exec) {
-        Long code = docker.inspectExecCmd(exec).exec().getExitCodeLong();
-        return code == null ? 0 : code.intValue();
+    public int exec(String service, int index, List<String> command, boolean tty) throws InterruptedException {
+        return new OneOffs(this, docker, project, creation, out).exec(service, index, command, tty);
     }
 }

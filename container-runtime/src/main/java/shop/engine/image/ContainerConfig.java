@@ -30,13 +30,14 @@ public record ContainerConfig(
         @JsonProperty("Shell") List<String> shell,
         @JsonProperty("OpenStdin") Boolean openStdin,
         @JsonProperty("StdinOnce") Boolean stdinOnce,
-        @JsonProperty("Tty") Boolean tty) {
+        @JsonProperty("Tty") Boolean tty,
+        @JsonProperty("StopTimeout") Integer stopTimeout) {
 
     /** The PATH a container gets when its image sets no environment, as Docker gives it. */
     private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     public static final ContainerConfig EMPTY =
-            new ContainerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            new ContainerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Docker's healthcheck; durations in nanoseconds. {@code ["NONE"]} disables an inherited one. */
     public record Healthcheck(@JsonProperty("Test") List<String> test,
@@ -76,7 +77,8 @@ public record ContainerConfig(
                 notEmpty(req.user()) ? req.user() : user, exposed.isEmpty() ? null : exposed,
                 mergedEnv, mergedEntrypoint, mergedCmd, mergedVolumes.isEmpty() ? null : mergedVolumes, workdir, mergedLabels,
                 notEmpty(req.stopSignal()) ? req.stopSignal() : stopSignal,
-                req.healthcheck() != null ? req.healthcheck() : healthcheck, null, req.openStdin(), req.stdinOnce(), req.tty());
+                req.healthcheck() != null ? req.healthcheck() : healthcheck, null, req.openStdin(), req.stdinOnce(), req.tty(),
+                req.stopTimeout());
     }
 
     /** The keys of both (exposed ports, volumes); neither's values mean anything. */
@@ -126,50 +128,50 @@ public record ContainerConfig(
     /** This config without what only a container has (its stdin, terminal and host name), for an image committed from it. */
     public ContainerConfig forImage() {
         return new ContainerConfig(null, null, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal,
-                healthcheck, shell, null, null, null);
+                healthcheck, shell, null, null, null, null);
     }
 
     public ContainerConfig withUser(String v) {
-        return new ContainerConfig(hostname, domainname, v, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty);
+        return new ContainerConfig(hostname, domainname, v, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty, stopTimeout);
     }
 
     public ContainerConfig withExposedPorts(Map<String, Object> v) {
-        return new ContainerConfig(hostname, domainname, user, v, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty);
+        return new ContainerConfig(hostname, domainname, user, v, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty, stopTimeout);
     }
 
     public ContainerConfig withEnv(List<String> v) {
-        return new ContainerConfig(hostname, domainname, user, exposedPorts, v, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, v, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty, stopTimeout);
     }
 
     public ContainerConfig withEntrypoint(List<String> v) {
-        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, v, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, v, cmd, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty, stopTimeout);
     }
 
     public ContainerConfig withCmd(List<String> v) {
-        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, v, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, v, volumes, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty, stopTimeout);
     }
 
     public ContainerConfig withVolumes(Map<String, Object> v) {
-        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, v, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, v, workingDir, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty, stopTimeout);
     }
 
     public ContainerConfig withWorkingDir(String v) {
-        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, v, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, v, labels, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty, stopTimeout);
     }
 
     public ContainerConfig withLabels(Map<String, String> v) {
-        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, v, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, v, stopSignal, healthcheck, shell, openStdin, stdinOnce, tty, stopTimeout);
     }
 
     public ContainerConfig withStopSignal(String v) {
-        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, v, healthcheck, shell, openStdin, stdinOnce, tty);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, v, healthcheck, shell, openStdin, stdinOnce, tty, stopTimeout);
     }
 
     public ContainerConfig withHealthcheck(Healthcheck v) {
-        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, v, shell, openStdin, stdinOnce, tty);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, v, shell, openStdin, stdinOnce, tty, stopTimeout);
     }
 
     public ContainerConfig withShell(List<String> v) {
-        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, v, openStdin, stdinOnce, tty);
+        return new ContainerConfig(hostname, domainname, user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, healthcheck, v, openStdin, stdinOnce, tty, stopTimeout);
     }
 }

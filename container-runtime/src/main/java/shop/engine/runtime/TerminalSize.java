@@ -21,11 +21,12 @@ public record TerminalSize(int rows, int cols) {
     }
 
     /**
-     * Docker's {@code ConsoleSize}, {@code [height, width]}, as a size; null when absent. Anything
-     * else is refused with the name of the {@code field} it came in.
+     * Docker's {@code ConsoleSize}, {@code [height, width]}, as a size; null when absent (or empty,
+     * as a stored record without one reads). Anything else is refused with the name of the
+     * {@code field} it came in.
      */
     public static TerminalSize ofConsoleSize(List<Integer> heightWidth, String field) {
-        if (heightWidth == null) {
+        if (heightWidth == null || heightWidth.isEmpty()) {
             return null;
         }
         if (heightWidth.size() != 2 || heightWidth.contains(null) || heightWidth.stream().anyMatch(n -> n < 0 || n > MAX)) {

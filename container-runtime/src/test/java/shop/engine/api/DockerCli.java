@@ -11,11 +11,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import shop.engine.ClientProcess;
 
 /**
  * The installed docker CLI pointed at an engine's socket (with the classic builder and a config
@@ -51,25 +51,10 @@ final class DockerCli {
     Result runWithInput(String input, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(environment());
-        Process p = pb.start();
-        try (var stdin = p.getOutputStream()) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        // Read aside, so a client that never ends fails the test instead of hanging it.
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(output unreadable: " + e + ")";
-            }
-        });
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly(); // with -i the CLI passes SIGTERM on to the container
-            throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s: " + out.get());
-        }
-        return new Result(p.exitValue(), out.get());
+        ClientProcess.Result result = ClientProcess.run(pb, input, Duration.ofSeconds(60));
+        return new Result(result.exit(), result.out());
     }
 
     /** What the docker CLI needs to reach the engine: its socket, the classic builder, a config directory of its own. */

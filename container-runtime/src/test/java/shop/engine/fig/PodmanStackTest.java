@@ -133,7 +133,7 @@ class PodmanStackTest {
     }
 
     private static List<Container> projectContainers(DockerClient docker) {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(Stack.PROJECT, PROJECT)).exec();
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(ComposeLabels.PROJECT, PROJECT)).exec();
     }
 
     @Test
@@ -151,8 +151,8 @@ class PodmanStackTest {
         assertThat(containers).extracting(c -> c.getNames()[0]).containsExactlyInAnyOrder("/figpod_web_1", "/figpod_worker_1");
         for (Container c : containers) {
             String service = c.getNames()[0].split("_")[1];
-            assertThat(c.getLabels()).containsEntry(Stack.PROJECT, PROJECT).containsEntry(Stack.SERVICE, service)
-                    .containsEntry(Stack.NUMBER, "1").containsKey(Stack.CONFIG_HASH);
+            assertThat(c.getLabels()).containsEntry(ComposeLabels.PROJECT, PROJECT).containsEntry(ComposeLabels.SERVICE, service)
+                    .containsEntry(ComposeLabels.NUMBER, "1").containsKey(ComposeLabels.CONFIG_HASH);
             assertThat(c.getState()).isEqualTo("running");
         }
 
@@ -169,7 +169,7 @@ class PodmanStackTest {
         FigRun down = fig("down", "-v");
         assertThat(down.exit()).as(down.out()).isZero();
         assertThat(down.out()).contains("Removing network figpod_back", "Removing volume figpod_data");
-        String label = Stack.PROJECT + "=" + PROJECT;
+        String label = ComposeLabels.PROJECT + "=" + PROJECT;
         assertThat(projectContainers(docker)).isEmpty();
         assertThat(docker.listNetworksCmd().withFilter("label", List.of(label)).exec()).isEmpty();
         assertThat(docker.listVolumesCmd().withFilter("label", List.of(label)).exec().getVolumes()).isNullOrEmpty();

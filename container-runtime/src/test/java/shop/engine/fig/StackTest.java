@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import shop.engine.TestEngines;
 /** A small stack of Debian containers brought up, changed, scaled and taken down through the engine's API. */
 class StackTest {
 
+    static final Path DIR = Path.of("target/fig-it").toAbsolutePath();
     static ServedEngine served;
     static Engine engine;
     static DockerClient docker;
@@ -57,9 +59,9 @@ class StackTest {
     private static ServiceSpec service(String name, String script, Map<String, ServiceSpec.Condition> dependsOn,
                                        ServiceSpec.Healthcheck healthcheck, List<String> ports, String hash) {
         return new ServiceSpec(name, "debian:bookworm-slim", null, List.of("bash", "-c", script), null,
-                Map.of("ROLE", name), ports, List.of(), List.of("data:/data"), Map.of("default", List.of()), dependsOn,
+                Map.of("ROLE", name), ports, List.of(), List.of("data:/data"), Map.of("default", List.of()), dependsOn, List.of(),
                 // perl as PID 1 ignores SIGTERM: SIGKILL spares each stop Docker's 10 s grace.
-                healthcheck, 64L << 20, 0, 1, null, Map.of(), null, null, "SIGKILL", hash);
+                healthcheck, 64L << 20, 0, 1, null, Map.of(), null, null, "SIGKILL", ContainerOptions.NONE, hash);
     }
 
     private static final ServiceSpec.Healthcheck LISTENING = new ServiceSpec.Healthcheck(
@@ -74,7 +76,7 @@ class StackTest {
                 service("setup", "exec 3<>/dev/tcp/db/8080 && cat <&3 > /data/greeting", afterDb, null, List.of(), "hash-setup"),
                 service("web", "cat /data/greeting; " + TestEngines.HELLO_SERVER, afterSetup, LISTENING,
                         List.of("127.0.0.1::8080"), webHash)),
-                List.of("default"), List.of("data"));
+                List.of("default"), List.of("data"), DIR, List.of("fig.yml"));
     }
 
     @Test
@@ -84,8 +86,8 @@ class StackTest {
 
         Container db = stack.containers("db", false).get(0);
         assertThat(db.getNames()[0]).isEqualTo("/figtest_db_1");
-        assertThat(db.getLabels()).containsEntry(Stack.PROJECT, "figtest").containsEntry(Stack.SERVICE, "db")
-                .containsEntry(Stack.NUMBER, "1").containsEntry(Stack.CONFIG_HASH, "hash-db");
+        assertThat(db.getLabels()).containsEntry(ComposeLabels.PROJECT, "figtest").containsEntry(ComposeLabels.SERVICE, "db")
+                .containsEntry(ComposeLabels.NUMBER, "1").containsEntry(ComposeLabels.CONFIG_HASH, "hash-db");
         String dbHost = docker.inspectContainerCmd(db.getId()).exec().getConfig().getHostName();
         String webId = stack.containers("web", false).get(0).getId();
         awaitHealthy(webId);
@@ -94,7 +96,7 @@ class StackTest {
         assertThat(logs(webId)).startsWith("hello from " + dbHost + "\n");
         assertThat(stack.ps()).extracting(row -> row.get(0) + " " + row.get(1) + " " + row.get(2))
                 .containsExactly("figtest_db_1 running healthy", "figtest_setup_1 exited (0) ", "figtest_web_1 running healthy");
-        stack.kill(List.of("web"));
+        stack.kill(List.of("web"), "SIGKILL");
         assertThat(docker.waitContainerCmd(webId).start().awaitStatusCode(30, TimeUnit.SECONDS)).isEqualTo(137);
         assertThat(stack.ps()).extracting(row -> row.get(0) + " " + row.get(1) + " " + row.get(2))
                 .as("a stopped container has no health, and says how it ended")
@@ -133,7 +135,8 @@ class StackTest {
         stack.up(List.of(), new Stack.UpOptions(false, false, false));
         String oldWeb = stack.containers("web", false).get(0).getId();
 
-        assertThat(stack.run("db", List.of("bash", "-c", "echo one-off $ROLE; exit 4"), true, false)).isEqualTo(4);
+        assertThat(stack.run("db", new Stack.RunOptions(List.of("bash", "-c", "echo one-off $ROLE; exit 4"), null, Map.of(), false,
+                false, false, true))).isEqualTo(4);
         assertThat(output.toString()).contains("one-off db");
         assertThat(stack.containers("db", true)).as("a one-off is no replica").hasSize(1);
         assertThat(stack.exec("db", 1, List.of("bash", "-c", "echo exec in $ROLE"), false)).isZero();
@@ -143,7 +146,7 @@ class StackTest {
 
         List<Container> webs = stack.containers("web", true);
         assertThat(webs).extracting(c -> c.getNames()[0]).containsExactly("/figtest_web_2");
-        assertThat(webs.get(0).getLabels()).containsEntry(Stack.CONFIG_HASH, "hash-2");
+        assertThat(webs.get(0).getLabels()).containsEntry(ComposeLabels.CONFIG_HASH, "hash-2");
         assertThat(webs.get(0).getId()).isNotEqualTo(oldWeb);
         assertThat(read(stack.port("web", 8080, 2))).startsWith("hello from ");
     }
@@ -152,7 +155,7 @@ class StackTest {
     void aDependencyThatCannotBecomeHealthyStopsTheUp() {
         ServiceSpec broken = service("db", "exit 1", Map.of(), LISTENING, List.of(), "hash-broken");
         ServiceSpec web = service("web", "sleep 60", Map.of("db", ServiceSpec.Condition.SERVICE_HEALTHY), null, List.of(), "h");
-        Stack stack = stack(new ProjectSpec("figtest", List.of(broken, web), List.of("default"), List.of("data")));
+        Stack stack = stack(new ProjectSpec("figtest", List.of(broken, web), List.of("default"), List.of("data"), DIR, List.of("fig.yml")));
 
         assertThatThrownBy(() -> stack.up(List.of(), new Stack.UpOptions(false, false, false)))
                 .isInstanceOf(FigException.class).hasMessageContaining("figtest_db_1 is not running");
@@ -162,7 +165,7 @@ class StackTest {
     @Test
     void aFixedHostPortCannotBeScaled() {
         ServiceSpec fixed = service("web", "sleep 60", Map.of(), null, List.of("18080:8080"), "h");
-        Stack stack = stack(new ProjectSpec("figtest", List.of(fixed), List.of("default"), List.of("data")));
+        Stack stack = stack(new ProjectSpec("figtest", List.of(fixed), List.of("default"), List.of("data"), DIR, List.of("fig.yml")));
         assertThatThrownBy(() -> stack.scale("web", 2)).isInstanceOf(FigException.class).hasMessageContaining("fixed host port");
         assertThatThrownBy(() -> stack.scale("nope", 1)).isInstanceOf(FigException.class).hasMessageContaining("no such service");
     }
@@ -183,7 +186,7 @@ class StackTest {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (LogPrinter printer = new LogPrinter(docker, new PrintStream(text, true, StandardCharsets.UTF_8), false)) {
             Container c = docker.listContainersCmd().withIdFilter(List.of(id)).exec().get(0);
-            printer.follow(List.of(c), false);
+            printer.follow(List.of(c), new Stack.LogOptions(false, null, false));
             printer.await();
         } catch (IOException e) {
             throw new AssertionError(e);
