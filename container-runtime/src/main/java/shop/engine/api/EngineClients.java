@@ -12,6 +12,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,6 +193,10 @@ public final class EngineClients {
      * Starts {@code serve} from this very program (jar or class path) in its own session, so a
      * Ctrl-C meant for the client does not reach it and it outlives the client; waits until the
      * socket answers. Its output goes to {@code <state>/engine.log}.
+     *
+     * <p>A jar runs from a copy in the state directory (mtime kept, so its code stamp is the
+     * original's): a build that replaces target/shop-engine.jar under a running daemon broke it at
+     * its next class load (it answered _ping and nothing else) until a client came to restart it.
      */
     private static void startEngine(Path state, String runtime, Path socket) {
         String javaBinary = ProcessHandle.current().info().command().orElse("java");
@@ -199,7 +204,7 @@ public final class EngineClients {
         List<String> command = new ArrayList<>(List.of("setsid", javaBinary));
         command.addAll(DAEMON_JVM_OPTIONS);
         if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
-            command.addAll(List.of("-jar", classPath));
+            command.addAll(List.of("-jar", copyOfJar(Path.of(classPath), state).toString()));
         } else {
             command.addAll(List.of("-cp", classPath, "shop.engine.cli.Main"));
         }
@@ -228,6 +233,19 @@ public final class EngineClients {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw EngineException.failed("interrupted while starting the engine", e);
+        }
+    }
+
+    private static Path copyOfJar(Path jar, Path state) {
+        Path copy = state.toAbsolutePath().resolve("engine.jar");
+        try {
+            Files.createDirectories(copy.getParent());
+            Path temp = Files.createTempFile(copy.getParent(), "engine", ".jar.tmp");
+            Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            Files.move(temp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return copy;
+        } catch (IOException e) {
+            throw EngineException.failed("copy the engine's jar " + jar + " to " + copy + ": " + e.getMessage(), e);
         }
     }
 
