@@ -16,11 +16,14 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.platform.problem.CalleeFailed;
 
 /**
  * How a service calls another over gRPC: every call has a deadline and goes through the callee's
  * circuit breaker; only calls the caller declares idempotent are retried, with backoff, and only
- * when the callee could not be reached. An open breaker fails at once as UNAVAILABLE.
+ * when the callee could not be reached. An open breaker fails at once as UNAVAILABLE. Whatever
+ * fails leaves as {@link CalleeFailed} with gRPC's status as its cause, so that only the
+ * service's client, which reads that status, ever sees a gRPC type.
  */
 public class GrpcCalls {
 
@@ -65,12 +68,20 @@ public class GrpcCalls {
         return stub.withDeadlineAfter(properties.deadline().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** A call that must not be repeated (it changes state and carries no idempotency key). */
+    /**
+     * A call that must not be repeated (it changes state and carries no idempotency key).
+     *
+     * @throws CalleeFailed when the call failed, whyever it did
+     */
     public <T> T once(String service, Supplier<T> call) {
         return guarded(service, () -> breakers.circuitBreaker(service).executeSupplier(call));
     }
 
-    /** A call that is safe to repeat: a read, or a change keyed so the callee applies it once. */
+    /**
+     * A call that is safe to repeat: a read, or a change keyed so the callee applies it once.
+     *
+     * @throws CalleeFailed when the call failed after its retries, whyever it did
+     */
     public <T> T idempotent(String service, Supplier<T> call) {
         return guarded(service, () -> breakers.circuitBreaker(service)
                 .executeSupplier(() -> retries.retry(service).executeSupplier(call)));
@@ -80,9 +91,18 @@ public class GrpcCalls {
         try {
             return call.get();
         } catch (CallNotPermittedException open) {
-            throw Status.UNAVAILABLE.withDescription(service + " is failing; its circuit breaker is open")
-                    .withCause(open).asRuntimeException();
+            throw failed(service, Status.UNAVAILABLE.withDescription(service + " is failing; its circuit breaker is open")
+                    .withCause(open).asRuntimeException());
+        } catch (StatusRuntimeException e) {
+            throw failed(service, e);
         }
+    }
+
+    private static CalleeFailed failed(String service, StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        boolean unavailable = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+        // The status without its cause: gRPC's Status.toString would put a whole stack trace in a log line.
+        return new CalleeFailed(service, unavailable, code + " " + e.getStatus().getDescription(), e);
     }
 
     /** Discovery lists no instance: no server was called (see {@link NoInstanceRegistered}). */

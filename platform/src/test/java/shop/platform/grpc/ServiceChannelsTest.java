@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.grpc.Server;
-import io.grpc.StatusRuntimeException;
+import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +27,7 @@ import shop.catalog.v1.CatalogServiceGrpc;
 import shop.catalog.v1.GetProductsRequest;
 import shop.catalog.v1.GetProductsResponse;
 import shop.catalog.v1.Product;
+import shop.platform.problem.CalleeFailed;
 import shop.testing.Eventually;
 
 /**
@@ -95,17 +96,17 @@ class ServiceChannelsTest {
                 .getProducts(GetProductsRequest.newBuilder().addIds(1).build())).getProducts(0).getName();
 
         for (int i = 0; i < 20; i++) {
-            assertThatThrownBy(call::get).isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-                    e.getStatus().getDescription()).isEqualTo("no instance of catalog with a grpc-port is registered"));
+            assertThatThrownBy(call::get).isInstanceOfSatisfying(CalleeFailed.class, e -> assertThat(
+                    Status.fromThrowable(e).getDescription()).isEqualTo("no instance of catalog with a grpc-port is registered"));
         }
         registry.getInstances().put("catalog", List.of(instance(serve("restarted"))));
 
         Eventually.await(() -> {
             try {
                 return "restarted".equals(call.get());
-            } catch (StatusRuntimeException e) {
+            } catch (CalleeFailed e) {
                 // Until the resolver's next refresh; never refused by an open breaker.
-                assertThat(e.getStatus().getDescription()).doesNotContain("circuit breaker");
+                assertThat(e.getMessage()).doesNotContain("circuit breaker");
                 return false;
             }
         });

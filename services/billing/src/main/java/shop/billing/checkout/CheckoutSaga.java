@@ -12,7 +12,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -30,6 +29,7 @@ import shop.payment.v1.PaymentStatus;
 import shop.profiles.v1.Cart;
 import shop.profiles.v1.CartItem;
 import shop.shipping.v1.QuoteRequest;
+import shop.platform.problem.CalleeFailed;
 import shop.shipping.v1.QuoteResponse;
 
 /**
@@ -80,8 +80,8 @@ class CheckoutSaga {
         } catch (CheckoutFailed failure) {
             undo(orderId, progress, failure);
             throw failure;
-        } catch (StatusRuntimeException e) {
-            log.warn("checkout {} failed at {}: {}", orderId, progress.service, brief(e));
+        } catch (CalleeFailed e) {
+            log.warn("checkout {} failed at {}: {}", orderId, progress.service, e.getMessage());
             CheckoutFailed failure = new CheckoutFailed(503, "The " + progress.service + " service is not answering "
                     + "right now. Nothing was charged and your cart is unchanged; please try again shortly.");
             undo(orderId, progress, failure);
@@ -110,9 +110,9 @@ class CheckoutSaga {
                 case DONE -> {
                 }
             }
-        } catch (StatusRuntimeException e) {
+        } catch (CalleeFailed e) {
             // Its lease runs out again and the next round tries again.
-            log.warn("checkout {} could not be resumed yet: {}", saga.id(), brief(e));
+            log.warn("checkout {} could not be resumed yet: {}", saga.id(), e.getMessage());
         }
     }
 
@@ -181,13 +181,13 @@ class CheckoutSaga {
         lines.forEach(line -> request.addItems(Item.newBuilder().setSku(line.sku()).setQuantity(line.quantity())));
         try {
             calls.reserve(request.build());
-        } catch (StatusRuntimeException e) {
-            Status.Code code = e.getStatus().getCode();
+        } catch (CalleeFailed e) {
+            Status.Code code = Status.fromThrowable(e).getCode();
             if (code != Status.Code.FAILED_PRECONDITION && code != Status.Code.NOT_FOUND) {
                 throw e;
             }
             String shortOf = lines.stream()
-                    .filter(line -> String.valueOf(e.getStatus().getDescription()).contains(line.sku()))
+                    .filter(line -> String.valueOf(Status.fromThrowable(e).getDescription()).contains(line.sku()))
                     .map(OrderLine::name)
                     .collect(Collectors.joining(", "));
             throw new CheckoutFailed(409, "Not enough stock" + (shortOf.isEmpty() ? "" : " of " + shortOf)
@@ -209,7 +209,7 @@ class CheckoutSaga {
                 .setQuantity(line.quantity()).setWeightGrams(line.weightGrams()).setPriceCents(line.unitPriceCents())));
         try {
             return calls.quote(quote.build());
-        } catch (StatusRuntimeException e) {
+        } catch (CalleeFailed e) {
             throw invalidArgument(e, "address.", "shippingAddress.");
         }
     }
@@ -227,7 +227,7 @@ class CheckoutSaga {
         Payment payment;
         try {
             payment = calls.authorize(request);
-        } catch (StatusRuntimeException e) {
+        } catch (CalleeFailed e) {
             throw invalidArgument(e, "card.", "payment.");
         }
         if (payment.getStatus() == PaymentStatus.DECLINED) {
@@ -242,10 +242,10 @@ class CheckoutSaga {
      * A callee's INVALID_ARGUMENT ("card.cvc: must be 3 digits") as a 400 naming the field as
      * the shopper sent it (payment.cvc); any other failure goes on as it was.
      */
-    private static RuntimeException invalidArgument(StatusRuntimeException e, String calleePrefix, String ourPrefix) {
-        String description = String.valueOf(e.getStatus().getDescription());
+    private static RuntimeException invalidArgument(CalleeFailed e, String calleePrefix, String ourPrefix) {
+        String description = String.valueOf(Status.fromThrowable(e).getDescription());
         int colon = description.indexOf(": ");
-        if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT || colon < 0
+        if (Status.fromThrowable(e).getCode() != Status.Code.INVALID_ARGUMENT || colon < 0
                 || !description.startsWith(calleePrefix)) {
             return e;
         }
@@ -266,18 +266,18 @@ class CheckoutSaga {
             calls.capture(orderId + ":capture", paymentId.toString());
             try {
                 calls.commit(orderId.toString());
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
+            } catch (CalleeFailed e) {
+                if (Status.fromThrowable(e).getCode() != Status.Code.FAILED_PRECONDITION) {
                     throw e;
                 }
                 // The hold expired before the order was finished: it is paid, so it is not undone here.
                 log.error("order {} is paid but its stock reservation had lapsed: {}", orderId,
-                        e.getStatus().getDescription());
+                        Status.fromThrowable(e).getDescription());
             }
             calls.clearCart(userId.toString());
             orders.confirmed(orderId);
-        } catch (StatusRuntimeException e) {
-            log.warn("order {} is placed; finishing it later: {}", orderId, brief(e));
+        } catch (CalleeFailed e) {
+            log.warn("order {} is placed; finishing it later: {}", orderId, e.getMessage());
         }
     }
 
@@ -291,8 +291,8 @@ class CheckoutSaga {
             if (progress.authorizeTried) {
                 voidAuthorization(orderId);
             }
-        } catch (StatusRuntimeException e) {
-            log.warn("checkout {} failed and is undone later: {}", orderId, brief(e));
+        } catch (CalleeFailed e) {
+            log.warn("checkout {} failed and is undone later: {}", orderId, e.getMessage());
             undone = false;
         }
         orders.failed(orderId, failure.status(), failure.getMessage(), failure.field(), undone);
@@ -308,11 +308,6 @@ class CheckoutSaga {
         calls.authorization(authorizeKey(orderId))
                 .filter(payment -> payment.getStatus() == PaymentStatus.AUTHORIZED)
                 .ifPresent(payment -> calls.voidPayment(orderId + ":void", payment.getPaymentId()));
-    }
-
-    /** The status without its cause: gRPC's Status.toString would put a whole stack trace in a warning. */
-    private static String brief(StatusRuntimeException e) {
-        return e.getStatus().getCode() + " " + e.getStatus().getDescription();
     }
 
     private static String authorizeKey(UUID orderId) {

@@ -3,7 +3,6 @@ package shop.billing.checkout;
 import java.util.UUID;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -12,6 +11,7 @@ import org.springframework.web.server.ResponseStatusException;
 import shop.billing.order.Order;
 import shop.billing.order.OrderStore;
 import shop.billing.order.OrderStore.SagaState;
+import shop.platform.problem.CalleeFailed;
 
 /**
  * A shopper cancels a confirmed order before it is dispatched: shipping stops the shipment (the
@@ -46,13 +46,12 @@ class OrderCancellation {
         }
         try {
             calls.cancelShipment(orderId.toString());
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+        } catch (CalleeFailed e) {
+            if (Status.fromThrowable(e).getCode() == Status.Code.FAILED_PRECONDITION) {
                 throw new ResponseStatusException(HttpStatus.CONFLICT,
                         "Order " + orderId + " was already dispatched and can no longer be cancelled.");
             }
-            log.warn("cancel of order {}: shipping did not answer: {} {}", orderId, e.getStatus().getCode(),
-                    e.getStatus().getDescription());
+            log.warn("cancel of order {}: shipping did not answer: {}", orderId, e.getMessage());
             throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
                     "The shipping service is not answering right now; your order is unchanged. Please try again.");
         }
@@ -71,9 +70,8 @@ class OrderCancellation {
         try {
             calls.refund(orderId + ":refund", paymentId.toString());
             orders.refunded(orderId);
-        } catch (StatusRuntimeException e) {
-            log.warn("order {} is cancelled; refunding it later: {} {}", orderId, e.getStatus().getCode(),
-                    e.getStatus().getDescription());
+        } catch (CalleeFailed e) {
+            log.warn("order {} is cancelled; refunding it later: {}", orderId, e.getMessage());
         }
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import org.springframework.stereotype.Component;
 import shop.catalog.v1.CatalogServiceGrpc;
 import shop.catalog.v1.GetProductsRequest;
@@ -23,6 +22,7 @@ import shop.payment.v1.RefundRequest;
 import shop.payment.v1.VoidRequest;
 import shop.platform.grpc.GrpcCalls;
 import shop.platform.grpc.ServiceChannels;
+import shop.platform.problem.CalleeFailed;
 import shop.profiles.v1.Cart;
 import shop.profiles.v1.ClearCartRequest;
 import shop.profiles.v1.GetCartRequest;
@@ -98,8 +98,8 @@ class SagaCalls {
         LookupRequest request = LookupRequest.newBuilder().setIdempotencyKey(idempotencyKey).build();
         try {
             return Optional.of(calls.idempotent("payment", () -> calls.withDeadline(payment).lookup(request)));
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        } catch (CalleeFailed e) {
+            if (Status.fromThrowable(e).getCode() == Status.Code.NOT_FOUND) {
                 return Optional.empty();
             }
             throw e;

@@ -7,7 +7,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -16,6 +15,7 @@ import shop.catalog.v1.GetProductsRequest;
 import shop.catalog.v1.Product;
 import shop.platform.grpc.GrpcCalls;
 import shop.platform.grpc.ServiceChannels;
+import shop.platform.problem.CalleeFailed;
 
 /**
  * Recommends products for a product page: those bought together with it, else the popular ones of
@@ -54,9 +54,8 @@ public class Recommender {
             List<Product> sameCategory = popular.stream().filter(product -> product.getCategory().equals(category))
                     .limit(limit).toList();
             return sameCategory.isEmpty() ? popular.stream().limit(limit).toList() : sameCategory;
-        } catch (StatusRuntimeException e) {
-            log.warn("no recommendations for product {}: catalog answered {} {}", productId,
-                    e.getStatus().getCode(), e.getStatus().getDescription());
+        } catch (CalleeFailed e) {
+            log.warn("no recommendations for product {}: catalog answered {}", productId, e.getMessage());
             return List.of();
         }
     }

@@ -40,7 +40,7 @@ public class CatalogQuotes {
     /**
      * @throws InvalidFieldException naming {@code items[i].productId} for a product the catalog
      *         does not sell, or as {@link RateCard} does
-     * @throws io.grpc.StatusRuntimeException when the catalog cannot be reached in time
+     * @throws shop.platform.problem.CalleeFailed when the catalog cannot be reached in time
      */
     public Quote quote(String country, List<OrderedItem> items) {
         Zone zone = rates.zoneOf(country);
