@@ -2,7 +2,6 @@ package shop.billing.checkout;
 
 import java.util.UUID;
 
-import io.grpc.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -10,6 +9,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.web.server.ResponseStatusException;
 import shop.billing.order.Order;
 import shop.billing.order.OrderStore;
+import shop.billing.checkout.grpc.PaymentClient;
+import shop.billing.checkout.grpc.ShippingClient;
 import shop.billing.order.OrderStore.SagaState;
 import shop.platform.problem.CalleeFailed;
 
@@ -26,11 +27,13 @@ class OrderCancellation {
     private static final Logger log = LoggerFactory.getLogger(OrderCancellation.class);
 
     private final OrderStore orders;
-    private final SagaCalls calls;
+    private final ShippingClient shipping;
+    private final PaymentClient payment;
 
-    OrderCancellation(OrderStore orders, SagaCalls calls) {
+    OrderCancellation(OrderStore orders, ShippingClient shipping, PaymentClient payment) {
         this.orders = orders;
-        this.calls = calls;
+        this.shipping = shipping;
+        this.payment = payment;
     }
 
     /** @return the order, CANCELLED; repeating a cancellation answers the same */
@@ -45,12 +48,11 @@ class OrderCancellation {
                     "Order " + orderId + " is still being placed; cancel it once it is confirmed.");
         }
         try {
-            calls.cancelShipment(orderId.toString());
+            shipping.cancelShipment(orderId);
+        } catch (AlreadyDispatched e) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT,
+                    "Order " + orderId + " was already dispatched and can no longer be cancelled.");
         } catch (CalleeFailed e) {
-            if (Status.fromThrowable(e).getCode() == Status.Code.FAILED_PRECONDITION) {
-                throw new ResponseStatusException(HttpStatus.CONFLICT,
-                        "Order " + orderId + " was already dispatched and can no longer be cancelled.");
-            }
             log.warn("cancel of order {}: shipping did not answer: {}", orderId, e.getMessage());
             throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
                     "The shipping service is not answering right now; your order is unchanged. Please try again.");
@@ -68,7 +70,7 @@ class OrderCancellation {
 
     private void refund(UUID orderId, UUID paymentId) {
         try {
-            calls.refund(orderId + ":refund", paymentId.toString());
+            payment.refund(orderId + ":refund", paymentId);
             orders.refunded(orderId);
         } catch (CalleeFailed e) {
             log.warn("order {} is cancelled; refunding it later: {}", orderId, e.getMessage());

@@ -1,0 +1,38 @@
+package shop.billing.checkout.grpc;
+
+import java.util.Map;
+
+import io.grpc.Status;
+import shop.platform.problem.CalleeFailed;
+import shop.platform.problem.InvalidFieldException;
+
+/**
+ * Shipping and payment answer a bad field with INVALID_ARGUMENT and a text that names it in their
+ * own words ("card.cvc: must be 3 digits"). This turns such an answer into the field as the
+ * checkout request spells it (payment.cvc), so the shopper is told which of their fields to correct.
+ */
+final class InvalidArguments {
+
+    private InvalidArguments() {
+    }
+
+    /**
+     * @param calleePrefix the callee's name for the part of the request the shopper filled in ({@code card.})
+     * @param checkoutPrefix the checkout request's name for that part ({@code payment.})
+     * @param renamed the callee's fields that the checkout request names otherwise ({@code card.exp}: {@code payment.expYear})
+     * @return an {@link InvalidFieldException} naming the checkout request's field, or the failure as it was
+     *         when it names no field of that part
+     */
+    static RuntimeException asCheckoutField(CalleeFailed failure, String calleePrefix, String checkoutPrefix,
+            Map<String, String> renamed) {
+        Status status = Status.fromThrowable(failure);
+        String description = String.valueOf(status.getDescription());
+        int colon = description.indexOf(": ");
+        if (status.getCode() != Status.Code.INVALID_ARGUMENT || colon < 0 || !description.startsWith(calleePrefix)) {
+            return failure;
+        }
+        String calleeField = description.substring(0, colon);
+        String field = renamed.getOrDefault(calleeField, checkoutPrefix + calleeField.substring(calleePrefix.length()));
+        return new InvalidFieldException(field, description.substring(colon + 2));
+    }
+}
