@@ -1,4 +1,4 @@
-package shop.profiles.cart;
+package shop.profiles.cart.grpc;
 
 import java.util.Collection;
 import java.util.List;
@@ -9,10 +9,12 @@ import shop.catalog.v1.GetProductsRequest;
 import shop.catalog.v1.GetProductsResponse;
 import shop.platform.grpc.GrpcCalls;
 import shop.platform.grpc.ServiceChannels;
+import shop.profiles.cart.CatalogProduct;
+import shop.profiles.cart.CatalogProducts;
 
 /** Product names and current prices for carts, from catalog over gRPC (a read: retried). */
 @Component
-class CatalogClient {
+public class CatalogClient {
 
     private static final String CATALOG = "catalog";
 
@@ -24,11 +26,15 @@ class CatalogClient {
         this.calls = calls;
     }
 
-    GetProductsResponse products(Collection<Long> ids) {
+    public CatalogProducts products(Collection<Long> ids) {
         if (ids.isEmpty()) {
-            return GetProductsResponse.getDefaultInstance();
+            return new CatalogProducts(List.of(), List.of());
         }
         GetProductsRequest request = GetProductsRequest.newBuilder().addAllIds(List.copyOf(ids)).build();
-        return calls.idempotent(CATALOG, () -> calls.withDeadline(catalog).getProducts(request));
+        GetProductsResponse found = calls.idempotent(CATALOG, () -> calls.withDeadline(catalog).getProducts(request));
+        return new CatalogProducts(found.getProductsList().stream()
+                .map(product -> new CatalogProduct(product.getId(), product.getSku(), product.getName(),
+                        product.getPriceCents(), product.getCurrency()))
+                .toList(), found.getMissingIdsList());
     }
 }
