@@ -1,4 +1,4 @@
-package shop.inventory;
+package shop.inventory.reservation.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
