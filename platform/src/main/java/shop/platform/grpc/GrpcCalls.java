@@ -3,6 +3,7 @@ package shop.platform.grpc;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -11,6 +12,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
@@ -19,11 +21,11 @@ import org.slf4j.LoggerFactory;
 import shop.platform.problem.CalleeFailed;
 
 /**
- * How a service calls another over gRPC: every call has a deadline and goes through the callee's
- * circuit breaker; only calls the caller declares idempotent are retried, with backoff, and only
- * when the callee could not be reached. An open breaker fails at once as UNAVAILABLE. Whatever
- * fails leaves as {@link CalleeFailed} with gRPC's status as its cause, so that only the
- * service's client, which reads that status, ever sees a gRPC type.
+ * How a service calls another over gRPC, through a {@link Callee} per callee: every call has a
+ * deadline and goes through the callee's circuit breaker; an idempotent call is retried, with
+ * backoff, and only when the callee could not be reached. An open breaker fails at once as
+ * UNAVAILABLE. Whatever fails leaves as {@link CalleeFailed} with gRPC's status as its cause, so
+ * that only the service's client, which reads that status, ever sees a gRPC type.
  */
 public class GrpcCalls {
 
@@ -36,11 +38,13 @@ public class GrpcCalls {
             Status.Code.DEADLINE_EXCEEDED, Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.RESOURCE_EXHAUSTED);
 
     private final GrpcClientProperties properties;
+    private final ServiceChannels channels;
     private final CircuitBreakerRegistry breakers;
     private final RetryRegistry retries;
 
-    GrpcCalls(GrpcClientProperties properties) {
+    GrpcCalls(GrpcClientProperties properties, ServiceChannels channels) {
         this.properties = properties;
+        this.channels = channels;
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowSize(20)
                 // A recovered callee closes the breaker after a few good probes, not the default ten.
@@ -63,18 +67,14 @@ public class GrpcCalls {
                 .build());
     }
 
-    /** The stub with this service's deadline applied, counted from now. */
-    public <S extends AbstractStub<S>> S withDeadline(S stub) {
-        return stub.withDeadlineAfter(properties.deadline().toMillis(), TimeUnit.MILLISECONDS);
+    /** The calls to this service, on the stub {@code newStub} makes of its channel. */
+    public <S extends AbstractStub<S>> Callee<S> callee(String service, Function<Channel, S> newStub) {
+        return new Callee<>(service, newStub.apply(channels.channel(service)), this);
     }
 
-    /**
-     * A call that must not be repeated (it changes state and carries no idempotency key).
-     *
-     * @throws CalleeFailed when the call failed, whyever it did
-     */
-    public <T> T once(String service, Supplier<T> call) {
-        return guarded(service, () -> breakers.circuitBreaker(service).executeSupplier(call));
+    /** The stub with this service's deadline applied, counted from now. */
+    <S extends AbstractStub<S>> S withDeadline(S stub) {
+        return stub.withDeadlineAfter(properties.deadline().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -82,7 +82,7 @@ public class GrpcCalls {
      *
      * @throws CalleeFailed when the call failed after its retries, whyever it did
      */
-    public <T> T idempotent(String service, Supplier<T> call) {
+    <T> T idempotent(String service, Supplier<T> call) {
         return guarded(service, () -> breakers.circuitBreaker(service)
                 .executeSupplier(() -> retries.retry(service).executeSupplier(call)));
     }

@@ -20,7 +20,7 @@ public class GrpcClientAutoConfiguration {
     }
 
     @Bean
-    GrpcCalls grpcCalls(GrpcClientProperties properties) {
-        return new GrpcCalls(properties);
+    GrpcCalls grpcCalls(GrpcClientProperties properties, ServiceChannels channels) {
+        return new GrpcCalls(properties, channels);
     }
 }

@@ -9,26 +9,22 @@ import shop.billing.checkout.CatalogProducts;
 import shop.catalog.v1.CatalogServiceGrpc;
 import shop.catalog.v1.GetProductsRequest;
 import shop.catalog.v1.GetProductsResponse;
+import shop.platform.grpc.Callee;
 import shop.platform.grpc.GrpcCalls;
-import shop.platform.grpc.ServiceChannels;
 
 /** The prices and weights a checkout is made with, from catalog over gRPC (a read: retried). */
 @Component
 public class CatalogClient {
 
-    private static final String CATALOG = "catalog";
+    private final Callee<CatalogServiceGrpc.CatalogServiceBlockingStub> catalog;
 
-    private final CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
-    private final GrpcCalls calls;
-
-    CatalogClient(ServiceChannels channels, GrpcCalls calls) {
-        this.catalog = CatalogServiceGrpc.newBlockingStub(channels.channel(CATALOG));
-        this.calls = calls;
+    CatalogClient(GrpcCalls calls) {
+        this.catalog = calls.callee("catalog", CatalogServiceGrpc::newBlockingStub);
     }
 
     public CatalogProducts products(Collection<Long> ids) {
         GetProductsRequest request = GetProductsRequest.newBuilder().addAllIds(List.copyOf(ids)).build();
-        GetProductsResponse found = calls.idempotent(CATALOG, () -> calls.withDeadline(catalog).getProducts(request));
+        GetProductsResponse found = catalog.idempotent(stub -> stub.getProducts(request));
         return new CatalogProducts(found.getProductsList().stream()
                 .map(product -> new CatalogProduct(product.getId(), product.getSku(), product.getName(),
                         product.getPriceCents(), product.getCurrency(), product.getWeightGrams()))

@@ -20,8 +20,8 @@ import shop.inventory.v1.InventoryServiceGrpc;
 import shop.inventory.v1.Item;
 import shop.inventory.v1.ReleaseRequest;
 import shop.inventory.v1.ReserveRequest;
+import shop.platform.grpc.Callee;
 import shop.platform.grpc.GrpcCalls;
-import shop.platform.grpc.ServiceChannels;
 import shop.platform.problem.CalleeFailed;
 
 /**
@@ -31,14 +31,10 @@ import shop.platform.problem.CalleeFailed;
 @Component
 public class InventoryClient {
 
-    private static final String INVENTORY = "inventory";
+    private final Callee<InventoryServiceGrpc.InventoryServiceBlockingStub> inventory;
 
-    private final InventoryServiceGrpc.InventoryServiceBlockingStub inventory;
-    private final GrpcCalls calls;
-
-    InventoryClient(ServiceChannels channels, GrpcCalls calls) {
-        this.inventory = InventoryServiceGrpc.newBlockingStub(channels.channel(INVENTORY));
-        this.calls = calls;
+    InventoryClient(GrpcCalls calls) {
+        this.inventory = calls.callee("inventory", InventoryServiceGrpc::newBlockingStub);
     }
 
     /** @throws OutOfStock when inventory cannot hold every line; it holds none of them then */
@@ -46,7 +42,7 @@ public class InventoryClient {
         ReserveRequest.Builder request = ReserveRequest.newBuilder().setOrderId(orderId.toString());
         lines.forEach(line -> request.addItems(Item.newBuilder().setSku(line.sku()).setQuantity(line.quantity())));
         try {
-            calls.idempotent(INVENTORY, () -> calls.withDeadline(inventory).reserve(request.build()));
+            inventory.idempotent(stub -> stub.reserve(request.build()));
         } catch (CalleeFailed failure) {
             Status.Code code = Status.fromThrowable(failure).getCode();
             if (code != Status.Code.FAILED_PRECONDITION && code != Status.Code.NOT_FOUND) {
@@ -59,14 +55,14 @@ public class InventoryClient {
     /** Puts the order's held stock back; an order that holds none changes nothing. */
     public void release(UUID orderId) {
         ReleaseRequest request = ReleaseRequest.newBuilder().setOrderId(orderId.toString()).build();
-        calls.idempotent(INVENTORY, () -> calls.withDeadline(inventory).release(request));
+        inventory.idempotent(stub -> stub.release(request));
     }
 
     /** @throws ReservationLapsed when the order's stock was no longer held (expired or released) */
     public void commit(UUID orderId) {
         CommitRequest request = CommitRequest.newBuilder().setOrderId(orderId.toString()).build();
         try {
-            calls.idempotent(INVENTORY, () -> calls.withDeadline(inventory).commit(request));
+            inventory.idempotent(stub -> stub.commit(request));
         } catch (CalleeFailed failure) {
             Status status = Status.fromThrowable(failure);
             if (status.getCode() == Status.Code.FAILED_PRECONDITION) {

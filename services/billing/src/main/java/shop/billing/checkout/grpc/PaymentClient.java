@@ -18,8 +18,8 @@ import shop.payment.v1.PaymentServiceGrpc;
 import shop.payment.v1.PaymentStatus;
 import shop.payment.v1.RefundRequest;
 import shop.payment.v1.VoidRequest;
+import shop.platform.grpc.Callee;
 import shop.platform.grpc.GrpcCalls;
-import shop.platform.grpc.ServiceChannels;
 import shop.platform.problem.CalleeFailed;
 import shop.platform.problem.InvalidFieldException;
 
@@ -30,18 +30,15 @@ import shop.platform.problem.InvalidFieldException;
 @Component
 public class PaymentClient {
 
-    private static final String PAYMENT = "payment";
     /** Payment's card fields that the checkout request names otherwise. */
     private static final Map<String, String> RENAMED = Map.of(
             "card.number", "payment.cardNumber",
             "card.exp", "payment.expYear");
 
-    private final PaymentServiceGrpc.PaymentServiceBlockingStub payment;
-    private final GrpcCalls calls;
+    private final Callee<PaymentServiceGrpc.PaymentServiceBlockingStub> payment;
 
-    PaymentClient(ServiceChannels channels, GrpcCalls calls) {
-        this.payment = PaymentServiceGrpc.newBlockingStub(channels.channel(PAYMENT));
-        this.calls = calls;
+    PaymentClient(GrpcCalls calls) {
+        this.payment = calls.callee("payment", PaymentServiceGrpc::newBlockingStub);
     }
 
     /**
@@ -63,7 +60,7 @@ public class PaymentClient {
                 .build();
         Payment authorized;
         try {
-            authorized = calls.idempotent(PAYMENT, () -> calls.withDeadline(payment).authorize(request));
+            authorized = payment.idempotent(stub -> stub.authorize(request));
         } catch (CalleeFailed failure) {
             throw InvalidArguments.asCheckoutField(failure, "card.", "payment.", RENAMED);
         }
@@ -77,7 +74,7 @@ public class PaymentClient {
     public Optional<CardPayment> authorization(String idempotencyKey) {
         LookupRequest request = LookupRequest.newBuilder().setIdempotencyKey(idempotencyKey).build();
         try {
-            return Optional.of(cardPayment(calls.idempotent(PAYMENT, () -> calls.withDeadline(payment).lookup(request))));
+            return Optional.of(cardPayment(payment.idempotent(stub -> stub.lookup(request))));
         } catch (CalleeFailed failure) {
             if (Status.fromThrowable(failure).getCode() == Status.Code.NOT_FOUND) {
                 return Optional.empty();
@@ -89,20 +86,20 @@ public class PaymentClient {
     public void capture(String idempotencyKey, UUID paymentId) {
         CaptureRequest request = CaptureRequest.newBuilder().setIdempotencyKey(idempotencyKey)
                 .setPaymentId(paymentId.toString()).build();
-        calls.idempotent(PAYMENT, () -> calls.withDeadline(payment).capture(request));
+        payment.idempotent(stub -> stub.capture(request));
     }
 
     /** Lets go of an authorisation that was not captured. */
     public void voidAuthorization(String idempotencyKey, UUID paymentId) {
         VoidRequest request = VoidRequest.newBuilder().setIdempotencyKey(idempotencyKey)
                 .setPaymentId(paymentId.toString()).build();
-        calls.idempotent(PAYMENT, () -> calls.withDeadline(payment).void_(request));
+        payment.idempotent(stub -> stub.void_(request));
     }
 
     public void refund(String idempotencyKey, UUID paymentId) {
         RefundRequest request = RefundRequest.newBuilder().setIdempotencyKey(idempotencyKey)
                 .setPaymentId(paymentId.toString()).build();
-        calls.idempotent(PAYMENT, () -> calls.withDeadline(payment).refund(request));
+        payment.idempotent(stub -> stub.refund(request));
     }
 
     private static CardPayment cardPayment(Payment payment) {

@@ -6,8 +6,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Component;
+import shop.platform.grpc.Callee;
 import shop.platform.grpc.GrpcCalls;
-import shop.platform.grpc.ServiceChannels;
 import shop.profiles.v1.CartItem;
 import shop.profiles.v1.ClearCartRequest;
 import shop.profiles.v1.GetCartRequest;
@@ -17,25 +17,21 @@ import shop.profiles.v1.ProfilesServiceGrpc;
 @Component
 public class ProfilesClient {
 
-    private static final String PROFILES = "profiles";
+    private final Callee<ProfilesServiceGrpc.ProfilesServiceBlockingStub> profiles;
 
-    private final ProfilesServiceGrpc.ProfilesServiceBlockingStub profiles;
-    private final GrpcCalls calls;
-
-    ProfilesClient(ServiceChannels channels, GrpcCalls calls) {
-        this.profiles = ProfilesServiceGrpc.newBlockingStub(channels.channel(PROFILES));
-        this.calls = calls;
+    ProfilesClient(GrpcCalls calls) {
+        this.profiles = calls.callee("profiles", ProfilesServiceGrpc::newBlockingStub);
     }
 
     /** How many of each product the shopper's cart holds, by product id, in the cart's order. */
     public Map<Long, Integer> cart(UUID userId) {
         GetCartRequest request = GetCartRequest.newBuilder().setUserId(userId.toString()).build();
-        return calls.idempotent(PROFILES, () -> calls.withDeadline(profiles).getCart(request)).getItemsList().stream()
+        return profiles.idempotent(stub -> stub.getCart(request)).getItemsList().stream()
                 .collect(Collectors.toMap(CartItem::getProductId, CartItem::getQuantity, Integer::sum, LinkedHashMap::new));
     }
 
     public void clearCart(UUID userId) {
         ClearCartRequest request = ClearCartRequest.newBuilder().setUserId(userId.toString()).build();
-        calls.idempotent(PROFILES, () -> calls.withDeadline(profiles).clearCart(request));
+        profiles.idempotent(stub -> stub.clearCart(request));
     }
 }

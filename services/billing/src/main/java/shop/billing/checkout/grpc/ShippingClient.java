@@ -10,8 +10,8 @@ import shop.billing.checkout.AlreadyDispatched;
 import shop.billing.checkout.ShippingQuote;
 import shop.billing.order.Address;
 import shop.billing.order.OrderLine;
+import shop.platform.grpc.Callee;
 import shop.platform.grpc.GrpcCalls;
-import shop.platform.grpc.ServiceChannels;
 import shop.platform.problem.CalleeFailed;
 import shop.platform.problem.InvalidFieldException;
 import shop.shipping.v1.CancelShipmentRequest;
@@ -27,16 +27,13 @@ import shop.shipping.v1.ShippingServiceGrpc;
 @Component
 public class ShippingClient {
 
-    private static final String SHIPPING = "shipping";
     /** Shipping's address fields that the checkout request names otherwise. */
     private static final Map<String, String> RENAMED = Map.of("address.postal_code", "shippingAddress.postalCode");
 
-    private final ShippingServiceGrpc.ShippingServiceBlockingStub shipping;
-    private final GrpcCalls calls;
+    private final Callee<ShippingServiceGrpc.ShippingServiceBlockingStub> shipping;
 
-    ShippingClient(ServiceChannels channels, GrpcCalls calls) {
-        this.shipping = ShippingServiceGrpc.newBlockingStub(channels.channel(SHIPPING));
-        this.calls = calls;
+    ShippingClient(GrpcCalls calls) {
+        this.shipping = calls.callee("shipping", ShippingServiceGrpc::newBlockingStub);
     }
 
     /**
@@ -57,7 +54,7 @@ public class ShippingClient {
                 .setQuantity(line.quantity()).setWeightGrams(line.weightGrams()).setPriceCents(line.unitPriceCents())));
         QuoteResponse quote;
         try {
-            quote = calls.idempotent(SHIPPING, () -> calls.withDeadline(shipping).quote(request.build()));
+            quote = shipping.idempotent(stub -> stub.quote(request.build()));
         } catch (CalleeFailed failure) {
             throw InvalidArguments.asCheckoutField(failure, "address.", "shippingAddress.", RENAMED);
         }
@@ -68,7 +65,7 @@ public class ShippingClient {
     public void cancelShipment(UUID orderId) {
         CancelShipmentRequest request = CancelShipmentRequest.newBuilder().setOrderId(orderId.toString()).build();
         try {
-            calls.idempotent(SHIPPING, () -> calls.withDeadline(shipping).cancelShipment(request));
+            shipping.idempotent(stub -> stub.cancelShipment(request));
         } catch (CalleeFailed failure) {
             Status status = Status.fromThrowable(failure);
             if (status.getCode() == Status.Code.FAILED_PRECONDITION) {

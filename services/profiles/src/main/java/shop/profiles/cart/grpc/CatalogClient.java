@@ -7,8 +7,8 @@ import org.springframework.stereotype.Component;
 import shop.catalog.v1.CatalogServiceGrpc;
 import shop.catalog.v1.GetProductsRequest;
 import shop.catalog.v1.GetProductsResponse;
+import shop.platform.grpc.Callee;
 import shop.platform.grpc.GrpcCalls;
-import shop.platform.grpc.ServiceChannels;
 import shop.profiles.cart.CatalogProduct;
 import shop.profiles.cart.CatalogProducts;
 
@@ -16,14 +16,10 @@ import shop.profiles.cart.CatalogProducts;
 @Component
 public class CatalogClient {
 
-    private static final String CATALOG = "catalog";
+    private final Callee<CatalogServiceGrpc.CatalogServiceBlockingStub> catalog;
 
-    private final CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
-    private final GrpcCalls calls;
-
-    CatalogClient(ServiceChannels channels, GrpcCalls calls) {
-        this.catalog = CatalogServiceGrpc.newBlockingStub(channels.channel(CATALOG));
-        this.calls = calls;
+    CatalogClient(GrpcCalls calls) {
+        this.catalog = calls.callee("catalog", CatalogServiceGrpc::newBlockingStub);
     }
 
     public CatalogProducts products(Collection<Long> ids) {
@@ -31,7 +27,7 @@ public class CatalogClient {
             return new CatalogProducts(List.of(), List.of());
         }
         GetProductsRequest request = GetProductsRequest.newBuilder().addAllIds(List.copyOf(ids)).build();
-        GetProductsResponse found = calls.idempotent(CATALOG, () -> calls.withDeadline(catalog).getProducts(request));
+        GetProductsResponse found = catalog.idempotent(stub -> stub.getProducts(request));
         return new CatalogProducts(found.getProductsList().stream()
                 .map(product -> new CatalogProduct(product.getId(), product.getSku(), product.getName(),
                         product.getPriceCents(), product.getCurrency()))

@@ -5,28 +5,24 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 import shop.catalog.v1.CatalogServiceGrpc;
 import shop.catalog.v1.GetProductsRequest;
+import shop.platform.grpc.Callee;
 import shop.platform.grpc.GrpcCalls;
-import shop.platform.grpc.ServiceChannels;
 import shop.recommendations.product.CatalogProduct;
 
 /** The details of recommended products, from catalog over gRPC (a read: retried). */
 @Component
 public class CatalogClient {
 
-    private static final String CATALOG = "catalog";
+    private final Callee<CatalogServiceGrpc.CatalogServiceBlockingStub> catalog;
 
-    private final CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
-    private final GrpcCalls calls;
-
-    CatalogClient(ServiceChannels channels, GrpcCalls calls) {
-        this.catalog = CatalogServiceGrpc.newBlockingStub(channels.channel(CATALOG));
-        this.calls = calls;
+    CatalogClient(GrpcCalls calls) {
+        this.catalog = calls.callee("catalog", CatalogServiceGrpc::newBlockingStub);
     }
 
     /** The products of these ids that the catalog sells; an id it does not know is left out. */
     public List<CatalogProduct> sold(List<Long> ids) {
         GetProductsRequest request = GetProductsRequest.newBuilder().addAllIds(ids).build();
-        return calls.idempotent(CATALOG, () -> calls.withDeadline(catalog).getProducts(request)).getProductsList()
+        return catalog.idempotent(stub -> stub.getProducts(request)).getProductsList()
                 .stream()
                 .map(product -> new CatalogProduct(product.getId(), product.getSku(), product.getName(),
                         product.getDescription(), product.getPriceCents(), product.getCurrency(),
