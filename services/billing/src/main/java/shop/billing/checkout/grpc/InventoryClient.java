@@ -64,11 +64,7 @@ public class InventoryClient {
         try {
             inventory.idempotent(stub -> stub.commit(request));
         } catch (CalleeFailed failure) {
-            Status status = Status.fromThrowable(failure);
-            if (status.getCode() == Status.Code.FAILED_PRECONDITION) {
-                throw new ReservationLapsed(status.getDescription());
-            }
-            throw failure;
+            throw Refusals.as(failure, Status.Code.FAILED_PRECONDITION, ReservationLapsed::new);
         }
     }
 

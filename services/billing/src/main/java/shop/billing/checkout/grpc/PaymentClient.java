@@ -62,7 +62,7 @@ public class PaymentClient {
         try {
             authorized = payment.idempotent(stub -> stub.authorize(request));
         } catch (CalleeFailed failure) {
-            throw InvalidArguments.asCheckoutField(failure, "card.", "payment.", RENAMED);
+            throw Refusals.asCheckoutField(failure, "card.", "payment.", RENAMED);
         }
         if (authorized.getStatus() == PaymentStatus.DECLINED) {
             throw new CardDeclined("insufficient_funds".equals(authorized.getDeclineReason()));

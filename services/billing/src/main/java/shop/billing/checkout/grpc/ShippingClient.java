@@ -56,7 +56,7 @@ public class ShippingClient {
         try {
             quote = shipping.idempotent(stub -> stub.quote(request.build()));
         } catch (CalleeFailed failure) {
-            throw InvalidArguments.asCheckoutField(failure, "address.", "shippingAddress.", RENAMED);
+            throw Refusals.asCheckoutField(failure, "address.", "shippingAddress.", RENAMED);
         }
         return new ShippingQuote(quote.getCostCents(), quote.getCarrier());
     }
@@ -67,11 +67,7 @@ public class ShippingClient {
         try {
             shipping.idempotent(stub -> stub.cancelShipment(request));
         } catch (CalleeFailed failure) {
-            Status status = Status.fromThrowable(failure);
-            if (status.getCode() == Status.Code.FAILED_PRECONDITION) {
-                throw new AlreadyDispatched(status.getDescription());
-            }
-            throw failure;
+            throw Refusals.as(failure, Status.Code.FAILED_PRECONDITION, AlreadyDispatched::new);
         }
     }
 }
