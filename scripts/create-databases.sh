@@ -4,7 +4,13 @@
 # Idempotent: existing roles and databases are left as they are.
 set -euo pipefail
 
-SERVICES=(catalog inventory shipping payment billing recommendations profiles)
+# The services: from services.txt in a checkout; in the postgres container, which fig.yml gives only
+# this script, from SHOP_DATABASES, which fig.yml sets to the same names.
+if [[ -n ${SHOP_DATABASES:-} ]]; then
+  read -ra SERVICES <<<"$SHOP_DATABASES"
+else
+  SERVICES=($("$(dirname "$0")/services.sh"))
+fi
 export PGHOST="${POSTGRES_HOST:-127.0.0.1}" PGPORT="${POSTGRES_PORT:-5432}"
 ADMIN="${POSTGRES_ADMIN:-postgres}"
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs the shop as plain processes on this host (until `./fig up` lands): Eureka on 8761, the
-# gateway with the web front-end on 8080, and catalog, inventory, shipping, payment, billing,
-# recommendations and profiles on 8081..8087 (gRPC on 9081..9087), with events on the local RabbitMQ. SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD set the
-# admin account. Ctrl-C stops them all. Logs go to target/run-local/<service>.log.
+# gateway with the web front-end on 8080, and the services of services.txt (catalog, inventory,
+# shipping, payment, billing, recommendations and profiles on 8081..8087, gRPC on 9081..9087), with
+# events on the local RabbitMQ. SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD set the admin account.
+# Ctrl-C stops them all. Logs go to target/run-local/<service>.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup-machine.sh
-SERVICES=(catalog inventory shipping payment billing recommendations profiles)
+SERVICES=($(scripts/services.sh))
 JARS=(discovery/target/discovery.jar gateway/target/gateway.jar)
 for service in "${SERVICES[@]}"; do JARS+=("services/$service/target/$service.jar"); done
 for jar in "${JARS[@]}"; do

@@ -53,8 +53,8 @@ import tools.jackson.databind.json.JsonMapper;
  * order.placed through the shop's event path, against a plain publish as the anchor, on the real
  * PostgreSQL and RabbitMQ. One JVM holds producer and consumer, so commit and effect share a clock.
  *
- * <p>Outbox path: the platform's Outbox and OutboxRelay over billing's outbox table (its own
- * migration), one order per transaction, the relay woken by the commit as in billing; the
+ * <p>Outbox path: the platform's Outbox and OutboxRelay over the outbox table platform gives a
+ * producing service (db/platform/outbox), one order per transaction, the relay woken by the commit as in billing; the
  * platform's EventConsumers with an inbox, whose handler inserts the order in the consumer's own
  * database. Latency runs from the producer's commit to the consumer's commit.
  * Anchor: RabbitTemplate publishes of the same envelope, persistent, each waiting for its confirm,
@@ -65,16 +65,13 @@ import tools.jackson.databind.json.JsonMapper;
  * (WRITERS threads as fast as they go: sustained events/s, first send to last effect; sent/s says
  * how fast the producers went, so a consumer that lags shows as the gap).
  *
- * Usage: java -cp <platform's test classpath> EventsLoad.java BILLING_OUTBOX_MIGRATION
+ * Usage: java -cp <platform's test classpath> EventsLoad.java OUTBOX_SCRIPT INBOX_SCRIPT (platform's db/platform)
  * Environment: EVENTS (burst size, default 5000), PACED_EVENTS (2000), RATE (200), WRITERS (4).
  */
 public class EventsLoad {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final String CONSUMER_DDL = """
-            create table inbox (consumer text not null, event_id uuid not null,
-              handled_at timestamptz not null default now(), primary key (consumer, event_id));
-            create table placed_order (order_id uuid primary key, total_cents bigint not null)""";
+    static final String CONSUMER_DDL = "create table placed_order (order_id uuid primary key, total_cents bigint not null)";
 
     /** One way of getting an order.placed from a producer to a consumer; returns the event id once sent. */
     interface Route {
@@ -96,13 +93,14 @@ public class EventsLoad {
         int paced = Integer.parseInt(System.getenv().getOrDefault("PACED_EVENTS", "2000"));
         double rate = Double.parseDouble(System.getenv().getOrDefault("RATE", "200"));
         int writers = Integer.parseInt(System.getenv().getOrDefault("WRITERS", "4"));
-        new EventsLoad().run(Files.readString(Path.of(args[0])), burst, paced, rate, writers);
+        new EventsLoad().run(Files.readString(Path.of(args[0])), Files.readString(Path.of(args[1])), burst, paced, rate,
+                writers);
         // Spring AMQP's idle deferred-close threads would keep the JVM alive a minute; the exit also
         // runs the hooks that drop the fresh databases.
         System.exit(0);
     }
 
-    void run(String outboxMigration, int burst, int paced, double rate, int writers) throws Exception {
+    void run(String outboxScript, String inboxScript, int burst, int paced, double rate, int writers) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String service = "bench" + suffix;
         CachingConnectionFactory broker = new CachingConnectionFactory("127.0.0.1", 5672);
@@ -119,7 +117,8 @@ public class EventsLoad {
         HikariDataSource consumerPool = pool(TestDatabases.create("benchevents_consumer"), 4);
         JdbcClient producer = JdbcClient.create(producerPool);
         JdbcClient consumer = JdbcClient.create(consumerPool);
-        producer.sql(outboxMigration).update();
+        producer.sql(outboxScript).update();
+        consumer.sql(inboxScript).update();
         consumer.sql(CONSUMER_DDL).update();
         TransactionTemplate producerTransactions = new TransactionTemplate(new DataSourceTransactionManager(producerPool));
         TransactionTemplate consumerTransactions = new TransactionTemplate(new DataSourceTransactionManager(consumerPool));

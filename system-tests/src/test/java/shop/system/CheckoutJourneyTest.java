@@ -133,15 +133,15 @@ class CheckoutJourneyTest {
                     By.id("also-bought")));
             assertThat(alsoBought.getText()).contains("Customers also bought", houseplants);
 
-            stack.recommendations.process().stop();
+            stack.service("recommendations").process().stop();
             try {
                 browser.driver.navigate().refresh();
                 browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("product-name"), lighthouse));
                 browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-to-cart")));
                 assertThat(browser.driver.findElement(By.id("also-bought")).isDisplayed()).isFalse();
             } finally {
-                stack.recommendations.process().start();
-                stack.recommendations.awaitHealthy();
+                stack.service("recommendations").process().start();
+                stack.service("recommendations").awaitHealthy();
             }
         }
     }

@@ -170,7 +170,7 @@ class CheckoutTest {
         Product vase = product("HOM-011");
         int before = stock(vase.sku());
         fill(gus, vase, 1);
-        stack.payment.process().stop();
+        stack.service("payment").process().stop();
         try {
             Instant started = Instant.now();
             ApiClient.Response failed = checkout(gus, key(), APPROVED);
@@ -179,7 +179,7 @@ class CheckoutTest {
             assertThat(failed.json().get("detail").asString()).contains("payment");
             assertThat(stock(vase.sku())).isEqualTo(before);
         } finally {
-            stack.restart(stack.payment);
+            stack.restart(stack.service("payment"));
         }
         // Once payment is back, checkouts are confirmed again: the restart's "not registered"
         // failures did not leave payment's breaker open behind it.
@@ -199,20 +199,20 @@ class CheckoutTest {
         int before = stock(clock.sku());
         fill(hal, clock, 1);
         // Payment hangs, so the saga is caught between holding stock and hearing about the payment.
-        stack.payment.process().freeze();
+        stack.service("payment").process().freeze();
         CompletableFuture<ApiClient.Response> interrupted;
         try {
             interrupted = CompletableFuture.supplyAsync(() -> checkout(hal, key(), APPROVED));
             assertThat(eventually(() -> stock(clock.sku()) == before - 1)).as("stock held").isTrue();
-            stack.billing.process().kill();
+            stack.service("billing").process().kill();
         } finally {
-            stack.payment.process().thaw();
+            stack.service("payment").process().thaw();
         }
         assertThat(sagaSteps(hal)).as("killed mid-saga, before it failed or finished").containsExactly("NEW");
         assertThat(interrupted.handle((response, error) -> response == null || response.status() >= 500).get())
                 .isTrue();
-        stack.billing.process().start();
-        stack.billing.awaitHealthy();
+        stack.service("billing").process().start();
+        stack.service("billing").awaitHealthy();
 
         assertThat(eventually(() -> stock(clock.sku()) == before)).as("stock given back").isTrue();
         assertThat(eventually(() -> payments(hal, "AUTHORIZED") == 0)).as("no authorisation left").isTrue();
@@ -263,8 +263,8 @@ class CheckoutTest {
         for (String orderId : orderIds) {
             assertThat(eventually(() -> joe.api().get("/api/shipping/shipments?orderId=" + orderId).status() == 200))
                     .as("shipment of " + orderId + " after the broker came back").isTrue();
-            assertThat(count(stack.shipping.database(), "select count(*) from shipment where order_id = ?::uuid",
-                    orderId)).isOne();
+            assertThat(count(stack.service("shipping").database(),
+                    "select count(*) from shipment where order_id = ?::uuid", orderId)).isOne();
         }
         assertThat(eventually(() -> joe.api().get("/api/profiles/me").json().get("orderCount").asInt() == 3))
                 .as("the profile counts the three orders").isTrue();
@@ -286,7 +286,7 @@ class CheckoutTest {
         broker.setUsername(stack.rabbit.username());
         broker.setPassword(stack.rabbit.password());
         broker.setVirtualHost(stack.rabbitVirtualHost);
-        ServiceProcess replica = stack.startReplica(stack.billing);
+        ServiceProcess replica = stack.startReplica(stack.service("billing"));
         try (com.rabbitmq.client.Connection connection = broker.newConnection()) {
             Channel channel = connection.createChannel();
             String queue = channel.queueDeclare().getQueue();
@@ -454,18 +454,18 @@ class CheckoutTest {
 
     /** The shopper's payments in this status (any status when null), read from payment's own database. */
     private long payments(Shopper shopper, String status) {
-        return count(stack.payment.database(), "select count(*) from payment where user_id = ?"
+        return count(stack.service("payment").database(), "select count(*) from payment where user_id = ?"
                 + (status == null ? "" : " and status = '" + status + "'"), shopper.id());
     }
 
     /** How far each of the shopper's checkouts got, from billing's own database. */
     private List<String> sagaSteps(Shopper shopper) {
-        return column(stack.billing.database(), "select step from customer_order where user_id = ?::uuid",
+        return column(stack.service("billing").database(), "select step from customer_order where user_id = ?::uuid",
                 shopper.id());
     }
 
     private long captures(Shopper shopper) {
-        return count(stack.payment.database(), """
+        return count(stack.service("payment").database(), """
                 select count(*) from payment_event e join payment p on p.id = e.payment_id
                 where p.user_id = ? and e.kind = 'CAPTURE'""", shopper.id());
     }

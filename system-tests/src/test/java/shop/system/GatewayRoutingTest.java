@@ -37,19 +37,19 @@ class GatewayRoutingTest {
 
     @Test
     void serviceWithoutARunningInstanceIsProblem503() throws Exception {
-        stack.recommendations.process().stop();
+        stack.service("recommendations").process().stop();
         try {
             HttpResponse<String> response = get(stack.gatewayUrl() + "/api/recommendations?productId=1");
             assertUnavailable(response, "recommendations");
         } finally {
-            stack.recommendations.process().start();
-            stack.recommendations.awaitHealthy();
+            stack.service("recommendations").process().start();
+            stack.service("recommendations").awaitHealthy();
         }
     }
 
     @Test
     void crashedCatalogIsAnsweredWith503ProblemNotAHang() throws Exception {
-        stack.catalog.process().kill();
+        stack.service("catalog").process().kill();
         try {
             Instant start = Instant.now();
             HttpResponse<String> response = get(stack.gatewayUrl() + "/api/catalog/products");

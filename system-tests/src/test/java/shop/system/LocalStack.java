@@ -3,8 +3,11 @@ package shop.system;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import shop.testing.TcpProxy;
@@ -13,9 +16,10 @@ import shop.testing.TestDatabases;
 import shop.testing.TestDatabases.TestDatabase;
 
 /**
- * Eureka, the gateway and every service as real processes on free loopback ports, each service
- * on a fresh database and all on a fresh RabbitMQ virtual host, through a proxy that a test can cut. Started once per test JVM and shared by the system tests; stopped when
- * the JVM exits. A test that stops or freezes a service brings it back before it ends.
+ * Eureka, the gateway and every service of services.txt as real processes on free loopback ports,
+ * each service on a fresh database and all on a fresh RabbitMQ virtual host, through a proxy that a
+ * test can cut. Started once per test JVM and shared by the system tests; stopped when the JVM
+ * exits. A test that stops or freezes a service brings it back before it ends.
  */
 final class LocalStack {
 
@@ -23,6 +27,17 @@ final class LocalStack {
     static final String ADMIN_PASSWORD = "system-test-admin";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static LocalStack shared;
+
+    /** What a test needs of a service that its defaults do not give, by service. */
+    private static final Map<String, Map<String, String>> SETTINGS = Map.of(
+            // Fast, so a test sees a shipment delivered; still long enough to cancel before dispatch.
+            "shipping", Map.of("SHIPMENT_LABEL_CREATED_FOR", "4s", "SHIPMENT_DISPATCHED_FOR", "1s",
+                    "SHIPMENT_IN_TRANSIT_FOR", "1s", "SHIPMENT_CHECK_EVERY", "200ms"),
+            // A short lease, so the crash test sees an interrupted checkout recovered within seconds.
+            // Its relay retries at least every 2 s, so the broker outage test sees it catch up quickly.
+            "billing", Map.of("SAGA_LEASE", "10s", "SAGA_RECOVERY_INTERVAL", "1s",
+                    "SHOP_EVENTS_OUTBOX_MAXBACKOFF", "2s"),
+            "profiles", Map.of("SHOP_ADMIN_EMAIL", ADMIN_EMAIL, "SHOP_ADMIN_PASSWORD", ADMIN_PASSWORD));
 
     final int discoveryPort = ServiceProcess.freePort();
     final int gatewayPort = ServiceProcess.freePort();
@@ -32,13 +47,8 @@ final class LocalStack {
     final TestBrokers.Broker rabbit = TestBrokers.broker();
     final TcpProxy broker = new TcpProxy(rabbit.host(), rabbit.port());
     final ServiceProcess discovery;
-    final Service catalog;
-    final Service inventory;
-    final Service shipping;
-    final Service payment;
-    final Service billing;
-    final Service recommendations;
-    final Service profiles;
+    /** Every service of services.txt, in its order. */
+    private final Map<String, Service> services = new LinkedHashMap<>();
     final ServiceProcess gateway;
 
     /** A domain service: its process, its ports and its database. */
@@ -56,24 +66,15 @@ final class LocalStack {
     private LocalStack() {
         discovery = new ServiceProcess("discovery", jar("discovery", "discovery"),
                 Map.of("PORT", String.valueOf(discoveryPort)));
-        catalog = service("catalog", Map.of());
-        inventory = service("inventory", Map.of());
-        // Fast, so a test sees a shipment delivered; still long enough to cancel before dispatch.
-        shipping = service("shipping", Map.of("SHIPMENT_LABEL_CREATED_FOR", "4s", "SHIPMENT_DISPATCHED_FOR", "1s",
-                "SHIPMENT_IN_TRANSIT_FOR", "1s", "SHIPMENT_CHECK_EVERY", "200ms"));
-        payment = service("payment", Map.of());
-        // A short lease, so the crash test sees an interrupted checkout recovered within seconds.
-        // Its relay retries at least every 2 s, so the broker outage test sees it catch up quickly.
-        billing = service("billing", Map.of("SAGA_LEASE", "10s", "SAGA_RECOVERY_INTERVAL", "1s",
-                "SHOP_EVENTS_OUTBOX_MAXBACKOFF", "2s"));
-        recommendations = service("recommendations", Map.of());
-        profiles = service("profiles", Map.of("SHOP_ADMIN_EMAIL", ADMIN_EMAIL, "SHOP_ADMIN_PASSWORD", ADMIN_PASSWORD));
+        for (String name : ServiceList.names()) {
+            services.put(name, newService(name, SETTINGS.getOrDefault(name, Map.of())));
+        }
         gateway = new ServiceProcess("gateway", jar("gateway", "gateway"), Map.of(
                 "PORT", String.valueOf(gatewayPort),
                 "EUREKA_URL", eureka));
     }
 
-    private Service service(String name, Map<String, String> settings) {
+    private Service newService(String name, Map<String, String> settings) {
         int port = ServiceProcess.freePort();
         TestDatabase database = TestDatabases.create(name + "system");
         Map<String, String> environment = new HashMap<>(settings);
@@ -109,11 +110,20 @@ final class LocalStack {
     }
 
     String catalogUrl() {
-        return catalog.url();
+        return service("catalog").url();
     }
 
-    private List<Service> services() {
-        return List.of(catalog, inventory, shipping, payment, billing, recommendations, profiles);
+    /** @throws IllegalArgumentException when services.txt has no service of this name */
+    Service service(String name) {
+        Service service = services.get(name);
+        if (service == null) {
+            throw new IllegalArgumentException("no service " + name + " in services.txt: " + services.keySet());
+        }
+        return service;
+    }
+
+    private Collection<Service> services() {
+        return services.values();
     }
 
     private void start() {
@@ -132,7 +142,7 @@ final class LocalStack {
         // Services call each other through Eureka too (billing -> payment, ...): wait until every one
         // is registered, then one registry fetch interval (5 s), so each caller knows the others.
         for (Service service : services()) {
-            String name = service.process().toString().toUpperCase(java.util.Locale.ROOT);
+            String name = service.process().toString().toUpperCase(Locale.ROOT);
             discovery.awaitOk("http://127.0.0.1:" + discoveryPort + "/eureka/apps/" + name, START_TIMEOUT);
         }
         try {
@@ -148,7 +158,7 @@ final class LocalStack {
     }
 
     void restartCatalog() {
-        restart(catalog);
+        restart(service("catalog"));
         awaitCatalogRouted();
     }
 

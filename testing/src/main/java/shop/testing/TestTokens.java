@@ -26,8 +26,8 @@ import com.sun.net.httpserver.HttpServer;
  * Stands in for profiles in a single service's tests: an RS256 key whose JWK Set is served over
  * real HTTP on loopback, and tokens signed with it. The service under test fetches and checks
  * them exactly as it checks profiles' tokens; the tests through the gateway use real profiles.
- * Point a service at it with {@code shop.security.jwks-uri=}{@link #jwksUri()} and
- * {@code shop.security.jwks-load-balanced=false}.
+ * A Spring test class marked {@link TrustsTestTokens} gets one as a bean, with the service
+ * pointed at it.
  */
 public final class TestTokens implements AutoCloseable {
 

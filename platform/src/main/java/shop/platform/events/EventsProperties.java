@@ -1,6 +1,7 @@
 package shop.platform.events;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -10,14 +11,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param exchange the durable topic exchange every event goes through
  * @param outbox the relay from a producing service's {@code outbox} table to the exchange
  * @param consumer retries and dead letters of a consuming service
+ * @param tablesCreatedByMigrations the versions of this service's own Flyway migrations that created
+ *        its outbox or inbox table before platform did; see {@link EventTablesAutoConfiguration}
  */
 @ConfigurationProperties("shop.events")
-public record EventsProperties(String exchange, Outbox outbox, Consumer consumer) {
+public record EventsProperties(String exchange, Outbox outbox, Consumer consumer,
+        List<String> tablesCreatedByMigrations) {
 
     public EventsProperties {
         exchange = exchange == null ? "shop.events" : exchange;
         outbox = outbox == null ? new Outbox(false, null, null, null, null, null, null) : outbox;
         consumer = consumer == null ? new Consumer(null, null, null, null) : consumer;
+        tablesCreatedByMigrations = tablesCreatedByMigrations == null ? List.of() : List.copyOf(tablesCreatedByMigrations);
     }
 
     /**

@@ -3,6 +3,7 @@ package shop.platform.grpc;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -11,16 +12,20 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.platform.problem.CalleeFailed;
 
 /**
- * How a service calls another over gRPC: every call has a deadline and goes through the callee's
- * circuit breaker; only calls the caller declares idempotent are retried, with backoff, and only
- * when the callee could not be reached. An open breaker fails at once as UNAVAILABLE.
+ * How a service calls another over gRPC, through a {@link Callee} per callee: every call has a
+ * deadline and goes through the callee's circuit breaker; an idempotent call is retried, with
+ * backoff, and only when the callee could not be reached. An open breaker fails at once as
+ * UNAVAILABLE. Whatever fails leaves as {@link CalleeFailed} with gRPC's status as its cause, so
+ * that only the service's client, which reads that status, ever sees a gRPC type.
  */
 public class GrpcCalls {
 
@@ -33,11 +38,13 @@ public class GrpcCalls {
             Status.Code.DEADLINE_EXCEEDED, Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.RESOURCE_EXHAUSTED);
 
     private final GrpcClientProperties properties;
+    private final ServiceChannels channels;
     private final CircuitBreakerRegistry breakers;
     private final RetryRegistry retries;
 
-    GrpcCalls(GrpcClientProperties properties) {
+    GrpcCalls(GrpcClientProperties properties, ServiceChannels channels) {
         this.properties = properties;
+        this.channels = channels;
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowSize(20)
                 // A recovered callee closes the breaker after a few good probes, not the default ten.
@@ -60,18 +67,22 @@ public class GrpcCalls {
                 .build());
     }
 
+    /** The calls to this service, on the stub {@code newStub} makes of its channel. */
+    public <S extends AbstractStub<S>> Callee<S> callee(String service, Function<Channel, S> newStub) {
+        return new Callee<>(service, newStub.apply(channels.channel(service)), this);
+    }
+
     /** The stub with this service's deadline applied, counted from now. */
-    public <S extends AbstractStub<S>> S withDeadline(S stub) {
+    <S extends AbstractStub<S>> S withDeadline(S stub) {
         return stub.withDeadlineAfter(properties.deadline().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** A call that must not be repeated (it changes state and carries no idempotency key). */
-    public <T> T once(String service, Supplier<T> call) {
-        return guarded(service, () -> breakers.circuitBreaker(service).executeSupplier(call));
-    }
-
-    /** A call that is safe to repeat: a read, or a change keyed so the callee applies it once. */
-    public <T> T idempotent(String service, Supplier<T> call) {
+    /**
+     * A call that is safe to repeat: a read, or a change keyed so the callee applies it once.
+     *
+     * @throws CalleeFailed when the call failed after its retries, whyever it did
+     */
+    <T> T idempotent(String service, Supplier<T> call) {
         return guarded(service, () -> breakers.circuitBreaker(service)
                 .executeSupplier(() -> retries.retry(service).executeSupplier(call)));
     }
@@ -80,9 +91,18 @@ public class GrpcCalls {
         try {
             return call.get();
         } catch (CallNotPermittedException open) {
-            throw Status.UNAVAILABLE.withDescription(service + " is failing; its circuit breaker is open")
-                    .withCause(open).asRuntimeException();
+            throw failed(service, Status.UNAVAILABLE.withDescription(service + " is failing; its circuit breaker is open")
+                    .withCause(open).asRuntimeException());
+        } catch (StatusRuntimeException e) {
+            throw failed(service, e);
         }
+    }
+
+    private static CalleeFailed failed(String service, StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        boolean unavailable = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+        // The status without its cause: gRPC's Status.toString would put a whole stack trace in a log line.
+        return new CalleeFailed(service, unavailable, code + " " + e.getStatus().getDescription(), e);
     }
 
     /** Discovery lists no instance: no server was called (see {@link NoInstanceRegistered}). */

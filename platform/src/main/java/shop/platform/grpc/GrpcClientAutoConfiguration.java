@@ -4,7 +4,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.grpc.ManagedChannel;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
@@ -21,13 +20,7 @@ public class GrpcClientAutoConfiguration {
     }
 
     @Bean
-    GrpcCalls grpcCalls(GrpcClientProperties properties) {
-        return new GrpcCalls(properties);
-    }
-
-    @Bean
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    GrpcFailureProblems grpcFailureProblems() {
-        return new GrpcFailureProblems();
+    GrpcCalls grpcCalls(GrpcClientProperties properties, ServiceChannels channels) {
+        return new GrpcCalls(properties, channels);
     }
 }

@@ -26,7 +26,7 @@ public class ServiceChannels implements AutoCloseable {
      * register a resolver of their own for the same scheme.
      */
     @SuppressWarnings("deprecation")
-    public ManagedChannel channel(String service) {
+    ManagedChannel channel(String service) {
         return channels.computeIfAbsent(service, name -> ManagedChannelBuilder
                 .forTarget(DiscoveryNameResolverProvider.SCHEME + ":///" + name)
                 .nameResolverFactory(resolver)

@@ -26,8 +26,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Every error of a servlet service as RFC 9457 problem+json (docs/api.md#errors): bad input is a 400 whose
  * {@code errors} list names each bad field; an {@code ErrorResponseException} (such as a
- * {@code ResponseStatusException}) keeps its status and detail; anything unexpected is a 500
- * that is logged and leaks no stack trace.
+ * {@code ResponseStatusException}) keeps its status and detail; a service this request needed
+ * that failed is a 503 or 502 ({@link CalleeFailed}); anything unexpected is a 500 that is
+ * logged and leaks no stack trace.
  */
 @RestControllerAdvice
 public class ProblemHandler extends ResponseEntityExceptionHandler {
@@ -37,6 +38,18 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    /** A service this request needed is down or slow (503: try again shortly), or answered with an error (502). */
+    @ExceptionHandler(CalleeFailed.class)
+    ProblemDetail calleeFailed(CalleeFailed e) {
+        HttpStatus status = e.unavailable() ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_GATEWAY;
+        log.warn("call to {} failed: {}", e.service(), e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.unavailable()
+                ? "A service this request needs is not answering right now. Please try again shortly."
+                : "A service this request needs answered with an error.");
+        problem.setTitle(status.getReasonPhrase());
+        return problem;
+    }
 
     @ExceptionHandler(InvalidFieldException.class)
     ResponseEntity<Object> invalidField(InvalidFieldException e, WebRequest request) {

@@ -25,9 +25,11 @@ import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.transaction.support.TransactionTemplate;
 import shop.events.v1.EventEnvelope;
 import shop.testing.TestBrokers;
@@ -68,10 +70,9 @@ class EventConsumersTest {
         SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.postgresql.Driver(), database.jdbcUrl(),
                 database.username(), database.password());
         jdbc = JdbcClient.create(dataSource);
-        jdbc.sql("""
-                create table inbox (consumer text not null, event_id uuid not null,
-                  handled_at timestamptz not null default now(), primary key (consumer, event_id));
-                create table counter (name text primary key, total int not null)""").update();
+        // The inbox as a consuming service gets it from platform.
+        new ResourceDatabasePopulator(new ClassPathResource("db/platform/inbox/R__platform_inbox.sql")).execute(dataSource);
+        jdbc.sql("create table counter (name text primary key, total int not null)").update();
 
         TestBrokers.Broker rabbit = TestBrokers.broker();
         connections = new CachingConnectionFactory(rabbit.host(), rabbit.port());

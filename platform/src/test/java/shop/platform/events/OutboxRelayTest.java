@@ -28,9 +28,11 @@ import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.transaction.support.TransactionTemplate;
 import shop.testing.TcpProxy;
 import shop.testing.TestBrokers;
@@ -47,12 +49,6 @@ class OutboxRelayTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final TestBrokers.Broker RABBIT = TestBrokers.broker();
-    static final String OUTBOX_DDL = """
-            create table outbox (
-              id bigserial primary key, event_id uuid not null unique, type text not null,
-              aggregate_id text not null, envelope text not null, created_at timestamptz not null default now(),
-              attempts int not null default 0, last_error text, sent_at timestamptz);
-            create index outbox_unsent on outbox (aggregate_id, id) where sent_at is null""";
 
     final String exchange = "test.events." + UUID.randomUUID();
     final List<CachingConnectionFactory> factories = new ArrayList<>();
@@ -72,7 +68,8 @@ class OutboxRelayTest {
                 database.username(), database.password());
         jdbc = JdbcClient.create(dataSource);
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        jdbc.sql(OUTBOX_DDL).update();
+        // The outbox as a producing service gets it from platform.
+        new ResourceDatabasePopulator(new ClassPathResource("db/platform/outbox/R__platform_outbox.sql")).execute(dataSource);
 
         CachingConnectionFactory direct = factory(RABBIT.port());
         admin = new RabbitAdmin(direct);

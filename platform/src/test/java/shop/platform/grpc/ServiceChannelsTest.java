@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.grpc.Server;
-import io.grpc.StatusRuntimeException;
+import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +27,7 @@ import shop.catalog.v1.CatalogServiceGrpc;
 import shop.catalog.v1.GetProductsRequest;
 import shop.catalog.v1.GetProductsResponse;
 import shop.catalog.v1.Product;
+import shop.platform.problem.CalleeFailed;
 import shop.testing.Eventually;
 
 /**
@@ -57,23 +58,21 @@ class ServiceChannelsTest {
         registry.setInstances(Map.of("catalog", List.of(instance(first), instance(second))));
         channels = new ServiceChannels(new DiscoveryNameResolverProvider(new SimpleDiscoveryClient(registry),
                 Duration.ofMillis(200)));
-        GrpcCalls calls = new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), null, null));
-        CatalogServiceGrpc.CatalogServiceBlockingStub catalog =
-                CatalogServiceGrpc.newBlockingStub(channels.channel("catalog"));
+        Callee<CatalogServiceGrpc.CatalogServiceBlockingStub> catalog =
+                new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), null, null), channels)
+                        .callee("catalog", CatalogServiceGrpc::newBlockingStub);
+        GetProductsRequest request = GetProductsRequest.newBuilder().addIds(1).build();
 
         List<String> answeredBy = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            answeredBy.add(calls.idempotent("catalog", () -> calls.withDeadline(catalog)
-                    .getProducts(GetProductsRequest.newBuilder().addIds(1).build())).getProducts(0).getName());
+            answeredBy.add(catalog.idempotent(stub -> stub.getProducts(request)).getProducts(0).getName());
         }
         assertThat(answeredBy).filteredOn("first"::equals).hasSizeGreaterThanOrEqualTo(5);
         assertThat(answeredBy).filteredOn("second"::equals).hasSizeGreaterThanOrEqualTo(5);
 
         first.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         for (int i = 0; i < 10; i++) {
-            assertThat(calls.idempotent("catalog", () -> calls.withDeadline(catalog)
-                    .getProducts(GetProductsRequest.newBuilder().addIds(1).build())).getProducts(0).getName())
-                    .isEqualTo("second");
+            assertThat(catalog.idempotent(stub -> stub.getProducts(request)).getProducts(0).getName()).isEqualTo("second");
         }
     }
 
@@ -88,24 +87,24 @@ class ServiceChannelsTest {
         registry.setInstances(new HashMap<>());
         channels = new ServiceChannels(new DiscoveryNameResolverProvider(new SimpleDiscoveryClient(registry),
                 Duration.ofMillis(200)));
-        GrpcCalls calls = new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), Duration.ofSeconds(10), null));
-        CatalogServiceGrpc.CatalogServiceBlockingStub catalog =
-                CatalogServiceGrpc.newBlockingStub(channels.channel("catalog"));
-        Supplier<String> call = () -> calls.idempotent("catalog", () -> calls.withDeadline(catalog)
-                .getProducts(GetProductsRequest.newBuilder().addIds(1).build())).getProducts(0).getName();
+        Callee<CatalogServiceGrpc.CatalogServiceBlockingStub> catalog =
+                new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), Duration.ofSeconds(10), null), channels)
+                        .callee("catalog", CatalogServiceGrpc::newBlockingStub);
+        GetProductsRequest request = GetProductsRequest.newBuilder().addIds(1).build();
+        Supplier<String> call = () -> catalog.idempotent(stub -> stub.getProducts(request)).getProducts(0).getName();
 
         for (int i = 0; i < 20; i++) {
-            assertThatThrownBy(call::get).isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-                    e.getStatus().getDescription()).isEqualTo("no instance of catalog with a grpc-port is registered"));
+            assertThatThrownBy(call::get).isInstanceOfSatisfying(CalleeFailed.class, e -> assertThat(
+                    Status.fromThrowable(e).getDescription()).isEqualTo("no instance of catalog with a grpc-port is registered"));
         }
         registry.getInstances().put("catalog", List.of(instance(serve("restarted"))));
 
         Eventually.await(() -> {
             try {
                 return "restarted".equals(call.get());
-            } catch (StatusRuntimeException e) {
+            } catch (CalleeFailed e) {
                 // Until the resolver's next refresh; never refused by an open breaker.
-                assertThat(e.getStatus().getDescription()).doesNotContain("circuit breaker");
+                assertThat(e.getMessage()).doesNotContain("circuit breaker");
                 return false;
             }
         });

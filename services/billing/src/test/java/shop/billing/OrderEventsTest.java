@@ -25,6 +25,7 @@ import shop.billing.order.OrderLine;
 import shop.billing.order.OrderStore;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
+import shop.testing.TrustsTestTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,8 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @FreshDatabase
 @FreshBroker
-@SpringBootTest(properties = {"shop.security.jwks-load-balanced=false", "shop.security.jwks-uri=http://127.0.0.1:9/none",
-        "shop.events.outbox.poll-interval=100ms"})
+@TrustsTestTokens
+@SpringBootTest(properties = {"shop.events.outbox.poll-interval=100ms"})
 class OrderEventsTest {
 
     @Autowired

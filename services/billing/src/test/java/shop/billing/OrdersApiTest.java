@@ -7,15 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import shop.billing.order.Address;
 import shop.billing.order.OrderLine;
 import shop.billing.order.OrderStore;
@@ -23,6 +20,7 @@ import shop.testing.ApiClient;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
+import shop.testing.TrustsTestTokens;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,25 +30,17 @@ import tools.jackson.databind.JsonNode;
  */
 @FreshDatabase
 @FreshBroker
+@TrustsTestTokens
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "shop.security.jwks-load-balanced=false", "shop.grpc.client.deadline=3s"})
+        "shop.grpc.client.deadline=3s"})
 class OrdersApiTest {
-
-    static final TestTokens tokens = new TestTokens();
     static final Map<String, Object> ADDRESS = Map.of("line1", "1 Main St", "city", "Springfield",
             "postalCode", "12345", "country", "US");
     static final Map<String, Object> CARD = Map.of("cardNumber", "4242 4242 4242 4242", "expMonth", 12,
             "expYear", 2099, "cvc", "123");
 
-    @DynamicPropertySource
-    static void jwks(DynamicPropertyRegistry registry) {
-        registry.add("shop.security.jwks-uri", tokens::jwksUri);
-    }
-
-    @AfterAll
-    static void stopJwks() {
-        tokens.close();
-    }
+    @Autowired
+    TestTokens tokens;
 
     @LocalServerPort
     int port;

@@ -6,38 +6,27 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import shop.testing.ApiClient;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
+import shop.testing.TrustsTestTokens;
 import tools.jackson.databind.JsonNode;
 
 /** Only an ADMIN changes the catalog; shoppers and strangers are refused, bad products named. */
 @FreshDatabase
+@TrustsTestTokens
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"eureka.client.enabled=false", "spring.grpc.server.enabled=false",
-                "shop.security.jwks-load-balanced=false"})
+        properties = {"eureka.client.enabled=false", "spring.grpc.server.enabled=false"})
 class CatalogAdminApiTest {
 
-    static final TestTokens tokens = new TestTokens();
-
-    @DynamicPropertySource
-    static void jwks(DynamicPropertyRegistry registry) {
-        registry.add("shop.security.jwks-uri", tokens::jwksUri);
-    }
-
-    @AfterAll
-    static void stopJwks() {
-        tokens.close();
-    }
+    @Autowired
+    TestTokens tokens;
 
     @LocalServerPort
     int port;

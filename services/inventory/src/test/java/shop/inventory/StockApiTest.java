@@ -5,36 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import shop.testing.ApiClient;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
+import shop.testing.TrustsTestTokens;
 
 /** Stock levels over REST: anyone reads them, only an ADMIN sets them. */
 @FreshDatabase
 @FreshBroker
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "shop.security.jwks-load-balanced=false")
+@TrustsTestTokens
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class StockApiTest {
 
-    static final TestTokens tokens = new TestTokens();
-
-    @DynamicPropertySource
-    static void jwks(DynamicPropertyRegistry registry) {
-        registry.add("shop.security.jwks-uri", tokens::jwksUri);
-    }
-
-    @AfterAll
-    static void stopJwks() {
-        tokens.close();
-    }
+    @Autowired
+    TestTokens tokens;
 
     @LocalServerPort
     int port;

@@ -4,10 +4,5 @@ alter table account
   add column order_count   integer not null default 0,
   add column last_order_at timestamptz;
 
--- Events this service has applied, per consumer queue: a redelivery changes nothing.
-create table inbox (
-  consumer   text not null,
-  event_id   uuid not null,
-  handled_at timestamptz not null default now(),
-  primary key (consumer, event_id)
-);
+-- This migration also created the inbox table until platform took it over (platform's
+-- db/platform/inbox, applied after this one); shop.events.tables-created-by-migrations names it.

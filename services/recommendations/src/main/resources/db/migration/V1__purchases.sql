@@ -13,10 +13,5 @@ create table bought_together (
 );
 create index bought_together_ranking on bought_together (product_id, orders desc);
 
--- Events this service has applied, per consumer queue: a redelivery changes nothing.
-create table inbox (
-  consumer   text not null,
-  event_id   uuid not null,
-  handled_at timestamptz not null default now(),
-  primary key (consumer, event_id)
-);
+-- This migration also created the inbox table until platform took it over (platform's
+-- db/platform/inbox, applied after this one); shop.events.tables-created-by-migrations names it.

@@ -29,7 +29,7 @@ import shop.testing.CatalogOnLoopback;
 import shop.testing.Eventually;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
-import shop.testing.TestTokens;
+import shop.testing.TrustsTestTokens;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -39,26 +39,23 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @FreshDatabase
 @FreshBroker
+@TrustsTestTokens
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"shop.grpc.client.deadline=3s", "shop.grpc.client.discovery-refresh=1s",
-                "shop.security.jwks-load-balanced=false"})
+        properties = {"shop.grpc.client.deadline=3s", "shop.grpc.client.discovery-refresh=1s"})
 class RecommendationsTest {
 
     static final CatalogOnLoopback catalog = new CatalogOnLoopback(List.of(
             product(1, "kitchen"), product(2, "kitchen"), product(3, "kitchen"),
             product(4, "books"), product(5, "books"), product(6, "outdoor")));
-    static final TestTokens tokens = new TestTokens();
 
     @DynamicPropertySource
     static void neighbours(DynamicPropertyRegistry registry) {
         catalog.register(registry);
-        registry.add("shop.security.jwks-uri", tokens::jwksUri);
     }
 
     @AfterAll
     static void stopNeighbours() throws InterruptedException {
         catalog.close();
-        tokens.close();
     }
 
     @LocalServerPort

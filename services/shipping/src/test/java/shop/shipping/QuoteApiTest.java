@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -22,6 +23,7 @@ import shop.testing.Eventually;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
+import shop.testing.TrustsTestTokens;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,28 +32,28 @@ import tools.jackson.databind.JsonNode;
  */
 @FreshDatabase
 @FreshBroker
+@TrustsTestTokens
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"shop.grpc.client.deadline=3s", "shop.grpc.client.discovery-refresh=1s",
-                "shop.security.jwks-load-balanced=false"})
+        properties = {"shop.grpc.client.deadline=3s", "shop.grpc.client.discovery-refresh=1s"})
 class QuoteApiTest {
 
     static final CatalogOnLoopback catalog = new CatalogOnLoopback(List.of(
             product(1, "KIT-002", 230, 8900),
             product(2, "KIT-003", 2600, 4500),
             product(3, "KIT-004", 1200, 2900)));
-    static final TestTokens tokens = new TestTokens();
 
     @DynamicPropertySource
     static void neighbours(DynamicPropertyRegistry registry) {
         catalog.register(registry);
-        registry.add("shop.security.jwks-uri", tokens::jwksUri);
     }
 
     @AfterAll
     static void stopNeighbours() throws InterruptedException {
         catalog.close();
-        tokens.close();
     }
+
+    @Autowired
+    TestTokens tokens;
 
     @LocalServerPort
     int port;

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AmqpAdmin;
@@ -26,8 +25,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import shop.events.v1.Address;
 import shop.events.v1.EventEnvelope;
 import shop.events.v1.OrderCancelled;
@@ -36,6 +33,7 @@ import shop.testing.ApiClient;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
+import shop.testing.TrustsTestTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,23 +45,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @FreshDatabase
 @FreshBroker
+@TrustsTestTokens
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "shop.security.jwks-load-balanced=false", "shop.shipping.schedule.label-created-for=1500ms",
+        "shop.shipping.schedule.label-created-for=1500ms",
         "shop.shipping.schedule.dispatched-for=300ms", "shop.shipping.schedule.in-transit-for=300ms",
         "shop.shipping.schedule.check-every=100ms", "shop.events.outbox.poll-interval=100ms"})
 class ShipmentsTest {
 
-    static final TestTokens tokens = new TestTokens();
-
-    @DynamicPropertySource
-    static void jwks(DynamicPropertyRegistry registry) {
-        registry.add("shop.security.jwks-uri", tokens::jwksUri);
-    }
-
-    @AfterAll
-    static void stopJwks() {
-        tokens.close();
-    }
+    @Autowired
+    TestTokens tokens;
 
     @LocalServerPort
     int port;

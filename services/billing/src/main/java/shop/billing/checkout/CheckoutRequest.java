@@ -9,16 +9,16 @@ import jakarta.validation.constraints.Pattern;
 import shop.billing.order.Address;
 
 /** What a shopper sends to check out their cart: where to ship, and the card to pay with. */
-record CheckoutRequest(@NotNull @Valid Address shippingAddress, @NotNull @Valid Card payment) {
+public record CheckoutRequest(@NotNull @Valid Address shippingAddress, @NotNull @Valid Card payment) {
 
     /** The card as typed. Passed on to payment and never stored or logged here. */
-    record Card(
+    public record Card(
             @NotBlank @Pattern(regexp = "[0-9 -]{12,23}", message = "must be 12 to 19 digits") String cardNumber,
             @NotNull @Min(1) @Max(12) Integer expMonth,
             @NotNull @Min(2000) @Max(2100) Integer expYear,
             @NotBlank @Pattern(regexp = "[0-9]{3,4}", message = "must be 3 or 4 digits") String cvc) {
 
-        String digits() {
+        public String digits() {
             return cardNumber.replaceAll("[ -]", "");
         }
 

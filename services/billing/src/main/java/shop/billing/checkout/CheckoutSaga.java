@@ -5,32 +5,26 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import shop.billing.BillingProperties;
+import shop.billing.checkout.grpc.CatalogClient;
+import shop.billing.checkout.grpc.InventoryClient;
+import shop.billing.checkout.grpc.PaymentClient;
+import shop.billing.checkout.grpc.ProfilesClient;
+import shop.billing.checkout.grpc.ShippingClient;
 import shop.billing.order.Order;
 import shop.billing.order.OrderLine;
 import shop.billing.order.OrderStore;
 import shop.billing.order.OrderStore.SagaState;
-import shop.catalog.v1.GetProductsResponse;
-import shop.inventory.v1.Item;
-import shop.inventory.v1.ReserveRequest;
-import shop.payment.v1.AuthorizeRequest;
-import shop.payment.v1.Payment;
-import shop.payment.v1.PaymentStatus;
-import shop.profiles.v1.Cart;
-import shop.profiles.v1.CartItem;
-import shop.shipping.v1.QuoteRequest;
-import shop.shipping.v1.QuoteResponse;
+import shop.platform.problem.CalleeFailed;
+import shop.platform.problem.InvalidFieldException;
 
 /**
  * The checkout saga: cart (profiles), prices (catalog), stock held (inventory), shipping quote
@@ -45,12 +39,21 @@ class CheckoutSaga {
     private static final Logger log = LoggerFactory.getLogger(CheckoutSaga.class);
 
     private final OrderStore orders;
-    private final SagaCalls calls;
+    private final ProfilesClient profiles;
+    private final CatalogClient catalog;
+    private final InventoryClient inventory;
+    private final ShippingClient shipping;
+    private final PaymentClient payment;
     private final BillingProperties properties;
 
-    CheckoutSaga(OrderStore orders, SagaCalls calls, BillingProperties properties) {
+    CheckoutSaga(OrderStore orders, ProfilesClient profiles, CatalogClient catalog, InventoryClient inventory,
+            ShippingClient shipping, PaymentClient payment, BillingProperties properties) {
         this.orders = orders;
-        this.calls = calls;
+        this.profiles = profiles;
+        this.catalog = catalog;
+        this.inventory = inventory;
+        this.shipping = shipping;
+        this.payment = payment;
         this.properties = properties;
     }
 
@@ -80,8 +83,8 @@ class CheckoutSaga {
         } catch (CheckoutFailed failure) {
             undo(orderId, progress, failure);
             throw failure;
-        } catch (StatusRuntimeException e) {
-            log.warn("checkout {} failed at {}: {}", orderId, progress.service, brief(e));
+        } catch (CalleeFailed e) {
+            log.warn("checkout {} failed at {}: {}", orderId, progress.service, e.getMessage());
             CheckoutFailed failure = new CheckoutFailed(503, "The " + progress.service + " service is not answering "
                     + "right now. Nothing was charged and your cart is unchanged; please try again shortly.");
             undo(orderId, progress, failure);
@@ -110,19 +113,19 @@ class CheckoutSaga {
                 case DONE -> {
                 }
             }
-        } catch (StatusRuntimeException e) {
+        } catch (CalleeFailed e) {
             // Its lease runs out again and the next round tries again.
-            log.warn("checkout {} could not be resumed yet: {}", saga.id(), brief(e));
+            log.warn("checkout {} could not be resumed yet: {}", saga.id(), e.getMessage());
         }
     }
 
     private UUID place(UUID orderId, UUID userId, CheckoutRequest request, Progress progress) {
-        Cart cart = calls.cart(userId.toString());
-        if (cart.getItemsCount() == 0) {
+        Map<Long, Integer> cart = profiles.cart(userId);
+        if (cart.isEmpty()) {
             throw new CheckoutFailed(409, "Your cart is empty: add something before checking out.");
         }
         progress.service = "catalog";
-        GetProductsResponse products = calls.products(quantities(cart).keySet());
+        CatalogProducts products = catalog.products(cart.keySet());
         String currency = currency(products);
         List<OrderLine> lines = lines(cart, products);
         long itemsCents = lines.stream().mapToLong(OrderLine::lineCents).sum();
@@ -133,42 +136,34 @@ class CheckoutSaga {
         reserve(orderId, lines);
 
         progress.service = "shipping";
-        QuoteResponse quote = quote(request, lines, currency);
+        ShippingQuote quote = quote(request, lines, currency);
 
         progress.service = "payment";
         progress.authorizeTried = true;
-        Payment payment = authorize(orderId, userId, request.payment(), itemsCents + quote.getCostCents(), currency);
-        UUID paymentId = UUID.fromString(payment.getPaymentId());
-        if (!orders.place(orderId, quote.getCostCents(), quote.getCarrier(), paymentId, payment.getCardBrand(),
-                payment.getCardLast4(), properties.sagaLease())) {
+        CardPayment authorized = authorize(orderId, userId, request.payment(), itemsCents + quote.costCents(), currency);
+        if (!orders.place(orderId, quote.costCents(), quote.carrier(), authorized.id(), authorized.cardBrand(),
+                authorized.cardLast4(), properties.sagaLease())) {
             // Took so long that the recovery job gave the checkout up; its failure stands.
             throw new CheckoutFailed(503, "The checkout took too long and was cancelled. Nothing was charged.");
         }
-        return paymentId;
-    }
-
-    /** Product ids and their quantities, in the cart's order. */
-    private static Map<Long, Integer> quantities(Cart cart) {
-        return cart.getItemsList().stream().collect(Collectors.toMap(CartItem::getProductId, CartItem::getQuantity,
-                Integer::sum, LinkedHashMap::new));
+        return authorized.id();
     }
 
     /** Every line at the catalog's price now: nothing the shopper sent is trusted for money. */
-    private static List<OrderLine> lines(Cart cart, GetProductsResponse products) {
-        if (products.getMissingIdsCount() > 0) {
+    private static List<OrderLine> lines(Map<Long, Integer> cart, CatalogProducts products) {
+        if (!products.notSoldIds().isEmpty()) {
             throw new CheckoutFailed(409, "Some products in your cart are no longer sold (product "
-                    + products.getMissingIdsList().stream().map(String::valueOf).collect(Collectors.joining(", "))
+                    + products.notSoldIds().stream().map(String::valueOf).collect(Collectors.joining(", "))
                     + "). Remove them from your cart and try again.");
         }
-        Map<Long, Integer> quantities = quantities(cart);
-        return products.getProductsList().stream()
-                .map(product -> new OrderLine(product.getId(), product.getSku(), product.getName(),
-                        quantities.get(product.getId()), product.getPriceCents(), product.getWeightGrams()))
+        return products.sold().stream()
+                .map(product -> new OrderLine(product.id(), product.sku(), product.name(), cart.get(product.id()),
+                        product.priceCents(), product.weightGrams()))
                 .toList();
     }
 
-    private static String currency(GetProductsResponse products) {
-        List<String> currencies = products.getProductsList().stream().map(p -> p.getCurrency()).distinct().toList();
+    private static String currency(CatalogProducts products) {
+        List<String> currencies = products.sold().stream().map(CatalogProduct::currency).distinct().toList();
         if (currencies.size() != 1) {
             throw new CheckoutFailed(409, "Your cart mixes currencies (" + String.join(", ", currencies)
                     + "); one order can be paid in one currency only.");
@@ -177,17 +172,11 @@ class CheckoutSaga {
     }
 
     private void reserve(UUID orderId, List<OrderLine> lines) {
-        ReserveRequest.Builder request = ReserveRequest.newBuilder().setOrderId(orderId.toString());
-        lines.forEach(line -> request.addItems(Item.newBuilder().setSku(line.sku()).setQuantity(line.quantity())));
         try {
-            calls.reserve(request.build());
-        } catch (StatusRuntimeException e) {
-            Status.Code code = e.getStatus().getCode();
-            if (code != Status.Code.FAILED_PRECONDITION && code != Status.Code.NOT_FOUND) {
-                throw e;
-            }
+            inventory.reserve(orderId, lines);
+        } catch (OutOfStock e) {
             String shortOf = lines.stream()
-                    .filter(line -> String.valueOf(e.getStatus().getDescription()).contains(line.sku()))
+                    .filter(line -> e.skus().contains(line.sku()))
                     .map(OrderLine::name)
                     .collect(Collectors.joining(", "));
             throw new CheckoutFailed(409, "Not enough stock" + (shortOf.isEmpty() ? "" : " of " + shortOf)
@@ -195,89 +184,46 @@ class CheckoutSaga {
         }
     }
 
-    private QuoteResponse quote(CheckoutRequest request, List<OrderLine> lines, String currency) {
-        var address = request.shippingAddress();
-        QuoteRequest.Builder quote = QuoteRequest.newBuilder()
-                .setAddress(shop.shipping.v1.Address.newBuilder()
-                        .setLine1(address.line1())
-                        .setLine2(address.line2() == null ? "" : address.line2())
-                        .setCity(address.city())
-                        .setPostalCode(address.postalCode())
-                        .setCountry(address.country().toUpperCase()))
-                .setCurrency(currency);
-        lines.forEach(line -> quote.addItems(shop.shipping.v1.Item.newBuilder().setProductId(line.productId())
-                .setQuantity(line.quantity()).setWeightGrams(line.weightGrams()).setPriceCents(line.unitPriceCents())));
+    private ShippingQuote quote(CheckoutRequest request, List<OrderLine> lines, String currency) {
         try {
-            return calls.quote(quote.build());
-        } catch (StatusRuntimeException e) {
-            throw invalidArgument(e, "address.", "shippingAddress.");
+            return shipping.quote(request.shippingAddress(), lines, currency);
+        } catch (InvalidFieldException e) {
+            throw invalidField(e);
         }
     }
 
-    private Payment authorize(UUID orderId, UUID userId, CheckoutRequest.Card card, long amountCents, String currency) {
-        AuthorizeRequest request = AuthorizeRequest.newBuilder()
-                .setIdempotencyKey(authorizeKey(orderId))
-                .setOrderId(orderId.toString())
-                .setUserId(userId.toString())
-                .setAmountCents(amountCents)
-                .setCurrency(currency)
-                .setCard(shop.payment.v1.Card.newBuilder().setNumber(card.digits()).setExpMonth(card.expMonth())
-                        .setExpYear(card.expYear()).setCvc(card.cvc()))
-                .build();
-        Payment payment;
+    private CardPayment authorize(UUID orderId, UUID userId, CheckoutRequest.Card card, long amountCents,
+            String currency) {
         try {
-            payment = calls.authorize(request);
-        } catch (StatusRuntimeException e) {
-            throw invalidArgument(e, "card.", "payment.");
-        }
-        if (payment.getStatus() == PaymentStatus.DECLINED) {
-            throw new CheckoutFailed(402, "insufficient_funds".equals(payment.getDeclineReason())
+            return payment.authorize(authorizeKey(orderId), orderId, userId, amountCents, currency, card);
+        } catch (InvalidFieldException e) {
+            throw invalidField(e);
+        } catch (CardDeclined e) {
+            throw new CheckoutFailed(402, e.insufficientFunds()
                     ? "The card was declined for insufficient funds. Nothing was charged; try another card."
                     : "The card was declined. Nothing was charged; try another card.");
         }
-        return payment;
     }
 
-    /**
-     * A callee's INVALID_ARGUMENT ("card.cvc: must be 3 digits") as a 400 naming the field as
-     * the shopper sent it (payment.cvc); any other failure goes on as it was.
-     */
-    private static RuntimeException invalidArgument(StatusRuntimeException e, String calleePrefix, String ourPrefix) {
-        String description = String.valueOf(e.getStatus().getDescription());
-        int colon = description.indexOf(": ");
-        if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT || colon < 0
-                || !description.startsWith(calleePrefix)) {
-            return e;
-        }
-        String field = FIELD_NAMES.getOrDefault(description.substring(0, colon),
-                ourPrefix + description.substring(calleePrefix.length(), colon));
-        return new CheckoutFailed(400, "Invalid " + field + ": " + description.substring(colon + 2) + ".", field);
+    /** A field of the checkout request that a callee refused, as a 400 naming it. */
+    private static CheckoutFailed invalidField(InvalidFieldException e) {
+        return new CheckoutFailed(400, "Invalid " + e.field() + ": " + e.getMessage() + ".", e.field());
     }
-
-    /** Payment's names for card fields that the checkout request spells differently. */
-    private static final Map<String, String> FIELD_NAMES = Map.of(
-            "card.number", "payment.cardNumber",
-            "card.exp", "payment.expYear",
-            "address.postal_code", "shippingAddress.postalCode");
 
     /** After the order is stored: take the money, sell the stock, empty the cart. Each step is idempotent. */
     private void complete(UUID orderId, UUID userId, UUID paymentId) {
         try {
-            calls.capture(orderId + ":capture", paymentId.toString());
+            payment.capture(orderId + ":capture", paymentId);
             try {
-                calls.commit(orderId.toString());
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
-                    throw e;
-                }
+                inventory.commit(orderId);
+            } catch (ReservationLapsed e) {
                 // The hold expired before the order was finished: it is paid, so it is not undone here.
-                log.error("order {} is paid but its stock reservation had lapsed: {}", orderId,
-                        e.getStatus().getDescription());
+                log.error("order {} is paid but its stock reservation had lapsed: {}", orderId, e.getMessage());
             }
-            calls.clearCart(userId.toString());
+            profiles.clearCart(userId);
             orders.confirmed(orderId);
-        } catch (StatusRuntimeException e) {
-            log.warn("order {} is placed; finishing it later: {}", orderId, brief(e));
+        } catch (CalleeFailed e) {
+            log.warn("order {} is placed; finishing it later: {}", orderId, e.getMessage());
         }
     }
 
@@ -286,13 +232,13 @@ class CheckoutSaga {
         boolean undone = true;
         try {
             if (progress.reserveTried) {
-                calls.release(orderId.toString());
+                inventory.release(orderId);
             }
             if (progress.authorizeTried) {
                 voidAuthorization(orderId);
             }
-        } catch (StatusRuntimeException e) {
-            log.warn("checkout {} failed and is undone later: {}", orderId, brief(e));
+        } catch (CalleeFailed e) {
+            log.warn("checkout {} failed and is undone later: {}", orderId, e.getMessage());
             undone = false;
         }
         orders.failed(orderId, failure.status(), failure.getMessage(), failure.field(), undone);
@@ -300,19 +246,14 @@ class CheckoutSaga {
 
     /** Releases the stock and voids any authorisation, whether or not this billing saw it made. */
     private void giveBack(UUID orderId) {
-        calls.release(orderId.toString());
+        inventory.release(orderId);
         voidAuthorization(orderId);
     }
 
     private void voidAuthorization(UUID orderId) {
-        calls.authorization(authorizeKey(orderId))
-                .filter(payment -> payment.getStatus() == PaymentStatus.AUTHORIZED)
-                .ifPresent(payment -> calls.voidPayment(orderId + ":void", payment.getPaymentId()));
-    }
-
-    /** The status without its cause: gRPC's Status.toString would put a whole stack trace in a warning. */
-    private static String brief(StatusRuntimeException e) {
-        return e.getStatus().getCode() + " " + e.getStatus().getDescription();
+        payment.authorization(authorizeKey(orderId))
+                .filter(CardPayment::held)
+                .ifPresent(held -> payment.voidAuthorization(orderId + ":void", held.id()));
     }
 
     private static String authorizeKey(UUID orderId) {

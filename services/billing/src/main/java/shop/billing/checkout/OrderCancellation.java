@@ -2,8 +2,6 @@ package shop.billing.checkout;
 
 import java.util.UUID;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -11,7 +9,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.web.server.ResponseStatusException;
 import shop.billing.order.Order;
 import shop.billing.order.OrderStore;
+import shop.billing.checkout.grpc.PaymentClient;
+import shop.billing.checkout.grpc.ShippingClient;
 import shop.billing.order.OrderStore.SagaState;
+import shop.platform.problem.CalleeFailed;
 
 /**
  * A shopper cancels a confirmed order before it is dispatched: shipping stops the shipment (the
@@ -26,11 +27,13 @@ class OrderCancellation {
     private static final Logger log = LoggerFactory.getLogger(OrderCancellation.class);
 
     private final OrderStore orders;
-    private final SagaCalls calls;
+    private final ShippingClient shipping;
+    private final PaymentClient payment;
 
-    OrderCancellation(OrderStore orders, SagaCalls calls) {
+    OrderCancellation(OrderStore orders, ShippingClient shipping, PaymentClient payment) {
         this.orders = orders;
-        this.calls = calls;
+        this.shipping = shipping;
+        this.payment = payment;
     }
 
     /** @return the order, CANCELLED; repeating a cancellation answers the same */
@@ -45,14 +48,12 @@ class OrderCancellation {
                     "Order " + orderId + " is still being placed; cancel it once it is confirmed.");
         }
         try {
-            calls.cancelShipment(orderId.toString());
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
-                throw new ResponseStatusException(HttpStatus.CONFLICT,
-                        "Order " + orderId + " was already dispatched and can no longer be cancelled.");
-            }
-            log.warn("cancel of order {}: shipping did not answer: {} {}", orderId, e.getStatus().getCode(),
-                    e.getStatus().getDescription());
+            shipping.cancelShipment(orderId);
+        } catch (AlreadyDispatched e) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT,
+                    "Order " + orderId + " was already dispatched and can no longer be cancelled.");
+        } catch (CalleeFailed e) {
+            log.warn("cancel of order {}: shipping did not answer: {}", orderId, e.getMessage());
             throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
                     "The shipping service is not answering right now; your order is unchanged. Please try again.");
         }
@@ -69,11 +70,10 @@ class OrderCancellation {
 
     private void refund(UUID orderId, UUID paymentId) {
         try {
-            calls.refund(orderId + ":refund", paymentId.toString());
+            payment.refund(orderId + ":refund", paymentId);
             orders.refunded(orderId);
-        } catch (StatusRuntimeException e) {
-            log.warn("order {} is cancelled; refunding it later: {} {}", orderId, e.getStatus().getCode(),
-                    e.getStatus().getDescription());
+        } catch (CalleeFailed e) {
+            log.warn("order {} is cancelled; refunding it later: {}", orderId, e.getMessage());
         }
     }
 }

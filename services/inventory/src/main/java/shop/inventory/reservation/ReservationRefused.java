@@ -1,5 +1,7 @@
 package shop.inventory.reservation;
 
+import java.util.List;
+
 /** A reservation that cannot be made or committed, with the reason the caller will show. */
 public class ReservationRefused extends RuntimeException {
 
@@ -9,13 +11,24 @@ public class ReservationRefused extends RuntimeException {
     }
 
     private final Reason reason;
+    private final List<String> skus;
 
-    ReservationRefused(Reason reason, String message) {
+    ReservationRefused(Reason reason, String message, List<String> skus) {
         super(message);
         this.reason = reason;
+        this.skus = List.copyOf(skus);
+    }
+
+    ReservationRefused(Reason reason, String message) {
+        this(reason, message, List.of());
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** The SKUs that ran out or are unknown; none for NOT_HELD. */
+    public List<String> skus() {
+        return skus;
     }
 }

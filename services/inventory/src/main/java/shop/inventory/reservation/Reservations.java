@@ -169,9 +169,11 @@ public class Reservations {
                 .filter(sku -> jdbc.sql("select count(*) from stock where sku = ?").param(sku).query(Long.class).single() == 0)
                 .toList();
         if (!unknown.isEmpty()) {
-            return new ReservationRefused(ReservationRefused.Reason.UNKNOWN_SKU, "no stock is kept for " + String.join(", ", unknown));
+            return new ReservationRefused(ReservationRefused.Reason.UNKNOWN_SKU,
+                    "no stock is kept for " + String.join(", ", unknown), unknown);
         }
-        return new ReservationRefused(ReservationRefused.Reason.OUT_OF_STOCK, "out of stock: " + String.join(", ", shortSkus));
+        return new ReservationRefused(ReservationRefused.Reason.OUT_OF_STOCK,
+                "out of stock: " + String.join(", ", shortSkus), shortSkus);
     }
 
     /** One quantity per SKU, in SKU order: the lock order that keeps concurrent reservations deadlock-free. */

@@ -9,9 +9,8 @@ import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.web.server.ResponseStatusException;
-import shop.catalog.v1.GetProductsResponse;
-import shop.catalog.v1.Product;
 import shop.profiles.ProfilesProperties;
+import shop.profiles.cart.grpc.CatalogClient;
 
 /** The cart as the shopper sees it: each line priced from the catalog now, and the total. */
 @Service
@@ -35,27 +34,27 @@ public class PricedCart {
 
     public View view(UUID accountId) {
         List<CartLine> lines = carts.lines(accountId);
-        GetProductsResponse found = catalog.products(lines.stream().map(CartLine::productId).toList());
-        carts.remove(accountId, found.getMissingIdsList());
-        Map<Long, Product> products = found.getProductsList().stream()
-                .collect(Collectors.toMap(Product::getId, Function.identity()));
+        CatalogProducts found = catalog.products(lines.stream().map(CartLine::productId).toList());
+        carts.remove(accountId, found.notSoldIds());
+        Map<Long, CatalogProduct> products = found.sold().stream()
+                .collect(Collectors.toMap(CatalogProduct::id, Function.identity()));
         List<Line> priced = lines.stream()
                 .filter(line -> products.containsKey(line.productId()))
                 .map(line -> {
-                    Product product = products.get(line.productId());
-                    return new Line(line.productId(), product.getSku(), product.getName(), line.quantity(),
-                            product.getPriceCents());
+                    CatalogProduct product = products.get(line.productId());
+                    return new Line(line.productId(), product.sku(), product.name(), line.quantity(),
+                            product.priceCents());
                 })
                 .toList();
         long total = priced.stream().mapToLong(line -> line.priceCents() * line.quantity()).sum();
-        String currency = products.values().stream().map(Product::getCurrency).findFirst()
+        String currency = products.values().stream().map(CatalogProduct::currency).findFirst()
                 .orElse(properties.currency());
         return new View(priced, total, currency);
     }
 
     /** @throws ResponseStatusException 404 when the catalog does not sell this product */
     public View setQuantity(UUID accountId, long productId, int quantity) {
-        if (quantity > 0 && catalog.products(List.of(productId)).getProductsCount() == 0) {
+        if (quantity > 0 && catalog.products(List.of(productId)).sold().isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No product with id " + productId + ".");
         }
         carts.setQuantity(accountId, productId, quantity);

@@ -7,15 +7,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import shop.catalog.v1.CatalogServiceGrpc;
-import shop.catalog.v1.GetProductsRequest;
-import shop.catalog.v1.Product;
-import shop.platform.grpc.GrpcCalls;
-import shop.platform.grpc.ServiceChannels;
+import shop.platform.problem.CalleeFailed;
+import shop.recommendations.product.grpc.CatalogClient;
 
 /**
  * Recommends products for a product page: those bought together with it, else the popular ones of
@@ -31,44 +27,40 @@ public class Recommender {
     private static final int POPULAR_POOL = 50;
 
     private final Purchases purchases;
-    private final GrpcCalls calls;
-    private final CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
+    private final CatalogClient catalog;
 
-    Recommender(Purchases purchases, ServiceChannels channels, GrpcCalls calls) {
+    Recommender(Purchases purchases, CatalogClient catalog) {
         this.purchases = purchases;
-        this.calls = calls;
-        this.catalog = CatalogServiceGrpc.newBlockingStub(channels.channel("catalog"));
+        this.catalog = catalog;
     }
 
-    public List<Product> recommend(long productId, int limit) {
+    public List<CatalogProduct> recommend(long productId, int limit) {
         try {
-            List<Product> together = details(purchases.boughtWith(productId, limit));
+            List<CatalogProduct> together = details(purchases.boughtWith(productId, limit));
             if (!together.isEmpty()) {
                 return together;
             }
             List<Long> popularIds = purchases.popular(POPULAR_POOL).stream().filter(id -> id != productId).toList();
-            List<Product> pool = details(Stream.concat(Stream.of(productId), popularIds.stream()).toList());
-            String category = pool.stream().filter(product -> product.getId() == productId).map(Product::getCategory)
+            List<CatalogProduct> pool = details(Stream.concat(Stream.of(productId), popularIds.stream()).toList());
+            String category = pool.stream().filter(product -> product.id() == productId).map(CatalogProduct::category)
                     .findFirst().orElse(null);
-            List<Product> popular = pool.stream().filter(product -> product.getId() != productId).toList();
-            List<Product> sameCategory = popular.stream().filter(product -> product.getCategory().equals(category))
+            List<CatalogProduct> popular = pool.stream().filter(product -> product.id() != productId).toList();
+            List<CatalogProduct> sameCategory = popular.stream().filter(product -> product.category().equals(category))
                     .limit(limit).toList();
             return sameCategory.isEmpty() ? popular.stream().limit(limit).toList() : sameCategory;
-        } catch (StatusRuntimeException e) {
-            log.warn("no recommendations for product {}: catalog answered {} {}", productId,
-                    e.getStatus().getCode(), e.getStatus().getDescription());
+        } catch (CalleeFailed e) {
+            log.warn("no recommendations for product {}: catalog answered {}", productId, e.getMessage());
             return List.of();
         }
     }
 
     /** The products with these ids, in this order, without those the catalog no longer has. */
-    private List<Product> details(List<Long> ids) {
+    private List<CatalogProduct> details(List<Long> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        GetProductsRequest request = GetProductsRequest.newBuilder().addAllIds(ids).build();
-        Map<Long, Product> found = calls.idempotent("catalog", () -> calls.withDeadline(catalog).getProducts(request))
-                .getProductsList().stream().collect(Collectors.toMap(Product::getId, Function.identity()));
+        Map<Long, CatalogProduct> found = catalog.sold(ids).stream()
+                .collect(Collectors.toMap(CatalogProduct::id, Function.identity()));
         return ids.stream().map(found::get).filter(Objects::nonNull).toList();
     }
 }

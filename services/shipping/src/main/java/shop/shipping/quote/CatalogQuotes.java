@@ -7,12 +7,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Service;
-import shop.catalog.v1.CatalogServiceGrpc;
-import shop.catalog.v1.GetProductsRequest;
-import shop.catalog.v1.Product;
-import shop.platform.grpc.GrpcCalls;
-import shop.platform.grpc.ServiceChannels;
+import shop.platform.problem.CalleeFailed;
 import shop.platform.problem.InvalidFieldException;
+import shop.shipping.quote.grpc.CatalogClient;
 
 /**
  * Quotes for items named only by product id, as the front-end asks: each product's weight and
@@ -25,45 +22,38 @@ public class CatalogQuotes {
     public record OrderedItem(long productId, int quantity) {
     }
 
-    private static final String CATALOG = "catalog";
-
-    private final CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
-    private final GrpcCalls calls;
+    private final CatalogClient catalog;
     private final RateCard rates;
 
-    CatalogQuotes(ServiceChannels channels, GrpcCalls calls, RateCard rates) {
-        this.catalog = CatalogServiceGrpc.newBlockingStub(channels.channel(CATALOG));
-        this.calls = calls;
+    CatalogQuotes(CatalogClient catalog, RateCard rates) {
+        this.catalog = catalog;
         this.rates = rates;
     }
 
     /**
      * @throws InvalidFieldException naming {@code items[i].productId} for a product the catalog
      *         does not sell, or as {@link RateCard} does
-     * @throws io.grpc.StatusRuntimeException when the catalog cannot be reached in time
+     * @throws CalleeFailed when the catalog cannot be reached in time
      */
     public Quote quote(String country, List<OrderedItem> items) {
         Zone zone = rates.zoneOf(country);
-        GetProductsRequest request = GetProductsRequest.newBuilder()
-                .addAllIds(items.stream().map(OrderedItem::productId).distinct().toList())
-                .build();
-        Map<Long, Product> products = calls.idempotent(CATALOG, () -> calls.withDeadline(catalog).getProducts(request))
-                .getProductsList().stream()
-                .collect(Collectors.toMap(Product::getId, Function.identity()));
+        Map<Long, CatalogProduct> products = catalog.sold(items.stream().map(OrderedItem::productId).distinct().toList())
+                .stream()
+                .collect(Collectors.toMap(CatalogProduct::id, Function.identity()));
         List<ShippedItem> parcel = new ArrayList<>();
         String currency = null;
         for (int i = 0; i < items.size(); i++) {
-            Product product = products.get(items.get(i).productId());
+            CatalogProduct product = products.get(items.get(i).productId());
             if (product == null) {
                 throw new InvalidFieldException("items[" + i + "].productId",
                         "no product with id " + items.get(i).productId());
             }
-            if (currency != null && !currency.equals(product.getCurrency())) {
+            if (currency != null && !currency.equals(product.currency())) {
                 throw new InvalidFieldException("items[" + i + "].productId", "is priced in "
-                        + product.getCurrency() + ", the items before it in " + currency);
+                        + product.currency() + ", the items before it in " + currency);
             }
-            currency = product.getCurrency();
-            parcel.add(new ShippedItem(items.get(i).quantity(), product.getWeightGrams(), product.getPriceCents()));
+            currency = product.currency();
+            parcel.add(new ShippedItem(items.get(i).quantity(), product.weightGrams(), product.priceCents()));
         }
         return rates.quote(zone, parcel, currency);
     }

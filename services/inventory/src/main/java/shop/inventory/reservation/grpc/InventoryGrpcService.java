@@ -81,9 +81,7 @@ class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceImplBase
         try {
             result = step.get();
         } catch (ReservationRefused refused) {
-            Status status = refused.reason() == ReservationRefused.Reason.UNKNOWN_SKU ? Status.NOT_FOUND
-                    : Status.FAILED_PRECONDITION;
-            response.onError(status.withDescription(refused.getMessage()).asRuntimeException());
+            response.onError(RefusalStatus.of(refused));
             return;
         }
         response.onNext(result);

@@ -5,8 +5,8 @@ import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import shop.catalog.v1.Product;
 import shop.platform.problem.InvalidFieldException;
+import shop.recommendations.product.CatalogProduct;
 import shop.recommendations.product.Recommender;
 
 /** {@code GET /api/recommendations?productId=&limit=4}: products, as the catalog shows them (docs/api.md). */
@@ -17,10 +17,10 @@ class RecommendationController {
     record ProductView(long id, String sku, String name, String description, long priceCents, String currency,
             String category, String imageUrl, int weightGrams) {
 
-        static ProductView of(Product product) {
-            return new ProductView(product.getId(), product.getSku(), product.getName(), product.getDescription(),
-                    product.getPriceCents(), product.getCurrency(), product.getCategory(), product.getImageUrl(),
-                    product.getWeightGrams());
+        static ProductView of(CatalogProduct product) {
+            return new ProductView(product.id(), product.sku(), product.name(), product.description(),
+                    product.priceCents(), product.currency(), product.category(), product.imageUrl(),
+                    product.weightGrams());
         }
     }
 

@@ -1,4 +1,4 @@
-package shop.shipping;
+package shop.shipping.quote.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package shop.catalog;
+package shop.catalog.product.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

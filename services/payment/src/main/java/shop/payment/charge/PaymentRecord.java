@@ -1,4 +1,4 @@
-package shop.payment;
+package shop.payment.charge;
 
 import java.util.UUID;
 

@@ -1,7 +1,8 @@
-package shop.inventory;
+package shop.inventory.reservation.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +13,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.ErrorInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +93,27 @@ class ReservationsTest {
         assertThat(available("OUT-002")).isEqualTo(1);
         assertThat(jdbc.sql("select count(*) from reservation where order_id = 'order-3'").query(Long.class).single())
                 .isZero();
+    }
+
+    /** Billing learns why, and which SKUs, from the status details; the text stays for a billing from before them. */
+    @Test
+    void aRefusalSaysWhyAndWhichSkusInItsStatusDetails() {
+        stock("BOK-001", 1);
+        stock("BOK-002", 1);
+        stock("BOK-003", 5);
+        assertThatThrownBy(() -> reserve("order-9", item("BOK-001", 2), item("BOK-002", 2), item("BOK-003", 1)))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION))
+                .hasMessageEndingWith("out of stock: BOK-001, BOK-002")
+                .satisfies(e -> assertThat(errorInfo(e).getReason()).isEqualTo("OUT_OF_STOCK"))
+                .satisfies(e -> assertThat(errorInfo(e).getMetadataMap()).containsExactly(entry("skus", "BOK-001,BOK-002")));
+        assertThatThrownBy(() -> reserve("order-10", item("NO-SUCH-SKU", 1)))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.NOT_FOUND))
+                .satisfies(e -> assertThat(errorInfo(e).getReason()).isEqualTo("UNKNOWN_SKU"))
+                .satisfies(e -> assertThat(errorInfo(e).getMetadataMap()).containsExactly(entry("skus", "NO-SUCH-SKU")));
+        assertThatThrownBy(() -> inventory.commit(CommitRequest.newBuilder().setOrderId("never-reserved").build()))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION))
+                .satisfies(e -> assertThat(errorInfo(e).getReason()).isEqualTo("NOT_HELD"))
+                .satisfies(e -> assertThat(errorInfo(e).getMetadataMap()).isEmpty());
     }
 
     @Test
@@ -185,5 +210,13 @@ class ReservationsTest {
 
     private static Status.Code code(Throwable e) {
         return ((StatusRuntimeException) e).getStatus().getCode();
+    }
+
+    private static ErrorInfo errorInfo(Throwable e) {
+        try {
+            return StatusProto.fromThrowable(e).getDetails(0).unpack(ErrorInfo.class);
+        } catch (InvalidProtocolBufferException notErrorInfo) {
+            throw new AssertionError("the status details hold no ErrorInfo", notErrorInfo);
+        }
     }
 }

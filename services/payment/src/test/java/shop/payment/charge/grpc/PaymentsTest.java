@@ -1,4 +1,4 @@
-package shop.payment;
+package shop.payment.charge.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package shop.payment.grpc;
+package shop.payment.charge.grpc;
 
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -6,11 +6,11 @@ import java.util.function.Supplier;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import org.springframework.stereotype.Service;
-import shop.payment.PaymentRecord;
-import shop.payment.PaymentRefused;
-import shop.payment.Payments;
 import shop.payment.card.CardDetails;
 import shop.payment.card.InvalidCardException;
+import shop.payment.charge.PaymentRecord;
+import shop.payment.charge.PaymentRefused;
+import shop.payment.charge.Payments;
 import shop.payment.v1.AuthorizeRequest;
 import shop.payment.v1.CaptureRequest;
 import shop.payment.v1.LookupRequest;

@@ -1,5 +1,7 @@
-package shop.payment;
+package shop.payment.charge;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -115,7 +117,7 @@ public class Payments {
         return jdbc.sql(SELECT + " where id = ?").param(id).query(Payments::record).single();
     }
 
-    private static PaymentRecord record(java.sql.ResultSet row, int n) throws java.sql.SQLException {
+    private static PaymentRecord record(ResultSet row, int n) throws SQLException {
         return new PaymentRecord(row.getObject("id", UUID.class), row.getString("order_id"), row.getString("user_id"),
                 row.getLong("amount_cents"), row.getString("currency"), row.getString("card_brand"),
                 row.getString("card_last4"), row.getString("status"), row.getString("decline_reason"));
