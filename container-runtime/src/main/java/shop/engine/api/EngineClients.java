@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * Clients of the Docker Engine API (docker-java, the client Testcontainers uses). By default

@@ -24,9 +24,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import shop.engine.EngineException;
-import shop.engine.RootPaths;
-import shop.engine.FileTrees;
 import shop.engine.content.Compression;
 import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
@@ -44,6 +41,9 @@ import shop.engine.runtime.Users;
 import shop.engine.snapshot.Layer;
 import shop.engine.snapshot.SafeTarExtractor;
 import shop.engine.snapshot.Snapshotter;
+import shop.engine.support.EngineException;
+import shop.engine.support.FileTrees;
+import shop.engine.support.RootPaths;
 
 /** {@link Builder} over the engine's image store, snapshotter and OCI runtime. */
 public final class DockerfileBuilder implements Builder {
@@ -316,7 +316,7 @@ public final class DockerfileBuilder implements Builder {
         if (cmd.startsWith("[")) {
             try {
                 test.add("CMD");
-                test.addAll(shop.engine.Json.MAPPER.readValue(cmd, new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { }));
+                test.addAll(shop.engine.support.Json.MAPPER.readValue(cmd, new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { }));
             } catch (IOException e) {
                 throw new IllegalArgumentException("HEALTHCHECK CMD: bad JSON array: " + e.getMessage());
             }
@@ -335,7 +335,7 @@ public final class DockerfileBuilder implements Builder {
     }
 
     private static Long nanos(String duration) {
-        return duration == null ? null : shop.engine.Durations.parse(duration).toNanos();
+        return duration == null ? null : shop.engine.support.Durations.parse(duration).toNanos();
     }
 
     private Map<String, String> argPairs(Build build, Instruction ins, java.util.function.Function<String, String> lookup) {

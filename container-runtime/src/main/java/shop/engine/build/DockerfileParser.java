@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import shop.engine.Json;
+import shop.engine.support.Json;
 
 /**
  * Dockerfile syntax: parser directives ({@code # escape=}), comments, line continuations,

@@ -15,13 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import shop.engine.EngineException;
 import shop.engine.build.ShellWords;
 import shop.engine.fig.FigException;
 import shop.engine.fig.FigFile;
 import shop.engine.fig.KubernetesManifests;
 import shop.engine.fig.Signals;
 import shop.engine.fig.Stack;
+import shop.engine.support.EngineException;
 import shop.engine.terminal.LocalTerminal;
 
 /**

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import shop.engine.RootPaths;
 import shop.engine.image.ContainerConfig;
 import shop.engine.network.NetworkService;
 import shop.engine.runtime.BundleSpec;
@@ -14,6 +13,7 @@ import shop.engine.runtime.CliRuntime;
 import shop.engine.runtime.OciRuntime;
 import shop.engine.runtime.Rlimits;
 import shop.engine.runtime.Users;
+import shop.engine.support.RootPaths;
 
 /**
  * Writes a created container's OCI bundle from its merged config, its HostConfig and what its

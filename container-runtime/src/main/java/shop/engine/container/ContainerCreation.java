@@ -7,15 +7,15 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import shop.engine.EngineException;
-import shop.engine.FileTrees;
-import shop.engine.Ids;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
 import shop.engine.network.NetworkService;
 import shop.engine.snapshot.Layer;
 import shop.engine.snapshot.Snapshotter;
+import shop.engine.support.EngineException;
+import shop.engine.support.FileTrees;
+import shop.engine.support.Ids;
 
 /**
  * Makes a new container in two steps, so that none is ever half made. {@link #prepare} resolves

@@ -7,11 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.network.NetworkService;
 import shop.engine.network.PortProxy;
 import shop.engine.runtime.TerminalSize;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * How the host runs a container (Docker's HostConfig names): mounts, network, names and DNS,

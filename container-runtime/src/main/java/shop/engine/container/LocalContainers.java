@@ -16,9 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import shop.engine.Commands;
-import shop.engine.EngineException;
-import shop.engine.FileTrees;
 import shop.engine.event.EngineEvents;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
@@ -34,6 +31,9 @@ import shop.engine.runtime.Users;
 import shop.engine.snapshot.Change;
 import shop.engine.snapshot.Layer;
 import shop.engine.snapshot.Snapshotter;
+import shop.engine.support.EngineException;
+import shop.engine.support.FileTrees;
+import shop.engine.support.HostCommands;
 
 /**
  * {@link ContainerService} on an overlay {@link Snapshotter} and an {@link OciRuntime}: the
@@ -603,7 +603,7 @@ public final class LocalContainers implements ContainerService {
         args.addAll(List.of((psArgs == null || psArgs.isBlank() ? "-ef" : psArgs).strip().split("\\s+")));
         String output;
         try {
-            output = Commands.run(args, null, "top of " + c.shortId());
+            output = HostCommands.run(args, null, "top of " + c.shortId());
         } catch (EngineException e) {
             throw EngineException.invalid("top: ps " + String.join(" ", args.subList(1, args.size())) + ": " + e.getMessage());
         }

@@ -3,7 +3,7 @@ package shop.engine.container;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * The host's {@code ps} output cut down to one container's processes, as {@code docker top}

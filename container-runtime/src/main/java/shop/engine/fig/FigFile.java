@@ -23,9 +23,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.build.ShellWords;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * A stack's file read into a {@link ProjectSpec}: the compose format (a top-level

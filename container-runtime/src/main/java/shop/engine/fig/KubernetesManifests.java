@@ -24,10 +24,10 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
-import shop.engine.EngineException;
 import shop.engine.build.DockerfileBuilder;
 import shop.engine.build.DockerfileParser;
 import shop.engine.image.ContainerConfig;
+import shop.engine.support.EngineException;
 
 /**
  * A stack as Kubernetes objects, converted the way kompose converts a compose file (its

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import shop.engine.Json;
+import shop.engine.support.Json;
 
 /**
  * {@code fig deploy SERVICE}, a team's release of its own service with no failed request:

@@ -1,8 +1,8 @@
 package shop.engine.image;
 
 import java.util.regex.Pattern;
-import shop.engine.EngineException;
 import shop.engine.content.Digest;
+import shop.engine.support.EngineException;
 
 /**
  * An image reference per the distribution grammar ({@code [domain/]path[:tag][@digest]}),

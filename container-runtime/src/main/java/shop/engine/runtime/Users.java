@@ -6,7 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * Resolves Docker's {@code user[:group]} (names or numbers) against the container's own

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import shop.engine.ClientProcess;
-import shop.engine.Json;
 import shop.engine.ServedEngine;
 import shop.engine.TestEngines;
+import shop.engine.support.Json;
 
 /**
  * Debian's docker-compose 1.29 on the engine, as a user runs it: a Fig 1.0 file (services at the

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shop.engine.Json;
+import shop.engine.support.Json;
 
 /** Reading stack files: both formats, interpolation, dependency order, and errors that name file, line and key. */
 class FigFileTest {

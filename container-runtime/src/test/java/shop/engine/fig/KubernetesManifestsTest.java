@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
-import shop.engine.Json;
 import shop.engine.cli.Main;
+import shop.engine.support.Json;
 
 /**
  * fig convert --to kubernetes: the repository's stack and a small one, each object checked against

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import shop.engine.Json;
 import shop.engine.TestEngines;
+import shop.engine.support.Json;
 
 /**
  * The real shop from the repository's fig.yml, through the fig CLI on an engine it starts itself

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
-import shop.engine.EngineException;
 import shop.engine.TestEngines;
 import shop.engine.container.Container;
 import shop.engine.container.ContainerService;
 import shop.engine.container.HostConfig;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
+import shop.engine.support.EngineException;
 
 /**
  * Bridge networks with real crun containers, veth pairs and namespaces, as root. Servers are

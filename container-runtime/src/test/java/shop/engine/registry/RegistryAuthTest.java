@@ -10,11 +10,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
-import shop.engine.EngineException;
 import shop.engine.TestEngines;
 import shop.engine.cli.MainTest;
 import shop.engine.image.Image;
 import shop.engine.image.Reference;
+import shop.engine.support.EngineException;
 
 /** Registries that want credentials: htpasswd Basic auth, and distribution's own token auth with a token server of ours. */
 class RegistryAuthTest {

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
-import shop.engine.EngineException;
 import shop.engine.TestEngines;
 import shop.engine.container.Container;
+import shop.engine.support.EngineException;
 
 /**
  * Containers started on a terminal, on real crun as root: the runtime is driven directly, on the
