@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import shop.engine.api.EngineRequests;
+import shop.engine.client.EngineRequests;
 import shop.engine.support.EngineException;
 import shop.engine.support.Json;
 

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 import shop.engine.Engine;
-import shop.engine.api.EngineClients;
-import shop.engine.api.EngineRequests;
+import shop.engine.client.EngineClients;
+import shop.engine.client.EngineRequests;
 import shop.engine.fig.FigException;
 import shop.engine.support.EngineException;
 

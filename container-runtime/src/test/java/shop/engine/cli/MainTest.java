@@ -18,8 +18,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.engine.TestEngines;
-import shop.engine.api.EngineRequests;
 import shop.engine.api.UnixSocketApi;
+import shop.engine.client.EngineRequests;
 import shop.engine.support.EngineException;
 import shop.engine.support.Json;
 

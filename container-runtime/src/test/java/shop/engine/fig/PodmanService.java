@@ -18,7 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import shop.engine.api.EngineClients;
+import shop.engine.client.EngineClients;
 import shop.engine.snapshot.Mounts;
 import shop.engine.support.HostCommands;
 

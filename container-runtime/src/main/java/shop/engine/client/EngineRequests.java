@@ -1,4 +1,4 @@
-package shop.engine.api;
+package shop.engine.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
