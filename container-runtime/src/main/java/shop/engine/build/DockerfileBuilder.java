@@ -27,6 +27,12 @@ import java.util.stream.Stream;
 import shop.engine.content.Compression;
 import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
+import shop.engine.dockerfile.Dockerfile;
+import shop.engine.dockerfile.DockerfileException;
+import shop.engine.dockerfile.DockerfileParser;
+import shop.engine.dockerfile.HealthcheckInstruction;
+import shop.engine.dockerfile.Instruction;
+import shop.engine.dockerfile.ShellWords;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
@@ -268,7 +274,7 @@ public final class DockerfileBuilder implements Builder {
                 configStep(build, stage, ins, run.withShell(ins.json()));
             }
             case "STOPSIGNAL" -> configStep(build, stage, ins, run.withStopSignal(expand(build, stage, ins).strip()));
-            case "HEALTHCHECK" -> configStep(build, stage, ins, run.withHealthcheck(healthcheck(ins, escape)));
+            case "HEALTHCHECK" -> configStep(build, stage, ins, run.withHealthcheck(HealthcheckInstruction.parse(ins)));
             default -> throw new IllegalArgumentException("unsupported instruction");
         }
     }
@@ -280,62 +286,6 @@ public final class DockerfileBuilder implements Builder {
         List<String> shell = new ArrayList<>(run.shell() == null ? List.of("/bin/sh", "-c") : run.shell());
         shell.add(ins.text());
         return shell;
-    }
-
-    /**
-     * The healthcheck that an image built from this Dockerfile gets from its final stage, read
-     * without building it (fig convert needs it where the stack's file sets none). One the final
-     * stage inherits from its base image is not seen.
-     */
-    public static Optional<ContainerConfig.Healthcheck> finalStageHealthcheck(Dockerfile dockerfile) {
-        ContainerConfig.Healthcheck found = null;
-        for (Instruction ins : dockerfile.instructions()) {
-            if (ins.keyword().equals("FROM")) {
-                found = null;
-            } else if (ins.keyword().equals("HEALTHCHECK")) {
-                try {
-                    found = healthcheck(ins, dockerfile.escape());
-                } catch (EngineException | IllegalArgumentException e) {
-                    throw new DockerfileException(dockerfile.file(), ins.line(), ins.keyword(), e.getMessage());
-                }
-            }
-        }
-        return Optional.ofNullable(found);
-    }
-
-    private static ContainerConfig.Healthcheck healthcheck(Instruction ins, char escape) {
-        String text = ins.text().strip();
-        if (text.equalsIgnoreCase("NONE")) {
-            return new ContainerConfig.Healthcheck(List.of("NONE"), null, null, null, null);
-        }
-        if (!text.regionMatches(true, 0, "CMD", 0, 3)) {
-            throw new IllegalArgumentException("HEALTHCHECK wants [OPTIONS] CMD command, or NONE");
-        }
-        String cmd = text.substring(3).strip();
-        List<String> test = new ArrayList<>();
-        if (cmd.startsWith("[")) {
-            try {
-                test.add("CMD");
-                test.addAll(shop.engine.support.Json.MAPPER.readValue(cmd, new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { }));
-            } catch (IOException e) {
-                throw new IllegalArgumentException("HEALTHCHECK CMD: bad JSON array: " + e.getMessage());
-            }
-        } else {
-            test.add("CMD-SHELL");
-            test.add(cmd);
-        }
-        Map<String, String> f = ins.flags();
-        for (String flag : f.keySet()) {
-            if (!List.of("interval", "timeout", "start-period", "retries", "start-interval").contains(flag)) {
-                throw new IllegalArgumentException("unknown flag: --" + flag);
-            }
-        }
-        return new ContainerConfig.Healthcheck(test, nanos(f.get("interval")), nanos(f.get("timeout")),
-                nanos(f.get("start-period")), f.containsKey("retries") ? Integer.valueOf(f.get("retries")) : null);
-    }
-
-    private static Long nanos(String duration) {
-        return duration == null ? null : shop.engine.support.Durations.parse(duration).toNanos();
     }
 
     private Map<String, String> argPairs(Build build, Instruction ins, java.util.function.Function<String, String> lookup) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import shop.engine.build.ShellWords;
+import shop.engine.dockerfile.ShellWords;
 import shop.engine.fig.FigException;
 import shop.engine.fig.FigFile;
 import shop.engine.fig.KubernetesManifests;

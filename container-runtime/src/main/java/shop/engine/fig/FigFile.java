@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import shop.engine.build.ShellWords;
+import shop.engine.dockerfile.ShellWords;
 import shop.engine.support.EngineException;
 import shop.engine.support.Json;
 

@@ -24,8 +24,8 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
-import shop.engine.build.DockerfileBuilder;
-import shop.engine.build.DockerfileParser;
+import shop.engine.dockerfile.DockerfileParser;
+import shop.engine.dockerfile.HealthcheckInstruction;
 import shop.engine.image.ContainerConfig;
 import shop.engine.support.EngineException;
 
@@ -347,7 +347,7 @@ public final class KubernetesManifests {
             return null;
         }
         try {
-            return DockerfileBuilder.finalStageHealthcheck(new DockerfileParser(dockerfile.toString()).parse(Files.readString(dockerfile)))
+            return HealthcheckInstruction.ofFinalStage(new DockerfileParser(dockerfile.toString()).parse(Files.readString(dockerfile)))
                     .map(KubernetesManifests::healthcheck).orElse(null);
         } catch (IOException e) {
             throw new FigException("read " + dockerfile + ": " + e.getMessage(), e);

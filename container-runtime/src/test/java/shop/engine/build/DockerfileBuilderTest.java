@@ -18,6 +18,7 @@ import shop.engine.Engine;
 import shop.engine.TestEngines;
 import shop.engine.TestTars;
 import shop.engine.container.Container;
+import shop.engine.dockerfile.DockerfileException;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
 import shop.engine.snapshot.Mounts;

@@ -1,4 +1,4 @@
-package shop.engine.build;
+package shop.engine.dockerfile;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import shop.engine.support.Json;
 /**
  * Dockerfile syntax: parser directives ({@code # escape=}), comments, line continuations,
  * instruction keywords, {@code --flags}, and the JSON-array form. Variable substitution and the
- * meaning of each instruction belong to the {@link Builder}.
+ * meaning of each instruction belong to the builder, but for HEALTHCHECK's ({@link HealthcheckInstruction}).
  *
  * <p>Hand-written because no maintained Java library parses Dockerfiles: the grammar is
  * BuildKit's Go parser (moby/buildkit frontend/dockerfile/parser), small and line-oriented.
