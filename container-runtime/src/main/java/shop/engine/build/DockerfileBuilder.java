@@ -13,10 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +38,6 @@ import shop.engine.image.ImageConfig;
 import shop.engine.image.ImageStore;
 import shop.engine.image.MediaTypes;
 import shop.engine.runtime.BundleSpec;
-import shop.engine.runtime.CliRuntime;
 import shop.engine.runtime.InitProcess;
 import shop.engine.runtime.OciRuntime;
 import shop.engine.runtime.Users;
@@ -49,6 +46,7 @@ import shop.engine.snapshot.SafeTarExtractor;
 import shop.engine.snapshot.Snapshotter;
 import shop.engine.support.EngineException;
 import shop.engine.support.FileTrees;
+import shop.engine.support.Ids;
 import shop.engine.support.RootPaths;
 
 /** {@link Builder} over the engine's image store, snapshotter and OCI runtime. */
@@ -388,9 +386,8 @@ public final class DockerfileBuilder implements Builder {
                 BundleSpec.Process process = BundleSpec.Process.of(args,
                         env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                         workdir, user.uid(), user.gid(), user.additionalGids());
-                runtime.writeBundle(new BundleSpec(rootfs, false, process, "buildkitsandbox", mounts,
-                        BundleSpec.Namespaces.of("host"), BundleSpec.Resources.NONE, Map.of(), false, false,
-                        CliRuntime.cgroupsPath(key), null), bundle);
+                runtime.writeBundle(key, new BundleSpec(rootfs, false, process, "buildkitsandbox", mounts,
+                        BundleSpec.Namespaces.of("host"), BundleSpec.Resources.NONE, Map.of(), false, false, null), bundle);
                 int code = follow(runtime.start(key, bundle, null, log, log, false).init(), log, build.progress());
                 if (code != 0) {
                     throw EngineException.invalid("The command '" + String.join(" ", args) + "' returned a non-zero code: " + code);
@@ -431,7 +428,7 @@ public final class DockerfileBuilder implements Builder {
 
     /** Mounts the stage's layers on a throwaway snapshot, lets {@code change} write, and adds its diff as a layer. */
     private void inSnapshot(Stage stage, String createdBy, Consumer<Path> change) {
-        String key = "build-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+        String key = "build-" + Ids.random().substring(0, 16);
         try {
             Path rootfs = snapshots.mount(key, layers(stage));
             change.accept(rootfs);
@@ -445,12 +442,7 @@ public final class DockerfileBuilder implements Builder {
     }
 
     private List<Layer> layers(Stage stage) {
-        List<Layer> layers = new ArrayList<>();
-        List<String> diffIds = stage.config.diffIds();
-        for (int i = 0; i < diffIds.size(); i++) {
-            layers.add(new Layer(diffIds.get(i), images.content().path(stage.layers.get(i).digest())));
-        }
-        return layers;
+        return Layer.of(stage.config, stage.layers, images.content());
     }
 
     // --- COPY and ADD ---
@@ -484,7 +476,7 @@ public final class DockerfileBuilder implements Builder {
         Path context = build.request().context().toAbsolutePath().normalize();
 
         if (fromId != null) {
-            copyFrom(build, stage, ins, fromStage != null ? layers(fromStage) : layersOf(fromImage), sources, destPath, destIsDir,
+            copyFrom(build, stage, ins, fromStage != null ? layers(fromStage) : Layer.of(fromImage, images.content()), sources, destPath, destIsDir,
                     chown, chmod);
             return;
         }
@@ -521,7 +513,7 @@ public final class DockerfileBuilder implements Builder {
      */
     private void copyFrom(Build build, Stage stage, Instruction ins, List<Layer> layers, List<String> sources, String destPath,
                           boolean destIsDir, String chown, Integer chmod) {
-        String key = "from-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+        String key = "from-" + Ids.random().substring(0, 16);
         try {
             Path fromRoot = snapshots.mount(key, layers);
             List<Path> resolved = new ArrayList<>();
@@ -536,14 +528,6 @@ public final class DockerfileBuilder implements Builder {
         } finally {
             snapshots.remove(key);
         }
-    }
-
-    private List<Layer> layersOf(Image image) {
-        List<Layer> layers = new ArrayList<>();
-        for (int i = 0; i < image.config().diffIds().size(); i++) {
-            layers.add(new Layer(image.config().diffIds().get(i), images.content().path(image.manifest().layers().get(i).digest())));
-        }
-        return layers;
     }
 
     /** Context paths matching one source (globs allowed in the last component), minus ignored ones. */

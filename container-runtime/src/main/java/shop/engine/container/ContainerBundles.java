@@ -9,7 +9,6 @@ import shop.engine.image.ContainerConfig;
 import shop.engine.network.NetworkService;
 import shop.engine.runtime.BundleSpec;
 import shop.engine.runtime.Capabilities;
-import shop.engine.runtime.CliRuntime;
 import shop.engine.runtime.OciRuntime;
 import shop.engine.runtime.Rlimits;
 import shop.engine.runtime.Users;
@@ -71,9 +70,9 @@ final class ContainerBundles {
         BundleSpec.Resources resources = new BundleSpec.Resources(host.memory(), host.memoryReservation(), host.memorySwap(),
                 host.nanoCpus(), host.cpuShares(), host.cpuQuota(), host.cpuPeriod(), host.cpusetCpus(), host.cpusetMems(),
                 host.pidsLimit() == null ? 0 : host.pidsLimit());
-        runtime.writeBundle(new BundleSpec(rootfs, host.readonlyRootfs(), process, hostname, mounts, namespaces, resources,
+        runtime.writeBundle(id, new BundleSpec(rootfs, host.readonlyRootfs(), process, hostname, mounts, namespaces, resources,
                 HostConfigRules.sysctlsOf(host, config), host.privileged(), security.unmaskedPaths(),
-                CliRuntime.cgroupsPath(id), config.hasTerminal() ? host.terminalSize() : null), dir.resolve("bundle"));
+                config.hasTerminal() ? host.terminalSize() : null), dir.resolve("bundle"));
         return hosts;
     }
 }

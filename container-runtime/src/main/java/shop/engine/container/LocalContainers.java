@@ -133,12 +133,7 @@ public final class LocalContainers implements ContainerService {
     }
 
     private List<Layer> layers(Image image) {
-        List<Layer> layers = new ArrayList<>();
-        List<String> diffIds = image.config().diffIds();
-        for (int i = 0; i < diffIds.size(); i++) {
-            layers.add(new Layer(diffIds.get(i), images.store().content().path(image.manifest().layers().get(i).digest())));
-        }
-        return layers;
+        return Layer.of(image, images.store().content());
     }
 
     /** The container's snapshot, mounted again if a reboot (or anything else) took the mount away. */

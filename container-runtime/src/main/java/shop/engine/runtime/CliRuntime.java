@@ -69,15 +69,9 @@ public final class CliRuntime implements OciRuntime {
         return binary;
     }
 
-    /** {@code <id>} nested under the engine's own cgroup. */
-    public static String cgroupsPath(String id) {
-        String parent = HostLimits.parentCgroup();
-        return (parent.endsWith("/") ? parent : parent + "/") + "shop-engine/" + id;
-    }
-
     @Override
-    public void writeBundle(BundleSpec spec, Path bundle) {
-        OciConfig.write(spec, bundle);
+    public void writeBundle(String id, BundleSpec spec, Path bundle) {
+        OciConfig.write(spec, Cgroups.path(id), bundle);
     }
 
     @Override

@@ -57,10 +57,9 @@ class ConsoleTest {
     /** Rewrites the container's bundle for {@code args} on a terminal of {@code size}; returns the bundle. */
     private Path bundle(TerminalSize size, String... args) {
         Path bundle = directory().resolve("bundle");
-        runtime.writeBundle(new BundleSpec(engine.snapshots().rootfs(container.id()), false,
+        runtime.writeBundle(container.id(), new BundleSpec(engine.snapshots().rootfs(container.id()), false,
                 BundleSpec.Process.of(List.of(args), PATH, "/", 0, 0, List.of()), "console", List.of(),
-                BundleSpec.Namespaces.of("none"), BundleSpec.Resources.NONE, Map.of(), false, false,
-                CliRuntime.cgroupsPath(container.id()), size), bundle);
+                BundleSpec.Namespaces.of("none"), BundleSpec.Resources.NONE, Map.of(), false, false, size), bundle);
         return bundle;
     }
 
