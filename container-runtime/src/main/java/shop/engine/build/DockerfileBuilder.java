@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -38,8 +37,6 @@ import shop.engine.image.ImageConfig;
 import shop.engine.image.ImageStore;
 import shop.engine.image.MediaTypes;
 import shop.engine.runtime.BundleSpec;
-import shop.engine.runtime.InitProcess;
-import shop.engine.runtime.OciRuntime;
 import shop.engine.runtime.Users;
 import shop.engine.snapshot.Layer;
 import shop.engine.snapshot.SafeTarExtractor;
@@ -48,8 +45,9 @@ import shop.engine.support.EngineException;
 import shop.engine.support.FileTrees;
 import shop.engine.support.Ids;
 import shop.engine.support.RootPaths;
+import shop.engine.task.Tasks;
 
-/** {@link Builder} over the engine's image store, snapshotter and OCI runtime. */
+/** {@link Builder} over the engine's image store, snapshotter and tasks (RUN steps). */
 public final class DockerfileBuilder implements Builder {
 
     private static final String CACHE_KEEPER = "build-cache";
@@ -59,14 +57,14 @@ public final class DockerfileBuilder implements Builder {
     private final ImageStore images;
     private final BaseImages baseImages;
     private final Snapshotter snapshots;
-    private final OciRuntime runtime;
+    private final Tasks tasks;
 
-    public DockerfileBuilder(Path scratch, BaseImages baseImages, Snapshotter snapshots, OciRuntime runtime) {
+    public DockerfileBuilder(Path scratch, BaseImages baseImages, Snapshotter snapshots, Tasks tasks) {
         this.scratch = scratch;
         this.images = baseImages.store();
         this.baseImages = baseImages;
         this.snapshots = snapshots;
-        this.runtime = runtime;
+        this.tasks = tasks;
     }
 
     /** One stage's state while it is being built. */
@@ -365,10 +363,10 @@ public final class DockerfileBuilder implements Builder {
         String keyText = "RUN " + args + " " + new TreeMap<>(stage.args);
         cachedStep(build, stage, keyText, () -> inSnapshot(stage, "/bin/sh -c " + ins.text(), rootfs -> {
             String key = rootfs.getParent().getFileName().toString();
-            Users.Resolved user = Users.resolve(rootfs, run.user());
             String workdir = run.workingDir() == null || run.workingDir().isEmpty() ? "/" : run.workingDir();
+            Users.Resolved user;
             try {
-                Files.createDirectories(RootPaths.resolve(rootfs, workdir));
+                user = Tasks.prepare(rootfs, run.user(), List.of(), workdir);
             } catch (IOException e) {
                 throw EngineException.failed("create WORKDIR " + workdir + ": " + e.getMessage(), e);
             }
@@ -386,44 +384,18 @@ public final class DockerfileBuilder implements Builder {
                 BundleSpec.Process process = BundleSpec.Process.of(args,
                         env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                         workdir, user.uid(), user.gid(), user.additionalGids());
-                runtime.writeBundle(key, new BundleSpec(rootfs, false, process, "buildkitsandbox", mounts,
-                        BundleSpec.Namespaces.of("host"), BundleSpec.Resources.NONE, Map.of(), false, false, null), bundle);
-                int code = follow(runtime.start(key, bundle, null, log, log, false).init(), log, build.progress());
+                int code = tasks.run(key, new BundleSpec(rootfs, false, process, "buildkitsandbox", mounts,
+                        BundleSpec.Namespaces.of("host"), BundleSpec.Resources.NONE, Map.of(), false, false, null),
+                        bundle, log, build.progress());
                 if (code != 0) {
                     throw EngineException.invalid("The command '" + String.join(" ", args) + "' returned a non-zero code: " + code);
                 }
             } catch (IOException e) {
                 throw EngineException.failed("RUN: " + e.getMessage(), e);
             } finally {
-                runtime.delete(key);
                 FileTrees.deleteOrFail(bundle, "RUN scratch");
             }
         }));
-    }
-
-    /** Streams the step's output while it runs; returns its exit code. */
-    private int follow(InitProcess process, Path log, Consumer<String> progress) throws IOException {
-        try (RandomAccessFile in = new RandomAccessFile(log.toFile(), "r")) {
-            byte[] buffer = new byte[8192];
-            while (true) {
-                boolean alive = !process.exit().isDone();
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    progress.accept(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                }
-                if (!alive) {
-                    break;
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            }
-        }
-        Integer code = process.exit().join();
-        return code == null ? 255 : code;
     }
 
     /** Mounts the stage's layers on a throwaway snapshot, lets {@code change} write, and adds its diff as a layer. */

@@ -24,20 +24,20 @@ import shop.engine.network.Endpoint;
 import shop.engine.network.NetworkService;
 import shop.engine.network.PortProxy;
 import shop.engine.runtime.Cgroups;
-import shop.engine.runtime.InitProcess;
 import shop.engine.runtime.OciRuntime;
 import shop.engine.runtime.ResourceUsage;
-import shop.engine.runtime.Users;
 import shop.engine.snapshot.Change;
 import shop.engine.snapshot.Layer;
 import shop.engine.snapshot.Snapshotter;
 import shop.engine.support.EngineException;
 import shop.engine.support.FileTrees;
 import shop.engine.support.HostCommands;
+import shop.engine.task.Task;
+import shop.engine.task.Tasks;
 
 /**
- * {@link ContainerService} on an overlay {@link Snapshotter} and an {@link OciRuntime}: the
- * lifecycle. The stored records ({@link ContainerRecords}), the bundle ({@link ContainerBundles}),
+ * {@link ContainerService} on an overlay {@link Snapshotter}, each container's process a task
+ * ({@link Tasks}): the lifecycle. The stored records ({@link ContainerRecords}), the bundle ({@link ContainerBundles}),
  * health checks ({@link HealthChecks}), terminals ({@link ContainerTerminals}) and file access
  * ({@link ContainerFiles}) are their own classes; this one decides when each happens, under one lock.
  */
@@ -52,7 +52,7 @@ public final class LocalContainers implements ContainerService {
     private final ContainerRecords records;
     private final BaseImages images;
     private final Snapshotter snapshots;
-    private final OciRuntime runtime;
+    private final Tasks tasks;
     private final NetworkService networks;
     private final PortProxy ports;
     private final Volumes volumes;
@@ -74,18 +74,18 @@ public final class LocalContainers implements ContainerService {
     /** Notified whenever a watched container exits, so waiters need not sleep a whole poll interval. */
     private final Object exitSignal = new Object();
 
-    public LocalContainers(Path root, BaseImages images, Snapshotter snapshots, OciRuntime runtime,
+    public LocalContainers(Path root, BaseImages images, Snapshotter snapshots, Tasks tasks,
                            NetworkService networks, PortProxy ports, Volumes volumes, EngineEvents events) {
         this.records = new ContainerRecords(root);
         this.images = images;
         this.snapshots = snapshots;
-        this.runtime = runtime;
+        this.tasks = tasks;
         this.networks = networks;
         this.ports = ports;
         this.volumes = volumes;
         this.events = events;
-        this.creation = new ContainerCreation(records, images, snapshots, networks, volumes,
-                new ContainerBundles(runtime, networks, volumes));
+        this.creation = new ContainerCreation(records, images, snapshots, tasks, networks, volumes,
+                new ContainerBundles(tasks, networks, volumes));
         this.health = new HealthChecks(new HealthChecks.Target() {
             @Override
             public int probe(String id, List<String> cmd, Duration timeout) {
@@ -138,7 +138,7 @@ public final class LocalContainers implements ContainerService {
 
     /** The container's snapshot, mounted again if a reboot (or anything else) took the mount away. */
     private Path rootfs(Container c) {
-        return snapshots.mount(c.id(), layers(images.store().resolve(c.imageId())));
+        return tasks.mount(c.id(), layers(images.store().resolve(c.imageId())));
     }
 
     // --- start, stop, exit ---
@@ -152,7 +152,7 @@ public final class LocalContainers implements ContainerService {
                 return;
             }
             if (c.state().status().equals("exited")) {
-                runtime.delete(c.id());
+                tasks.delete(c.id());
             }
             try {
                 launch(c);
@@ -175,25 +175,23 @@ public final class LocalContainers implements ContainerService {
         }
         // Ports first: a taken host port fails the start before anything runs.
         List<PortProxy.Binding> published = openPorts(c, c.hostConfig().publishedPorts(c.config().exposedPorts()));
-        InitProcess init;
+        Task task;
         try {
             boolean tty = c.config().hasTerminal();
             // On a terminal, the terminal is the stdin too.
             Path stdin = !tty && Boolean.TRUE.equals(c.config().openStdin()) ? stdins.open(c.id(), dir) : null;
-            OciRuntime.Started started = runtime.start(c.id(), dir.resolve("bundle"), stdin, dir.resolve("stdout.log"),
-                    dir.resolve("stderr.log"), tty);
-            started.console().ifPresent(console -> terminals.hold(c.id(), console, dir.resolve("stdout.log")));
-            init = started.init();
+            task = tasks.start(c.id(), dir.resolve("bundle"), stdin, dir.resolve("stdout.log"), dir.resolve("stderr.log"), tty);
+            task.console().ifPresent(console -> terminals.hold(c.id(), console, dir.resolve("stdout.log")));
         } catch (RuntimeException e) {
             stdins.close(c.id());
             ports.close(c.id());
-            runtime.delete(c.id());
+            tasks.delete(c.id());
             throw e;
         }
-        Container running = c.withState(c.state().withRunning(init.pid(), Instant.now().toString(),
+        Container running = c.withState(c.state().withRunning(task.pid(), Instant.now().toString(),
                 HealthChecks.checks(c.config()))).withPorts(published);
         records.save(running);
-        watch(running, init);
+        watch(running, task);
         health.schedule(running);
     }
 
@@ -206,12 +204,12 @@ public final class LocalContainers implements ContainerService {
         return endpoint == null ? List.of() : ports.open(c.id(), wanted, endpoint.ipAddress());
     }
 
-    private void watch(Container c, InitProcess init) {
+    private void watch(Container c, Task task) {
         Object token = new Object();
         watched.put(c.id(), token);
         Path dir = records.dir(c.id());
         logClocks.put(c.id(), List.of(new LogFile(dir, "stdout"), new LogFile(dir, "stderr")));
-        init.exit().thenCompose(code -> terminals.drained(c.id()).thenApply(drained -> code))
+        task.exit().thenCompose(code -> terminals.drained(c.id()).thenApply(drained -> code))
                 .thenAcceptAsync(code -> exited(c.id(), token, code), supervisor);
     }
 
@@ -239,7 +237,7 @@ public final class LocalContainers implements ContainerService {
         records.save(done);
         watched.remove(id);
         health.stop(id);
-        runtime.delete(id);
+        tasks.delete(id);
         publish(done, "die", Map.of("exitCode", String.valueOf(done.state().exitCode())));
         if (done.state().stoppedByUser()) {
             publish(done, "stop", Map.of());
@@ -324,14 +322,14 @@ public final class LocalContainers implements ContainerService {
     private void signal(Container c, String signal) {
         String normalized = signal.matches("\\d+") ? signal : (signal.startsWith("SIG") ? signal : "SIG" + signal);
         try {
-            runtime.kill(c.id(), normalized);
+            tasks.kill(c.id(), normalized);
             if (c.state().paused()) {
                 unpause(c.id());
             }
         } catch (EngineException e) {
             // It may have exited between the check and the signal (its record catches up once the
             // exit is noted): only a container whose init still runs is an error.
-            if (InitProcess.alive(c.state().pid(), Instant.parse(c.state().startedAt()))) {
+            if (Tasks.running(c.state().pid(), Instant.parse(c.state().startedAt()))) {
                 throw e;
             }
         }
@@ -346,7 +344,7 @@ public final class LocalContainers implements ContainerService {
         if (c.state().paused()) {
             throw EngineException.conflict("Container " + c.shortId() + " is already paused");
         }
-        runtime.pause(c.id());
+        tasks.pause(c.id());
         records.save(c.withState(c.state().withPaused(true)));
         publish(c, "pause", Map.of());
     }
@@ -357,7 +355,7 @@ public final class LocalContainers implements ContainerService {
         if (!c.state().paused()) {
             throw EngineException.conflict("Container " + c.shortId() + " is not paused");
         }
-        runtime.resume(c.id());
+        tasks.resume(c.id());
         records.save(c.withState(c.state().withPaused(false)));
         publish(c, "unpause", Map.of());
     }
@@ -448,7 +446,7 @@ public final class LocalContainers implements ContainerService {
             health.stop(c.id());
             terminals.close(c.id());
             ports.close(c.id());
-            runtime.delete(c.id());
+            tasks.delete(c.id());
             networks.release(c.id());
             snapshots.remove(c.id());
             FileTrees.deleteOrFail(records.dir(c.id()), "remove container " + c.shortId());
@@ -560,16 +558,12 @@ public final class LocalContainers implements ContainerService {
         if (!workdir.startsWith("/")) {
             throw EngineException.invalid("WorkingDir: \"" + workdir + "\" must be an absolute path");
         }
-        Path rootfs = snapshots.rootfs(c.id());
-        Users.Resolved u = Users.resolve(rootfs, notEmpty(request.user()) ? request.user() : c.config().user());
-        List<Integer> groups = new ArrayList<>(u.additionalGids());
-        groups.addAll(Users.groups(rootfs, c.hostConfig().groupAdd()));
         Path dir = records.dir(c.id());
         List<String> env = ContainerConfig.mergeEnv(ContainerConfig.mergeEnv(c.config().env(),
                 List.of("HOSTNAME=" + EtcFiles.hostnameOf(dir, c))), request.env());
-        OciRuntime.ExecProcess process = new OciRuntime.ExecProcess(request.cmd(), env, workdir, u.uid(), u.gid(), groups,
-                request.privileged());
-        return runtime.exec(c.id(), dir.resolve("bundle"), process, stdin, stdout, stderr, timeout, terminal);
+        Tasks.Exec exec = new Tasks.Exec(request.cmd(), env, workdir, notEmpty(request.user()) ? request.user() : c.config().user(),
+                c.hostConfig().groupAdd(), request.privileged());
+        return tasks.exec(c.id(), dir.resolve("bundle"), exec, stdin, stdout, stderr, timeout, terminal);
     }
 
     @Override
@@ -670,14 +664,14 @@ public final class LocalContainers implements ContainerService {
         Container c = refresh(records.find(idOrName));
         boolean freeze = request.pause() && c.state().running() && !c.state().paused();
         if (freeze) {
-            runtime.pause(c.id());
+            tasks.pause(c.id());
         }
         Image image;
         try {
             image = new Commits(images.store(), snapshots).commit(c, images.store().resolve(c.imageId()), request);
         } finally {
             if (freeze) {
-                runtime.resume(c.id());
+                tasks.resume(c.id());
             }
         }
         publish(c, "commit", Map.of("comment", request.comment() == null ? "" : request.comment()));
@@ -695,7 +689,7 @@ public final class LocalContainers implements ContainerService {
             if (c.state().running() && watched.get(c.id()) == null) {
                 // The same host ports as before the engine went away; clients may hold them.
                 openPorts(c, c.ports());
-                watch(c, InitProcess.watch(c.state().pid(), Instant.parse(c.state().startedAt())));
+                watch(c, tasks.adopt(c.id(), c.state().pid(), Instant.parse(c.state().startedAt())));
                 health.schedule(c);
             }
         }
@@ -746,7 +740,7 @@ public final class LocalContainers implements ContainerService {
         // The watch may have ended after c was read: it saved the exit before it ended, so the
         // record read now has it (read before, it once turned a kill's 137 into 255).
         Container latest = Objects.requireNonNullElse(records.read(c.id()), c);
-        if (!latest.state().running() || InitProcess.alive(latest.state().pid(), Instant.parse(latest.state().startedAt()))) {
+        if (!latest.state().running() || Tasks.running(latest.state().pid(), Instant.parse(latest.state().startedAt()))) {
             return latest;
         }
         return latest.withState(latest.state().withExited(255, Instant.now().toString()));
