@@ -191,39 +191,4 @@ public record HostConfig(
         }
         return Integer.parseInt(text);
     }
-
-    /** Docker's restart policy: "no", "on-failure" (with a maximum retry count), "always", "unless-stopped". */
-    public record RestartPolicy(@JsonProperty("Name") String name, @JsonProperty("MaximumRetryCount") int maximumRetryCount) {
-
-        public static final RestartPolicy NO = new RestartPolicy("no", 0);
-
-        public RestartPolicy {
-            name = name == null || name.isEmpty() ? "no" : name;
-            if (!List.of("no", "on-failure", "always", "unless-stopped").contains(name)) {
-                throw EngineException.invalid("restart policy \"" + name + "\": no, on-failure[:max], always or unless-stopped");
-            }
-        }
-
-        /** Parses the CLI form, e.g. {@code on-failure:3}. */
-        public static RestartPolicy parse(String text) {
-            int colon = text.indexOf(':');
-            if (colon < 0) {
-                return new RestartPolicy(text, 0);
-            }
-            try {
-                return new RestartPolicy(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
-            } catch (NumberFormatException e) {
-                throw EngineException.invalid("restart policy \"" + text + "\": the retry count must be a number");
-            }
-        }
-
-        boolean restarts(int exitCode, int restartCount, boolean stoppedByUser) {
-            return switch (name) {
-                case "always", "unless-stopped" -> !stoppedByUser;
-                case "on-failure" -> !stoppedByUser && exitCode != 0
-                        && (maximumRetryCount == 0 || restartCount < maximumRetryCount);
-                default -> false;
-            };
-        }
-    }
 }

@@ -184,7 +184,7 @@ class ContainerLifecycleTest {
     @Test
     void onFailureRestartsUpToItsLimit() {
         HostConfig host = TestEngines.hostConfig(Map.of("NetworkMode", "none",
-                "RestartPolicy", HostConfig.RestartPolicy.parse("on-failure:2")));
+                "RestartPolicy", new RestartPolicy("on-failure", 2)));
         Container c = create(cmd("sh", "-c", "echo run; exit 1"), host);
         containers.start(c.id());
         assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isEqualTo(1);
