@@ -1,6 +1,5 @@
 package shop.engine.api;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jetty.http.UriCompliance;

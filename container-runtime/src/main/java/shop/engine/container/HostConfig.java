@@ -153,23 +153,6 @@ public record HostConfig(
         return result;
     }
 
-    /** The docker CLI's {@code -p [ip:][hostPort:]containerPort[/tcp]}, as PortBindings. */
-    public static Map<String, List<PortBinding>> parsePublish(List<String> specs) {
-        Map<String, List<PortBinding>> result = new LinkedHashMap<>();
-        for (String spec : specs) {
-            String[] parts = spec.split(":", -1);
-            if (parts.length > 3) {
-                throw EngineException.invalid("invalid publish spec \"" + spec + "\": want [ip:][hostPort:]containerPort");
-            }
-            String containerPort = parts[parts.length - 1];
-            String hostPort = parts.length >= 2 ? parts[parts.length - 2] : "";
-            String hostIp = parts.length == 3 ? parts[0] : "";
-            PortProxy.Binding checked = new PortProxy.Binding(containerPort, hostIp, hostPort(hostPort, containerPort));
-            result.computeIfAbsent(checked.containerPort(), k -> new ArrayList<>()).add(new PortBinding(hostIp, hostPort));
-        }
-        return result;
-    }
-
     /** Also validates them, so a bad port fails the create, not the start. */
     private static List<PortProxy.Binding> explicitBindings(Map<String, List<PortBinding>> portBindings) {
         List<PortProxy.Binding> result = new ArrayList<>();

@@ -103,8 +103,4 @@ public record Reference(String domain, String path, String tag, String digest) {
         }
         return name + (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
     }
-
-    public String familiarName() {
-        return new Reference(domain, path, null, null).familiar();
-    }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import shop.engine.content.ContentStore;
 import shop.engine.content.Descriptor;
 import shop.engine.image.Image;
 import shop.engine.image.ImageStore;
