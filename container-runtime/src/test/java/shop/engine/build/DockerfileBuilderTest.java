@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.engine.Engine;
@@ -24,6 +25,7 @@ import shop.engine.image.Image;
 import shop.engine.snapshot.Mounts;
 
 /** Real builds: RUN steps in crun containers on the debian base image. */
+@Tag("root")
 class DockerfileBuilderTest {
 
     @TempDir

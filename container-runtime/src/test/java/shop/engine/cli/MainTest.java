@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.engine.TestEngines;
@@ -27,6 +28,7 @@ import shop.engine.support.Json;
  * The CLI in-process, over the shared test state; real containers. Container and image commands
  * go through an engine API this test JVM serves (EngineClientsTest covers the CLI starting one).
  */
+@Tag("root")
 public class MainTest {
 
     public record Result(int exit, String out, String err) {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.dockerjava.api.DockerClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.engine.daemon.EngineDaemon;
 
 /** A client finds no engine on a state directory, starts one in the background with the runtime asked for, and reuses it. */
+@Tag("root")
 class EngineClientsTest {
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +25,7 @@ import shop.engine.snapshot.Mounts;
 import shop.engine.support.EngineException;
 
 /** Real containers on crun (and runc where named), as root. */
+@Tag("root")
 class ContainerLifecycleTest {
 
     Engine engine;

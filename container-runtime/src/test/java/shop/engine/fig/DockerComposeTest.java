@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.ClientProcess;
 import shop.engine.ServedEngine;
@@ -33,6 +34,7 @@ import shop.engine.support.Json;
  * Dockerfiles. The shop's part publishes 127.0.0.1:5000, its registry's fixed port, as
  * ShopStackTest does.
  */
+@Tag("root")
 class DockerComposeTest {
 
     static final Path DIR = Path.of("target/docker-compose-it").toAbsolutePath();

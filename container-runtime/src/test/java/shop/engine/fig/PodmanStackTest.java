@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.image.BaseImages;
 import shop.engine.support.HostCommands;
@@ -27,6 +28,7 @@ import shop.engine.support.Json;
  * Podman's network namespace, so no clash with the host's). The host's firewall and forwarding
  * must be as they were, and nothing of Podman's left.
  */
+@Tag("root")
 class PodmanStackTest {
 
     static final Path DIR = Path.of("target/podman-it").toAbsolutePath();

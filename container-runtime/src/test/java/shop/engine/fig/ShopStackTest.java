@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.TestEngines;
 import shop.engine.support.Json;
@@ -27,6 +28,7 @@ import shop.engine.support.Json;
  * gateway, scale, a deploy under load with no failed request, and down -v leaving nothing.
  * Uses the stack's fixed host ports (8080, 8761, 5000), so nothing else may hold them.
  */
+@Tag("root")
 class ShopStackTest {
 
     static final Path STATE = Path.of("target/shop-stack").toAbsolutePath();

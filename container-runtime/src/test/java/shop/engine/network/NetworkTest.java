@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.TestEngines;
@@ -30,6 +31,7 @@ import shop.engine.support.EngineException;
  * {@link TestEngines#HELLO_SERVER}; clients use bash's /dev/tcp, which resolves names through
  * /etc/hosts like any libc program.
  */
+@Tag("root")
 class NetworkTest {
 
     Engine engine;

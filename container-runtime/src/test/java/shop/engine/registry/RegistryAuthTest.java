@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.TestEngines;
@@ -16,6 +17,7 @@ import shop.engine.image.Reference;
 import shop.engine.support.EngineException;
 
 /** Registries that want credentials: htpasswd Basic auth, and distribution's own token auth with a token server of ours. */
+@Tag("root")
 class RegistryAuthTest {
 
     static final Path WORK = FreshEngines.WORK;

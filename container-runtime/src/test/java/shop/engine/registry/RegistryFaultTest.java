@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.content.Descriptor;
@@ -23,6 +24,7 @@ import shop.engine.support.EngineException;
 import shop.engine.support.Json;
 
 /** Pulls that meet bad bytes and broken connections, from a real docker-registry (through a cutting proxy for the latter). */
+@Tag("root")
 class RegistryFaultTest extends OpenRegistryTest {
 
     private static Image pushed(String repository, int layers, int bytesPerLayer) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.TestEngines;
@@ -29,6 +30,7 @@ import shop.engine.support.Json;
  * The engine against real peers: Debian's docker-registry on 127.0.0.1 and skopeo. What one side
  * writes, the other reads, so neither end is our own code twice.
  */
+@Tag("root")
 class RegistryInteropTest extends OpenRegistryTest {
 
     @Test

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.TestEngines;
@@ -28,6 +29,7 @@ import shop.engine.support.EngineException;
  * Containers started on a terminal, on real crun as root: the runtime is driven directly, on the
  * rootfs and in the directory of a container the engine created (and removes).
  */
+@Tag("root")
 class ConsoleTest {
 
     Engine engine;

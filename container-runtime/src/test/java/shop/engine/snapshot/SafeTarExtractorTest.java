@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,7 @@ import shop.engine.support.EngineException;
 import shop.engine.support.HostCommands;
 
 /** Hostile tars: each must be refused and leave nothing outside the target directory. */
+@Tag("root")
 class SafeTarExtractorTest {
 
     @TempDir
