@@ -98,9 +98,9 @@ public final class KubernetesManifests {
         return ManifestFiles.yaml(objects);
     }
 
-    /** Writes the objects to {@code target}; see {@link ManifestFiles#write}. */
-    public void write(Path target) {
-        ManifestFiles.write(objects, target);
+    /** Writes the objects to {@code target}, a directory of one file per object when {@code directory}; see {@link ManifestFiles#write}. */
+    public void write(Path target, boolean directory) {
+        ManifestFiles.write(objects, target, directory);
     }
 
     // --- one service ---

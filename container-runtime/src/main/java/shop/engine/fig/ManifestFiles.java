@@ -17,10 +17,15 @@ final class ManifestFiles {
     private ManifestFiles() {
     }
 
-    /** Into an existing directory, one file per object ({@code catalog-deployment.yaml}); otherwise one file with all of them. */
-    static void write(List<Map<String, Object>> objects, Path target) {
+    /**
+     * Into a directory, one file per object ({@code catalog-deployment.yaml}): an existing one, or
+     * {@code target} made when {@code directory} says it names one (as a trailing slash does);
+     * otherwise one file with all of them.
+     */
+    static void write(List<Map<String, Object>> objects, Path target, boolean directory) {
         try {
-            if (Files.isDirectory(target)) {
+            if (directory || Files.isDirectory(target)) {
+                Files.createDirectories(target);
                 for (Map<String, Object> object : objects) {
                     String name = (String) ((Map<?, ?>) object.get("metadata")).get("name");
                     String kind = ((String) object.get("kind")).toLowerCase(Locale.ROOT);

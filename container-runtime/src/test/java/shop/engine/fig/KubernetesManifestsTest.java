@@ -373,6 +373,22 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void anOutputEndingInASlashIsADirectoryMadeForOneFilePerObject() throws IOException {
+        String file = fixture().toString();
+
+        Run written = fig("-f", file, "-p", "small", "convert", "--to", "kubernetes", "-o", dir.resolve("fresh/k8s") + "/");
+        assertThat(written.exit()).as(written.err()).isZero();
+        assertThat(dir.resolve("fresh/k8s")).isDirectory();
+        assertThat(documents(Files.readString(dir.resolve("fresh/k8s/web-deployment.yaml")))).singleElement()
+                .satisfies(d -> assertThat(d.path("kind").asText()).isEqualTo("Deployment"));
+
+        Run single = fig("-f", file, "-p", "small", "convert", "--to", "kubernetes", "-o", dir.resolve("all.yaml").toString());
+        assertThat(single.exit()).as(single.err()).isZero();
+        assertThat(dir.resolve("all.yaml")).isRegularFile();
+        assertAllValid(documents(Files.readString(dir.resolve("all.yaml"))));
+    }
+
+    @Test
     void convertRefusesAnUnknownPlatformAndAMissingOne() throws IOException {
         String file = fixture().toString();
 
