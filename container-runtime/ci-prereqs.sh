@@ -1,41 +1,17 @@
 #!/usr/bin/env bash
-# Makes this machine ready to run the engine and its tests: the OCI runtimes, debootstrap, iproute2, tini
-# (the static init docker run --init binds into a container as /sbin/docker-init), the registry peers of the
-# interop tests (skopeo, Debian's docker-registry), docker-compose (which checks fig.yml), Podman (the other
-# engine fig is tested on), and the Debian root filesystem the engine imports as
-# debian:bookworm-slim. Idempotent and quiet when everything is already there. Run as root on Debian 12.
-# The rootfs cache lives outside the clone (SHOP_ENGINE_CACHE, default /var/cache/shop-engine) so
-# that CI runs on this machine share it; debootstrap takes ~30 s and ~200 MB.
+# Makes this machine ready to run the engine (what ./fig needs): the OCI runtimes, debootstrap, iproute2,
+# util-linux's unshare, tini (the static init docker run --init binds into a container as
+# /sbin/docker-init), and the Debian root filesystem the engine imports as debian:bookworm-slim. The
+# engine's tests need more (test-prereqs.sh). Idempotent and quiet when everything is already there.
+# Run as root on Debian 12. The rootfs cache lives outside the clone (SHOP_ENGINE_CACHE, default
+# /var/cache/shop-engine) so that CI runs on this machine share it; debootstrap takes ~30 s and ~200 MB.
 set -euo pipefail
+source "$(dirname "$0")/install-missing.sh"
 
 CACHE=${SHOP_ENGINE_CACHE:-/var/cache/shop-engine}
 declare -A COMMAND_OF=([crun]=crun [runc]=runc [debootstrap]=debootstrap [util-linux]=unshare
-  [iproute2]=ip [skopeo]=skopeo [docker-registry]=docker-registry [docker-compose]=docker-compose
-  [tini]=tini-static)
-# Podman, the other engine fig is tested against (PodmanStackTest). As root it needs neither uidmap,
-# slirp4netns nor fuse-overlayfs, so its recommends stay out; its bridge networks need netavark,
-# aardvark-dns (names) and iptables, and the test compares nft's ruleset before and after.
-declare -A PODMAN_COMMAND_OF=([podman]=podman [conmon]=conmon [netavark]=/usr/lib/podman/netavark
-  [aardvark-dns]=/usr/lib/podman/aardvark-dns [iptables]=iptables-save [nftables]=nft)
-
-updated=false
-# install_missing NAME_OF_MAP [apt-get option...]: installs the map's packages whose command is missing.
-install_missing() {
-  local -n commands=$1
-  shift
-  local missing=() package
-  for package in "${!commands[@]}"; do
-    command -v "${commands[$package]}" >/dev/null 2>&1 || missing+=("$package")
-  done
-  if ((${#missing[@]})); then
-    echo "installing: ${missing[*]}"
-    $updated || apt-get update -qq
-    updated=true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" "${missing[@]}" >/dev/null
-  fi
-}
+  [iproute2]=ip [tini]=tini-static)
 install_missing COMMAND_OF
-install_missing PODMAN_COMMAND_OF --no-install-recommends
 
 # The mirror the host itself uses, so the rootfs comes from where apt already reaches.
 mirror=$(awk '

@@ -45,5 +45,7 @@ if ! port_open 5672; then
 fi
 
 scripts/create-databases.sh
-# The engine's runtimes and its Debian base filesystem (cached outside the clone).
+# The engine's runtimes and its Debian base filesystem (cached outside the clone), then what its
+# tests run beside it (skopeo, docker-registry, docker-compose, Podman).
 container-runtime/ci-prereqs.sh
+container-runtime/test-prereqs.sh

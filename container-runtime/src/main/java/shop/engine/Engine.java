@@ -21,6 +21,7 @@ import shop.engine.runtime.CliRuntime;
 import shop.engine.runtime.OciRuntime;
 import shop.engine.snapshot.OverlaySnapshotter;
 import shop.engine.snapshot.Snapshotter;
+import shop.engine.task.Tasks;
 
 /**
  * The engine's parts wired over one state directory: {@code images/} (an OCI image layout),
@@ -47,9 +48,10 @@ public record Engine(Path state, ImageStore images, BaseImages baseImages, Snaps
         NetworkService networks = new BridgeNetworks(root.resolve("networks"));
         Volumes volumes = new Volumes(root.resolve("volumes"));
         EngineEvents events = new EngineEvents();
-        ContainerService containers = new LocalContainers(root.resolve("containers"), base, snapshots, runtime,
+        Tasks tasks = new Tasks(snapshots, runtime);
+        ContainerService containers = new LocalContainers(root.resolve("containers"), base, snapshots, tasks,
                 networks, new PortProxy(), volumes, events);
-        Builder builder = new DockerfileBuilder(root.resolve("builds"), base, snapshots, runtime);
+        Builder builder = new DockerfileBuilder(root.resolve("builds"), base, snapshots, tasks);
         return new Engine(root, images, base, snapshots, runtime, networks, volumes, containers, builder, events);
     }
 }

@@ -1,12 +1,11 @@
 package shop.engine;
 
+import com.github.dockerjava.api.DockerClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import com.github.dockerjava.api.DockerClient;
-import shop.engine.api.EngineClients;
 import shop.engine.api.UnixSocketApi;
+import shop.engine.client.EngineClients;
 
 /**
  * A test engine (TestEngines) serving its Docker API on a unix socket in a fresh temporary

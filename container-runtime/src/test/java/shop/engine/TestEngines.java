@@ -11,12 +11,13 @@ import java.util.Map;
 import shop.engine.container.Container;
 import shop.engine.container.ContainerService;
 import shop.engine.container.HostConfig;
-import shop.engine.image.ContainerConfig;
 import shop.engine.image.BaseImages;
+import shop.engine.image.ContainerConfig;
 import shop.engine.network.BridgeNetworks;
 import shop.engine.network.Network;
 import shop.engine.network.NetworkService;
 import shop.engine.snapshot.Mounts;
+import shop.engine.support.Json;
 
 /**
  * Engines over one state directory under target/, shared by the integration tests so the

@@ -4,8 +4,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Base64;
 import shop.engine.Engine;
-import shop.engine.Json;
 import shop.engine.container.ContainerService;
+import shop.engine.support.Json;
 
 /**
  * Docker's {@code /containers/{id}/archive}: {@code HEAD} stats a path (the

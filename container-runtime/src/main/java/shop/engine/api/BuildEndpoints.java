@@ -7,14 +7,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import shop.engine.Engine;
-import shop.engine.EngineException;
-import shop.engine.FileTrees;
-import shop.engine.Json;
 import shop.engine.build.Builder;
 import shop.engine.event.EngineEvents;
 import shop.engine.image.Image;
 import shop.engine.image.Reference;
 import shop.engine.snapshot.SafeTarExtractor;
+import shop.engine.support.EngineException;
+import shop.engine.support.FileTrees;
+import shop.engine.support.Json;
 
 /**
  * Docker's classic builder endpoint, {@code POST /build} (the context as a tar body, the build's

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.image.ContainerConfig;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * Docker's {@code changes} of import and commit ({@code docker commit -c 'CMD ["x"]'}): Dockerfile

@@ -4,24 +4,22 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.OutputStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import shop.engine.Durations;
 import shop.engine.Engine;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.container.Container;
-import shop.engine.container.ContainerService;
 import shop.engine.container.ContainerService.LogOptions;
 import shop.engine.container.ContainerService.WaitCondition;
+import shop.engine.container.ContainerService;
 import shop.engine.event.EngineEvents;
 import shop.engine.image.Reference;
 import shop.engine.network.Network;
-import shop.engine.network.PortProxy;
 import shop.engine.runtime.ResourceUsage;
 import shop.engine.snapshot.Change;
+import shop.engine.support.Durations;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * Docker's {@code /containers} endpoints: create, list, inspect, the lifecycle (start, stop,

@@ -8,13 +8,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import shop.engine.Engine;
-import shop.engine.Json;
 import shop.engine.container.Container;
 import shop.engine.container.MountPoint;
 import shop.engine.network.Endpoint;
 import shop.engine.network.Network;
 import shop.engine.network.NetworkService;
 import shop.engine.network.PortProxy;
+import shop.engine.support.Json;
 
 /** Containers as Docker's JSON shows them: the inspect document and the rows of the list. */
 final class ContainerViews {

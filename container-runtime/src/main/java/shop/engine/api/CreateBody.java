@@ -9,11 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.container.ContainerService;
 import shop.engine.container.HostConfig;
 import shop.engine.image.ContainerConfig;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * Docker's create body (Config, with HostConfig and NetworkingConfig inside) as a create request.

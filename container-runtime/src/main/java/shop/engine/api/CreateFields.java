@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * Every field of Docker's create body ({@code POST /containers/create}) the engine knows, and

@@ -15,15 +15,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import shop.engine.Engine;
-import shop.engine.EngineException;
-import shop.engine.Ids;
-import shop.engine.Json;
 import shop.engine.container.Container;
 import shop.engine.container.ContainerService;
 import shop.engine.event.EngineEvents;
 import shop.engine.runtime.Console;
 import shop.engine.runtime.OciRuntime;
 import shop.engine.runtime.TerminalSize;
+import shop.engine.support.EngineException;
+import shop.engine.support.Ids;
+import shop.engine.support.Json;
 
 /**
  * Docker's exec instances: {@code POST /containers/{id}/exec} creates one, {@code POST

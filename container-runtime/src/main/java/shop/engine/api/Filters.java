@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import shop.engine.EngineException;
-import shop.engine.Json;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * Docker's list filters: {@code {"label":["k=v"],"name":["x"]}} or the older

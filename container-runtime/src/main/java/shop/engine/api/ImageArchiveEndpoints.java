@@ -6,11 +6,11 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import shop.engine.Engine;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.event.EngineEvents;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * Images as tarballs through the Docker API: {@code GET /images/get?names=} and

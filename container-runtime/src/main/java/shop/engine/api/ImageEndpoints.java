@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import shop.engine.Engine;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.container.Container;
 import shop.engine.container.ContainerService;
 import shop.engine.event.EngineEvents;
@@ -20,6 +18,8 @@ import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
 import shop.engine.image.ImageConfig;
 import shop.engine.image.Reference;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * Docker's {@code /images} endpoints that work on stored images: list (with Docker's filters),

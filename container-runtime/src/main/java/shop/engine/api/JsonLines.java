@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
-import shop.engine.EngineException;
-import shop.engine.Json;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * Docker's JSON streams (build, pull, push, load, events, stats): one object per line, flushed as

@@ -2,9 +2,9 @@ package shop.engine.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.OutputStream;
-import shop.engine.Json;
 import shop.engine.registry.ProgressListener;
 import shop.engine.registry.ProgressText;
+import shop.engine.support.Json;
 
 /**
  * Pull and push progress as Docker's JSON stream, one object a line:

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import shop.engine.Engine;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.event.EngineEvents;
 import shop.engine.network.Network;
 import shop.engine.network.NetworkService;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /** Docker's {@code /networks} endpoints, with Docker's filters; each change is an event. */
 final class NetworkEndpoints implements Router.Endpoints {

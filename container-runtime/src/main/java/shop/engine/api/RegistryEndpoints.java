@@ -7,8 +7,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.function.Consumer;
 import shop.engine.Engine;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.event.EngineEvents;
 import shop.engine.image.Reference;
 import shop.engine.registry.Credentials;
@@ -16,6 +14,8 @@ import shop.engine.registry.ProgressListener;
 import shop.engine.registry.Registry;
 import shop.engine.registry.RegistryClient;
 import shop.engine.registry.RegistryHosts;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * The Docker API's registry endpoints: {@code POST /images/create} (pull), {@code POST

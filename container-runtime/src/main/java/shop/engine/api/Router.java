@@ -12,8 +12,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.URIUtil;
 import shop.engine.Engine;
-import shop.engine.EngineException;
 import shop.engine.event.EngineEvents;
+import shop.engine.support.EngineException;
 
 /**
  * Routes Docker Engine API requests to the endpoint class of their resource; holds no logic of

@@ -1,9 +1,9 @@
 package shop.engine.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import shop.engine.Json;
 import shop.engine.container.Container;
 import shop.engine.runtime.ResourceUsage;
+import shop.engine.support.Json;
 
 /**
  * A stats reading as Docker's JSON: the docker CLI computes CPU % from the difference between

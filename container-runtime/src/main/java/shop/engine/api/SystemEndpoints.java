@@ -13,13 +13,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import shop.engine.Engine;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.container.Container;
 import shop.engine.container.Volumes;
 import shop.engine.event.EngineEvents;
 import shop.engine.image.Image;
 import shop.engine.runtime.Cgroups;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * Docker's system endpoints: {@code _ping}, {@code version} and {@code info} (who this engine is,

@@ -1,6 +1,5 @@
 package shop.engine.api;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jetty.http.UriCompliance;
@@ -10,7 +9,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import shop.engine.Engine;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /** {@link EngineApi} on Jetty's unix-domain connector. */
 public final class UnixSocketApi implements EngineApi {

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import shop.engine.Engine;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.container.Container;
 import shop.engine.container.Volumes;
 import shop.engine.event.EngineEvents;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /** Docker's {@code /volumes} endpoints, with Docker's filters; each change is an event. */
 final class VolumeEndpoints implements Router.Endpoints {

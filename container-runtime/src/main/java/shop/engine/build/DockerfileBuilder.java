@@ -1,97 +1,68 @@
 package shop.engine.build;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
-import shop.engine.EngineException;
-import shop.engine.RootPaths;
-import shop.engine.FileTrees;
-import shop.engine.content.Compression;
+import java.util.function.Function;
 import shop.engine.content.Descriptor;
-import shop.engine.content.Digest;
+import shop.engine.dockerfile.Dockerfile;
+import shop.engine.dockerfile.DockerfileException;
+import shop.engine.dockerfile.DockerfileParser;
+import shop.engine.dockerfile.Instruction;
+import shop.engine.dockerfile.ShellWords;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
 import shop.engine.image.ImageConfig;
 import shop.engine.image.ImageStore;
-import shop.engine.image.MediaTypes;
+import shop.engine.image.Reference;
 import shop.engine.runtime.BundleSpec;
-import shop.engine.runtime.CliRuntime;
-import shop.engine.runtime.InitProcess;
-import shop.engine.runtime.OciRuntime;
 import shop.engine.runtime.Users;
 import shop.engine.snapshot.Layer;
-import shop.engine.snapshot.SafeTarExtractor;
 import shop.engine.snapshot.Snapshotter;
+import shop.engine.support.EngineException;
+import shop.engine.support.FileTrees;
+import shop.engine.support.Ids;
+import shop.engine.support.RootPaths;
+import shop.engine.task.Tasks;
 
-/** {@link Builder} over the engine's image store, snapshotter and OCI runtime. */
+/**
+ * {@link Builder} over the engine's image store, snapshotter and tasks (RUN steps). It walks the
+ * Dockerfile's stages and steps; the build cache ({@link BuildCache}), the files COPY and ADD read
+ * ({@link BuildContext}) and the instructions that change only the config ({@link ConfigInstructions})
+ * are their own classes.
+ */
 public final class DockerfileBuilder implements Builder {
 
-    private static final String CACHE_KEEPER = "build-cache";
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     private final Path scratch;
     private final ImageStore images;
     private final BaseImages baseImages;
     private final Snapshotter snapshots;
-    private final OciRuntime runtime;
+    private final Tasks tasks;
+    private final BuildCache cache;
 
-    public DockerfileBuilder(Path scratch, BaseImages baseImages, Snapshotter snapshots, OciRuntime runtime) {
+    public DockerfileBuilder(Path scratch, BaseImages baseImages, Snapshotter snapshots, Tasks tasks) {
         this.scratch = scratch;
         this.images = baseImages.store();
         this.baseImages = baseImages;
         this.snapshots = snapshots;
-        this.runtime = runtime;
-    }
-
-    /** One stage's state while it is being built. */
-    private static final class Stage {
-        final String name;
-        ImageConfig config;
-        List<Descriptor> layers;
-        String cacheKey;
-        boolean cacheOff;
-        String imageId;
-        boolean cmdSetHere;
-        final Map<String, String> args = new LinkedHashMap<>();
-
-        Stage(String name, ImageConfig config, List<Descriptor> layers, String cacheKey, String imageId) {
-            this.name = name;
-            this.config = config;
-            this.layers = new ArrayList<>(layers);
-            this.cacheKey = cacheKey;
-            this.imageId = imageId;
-        }
-
-        ContainerConfig run() {
-            return config.containerConfig();
-        }
+        this.tasks = tasks;
+        this.cache = new BuildCache(images);
     }
 
     /** Everything one build shares across its stages and steps. */
-    private record Build(BuildRequest request, Dockerfile dockerfile, DockerIgnore ignore, Consumer<String> progress,
-                         Map<String, String> globalArgs, Map<String, Stage> stages) {
+    private record Build(BuildRequest request, Dockerfile dockerfile, BuildContext context, Consumer<String> progress,
+                         Map<String, String> globalArgs, Map<String, BuildStage> stages) {
     }
 
     @Override
@@ -103,14 +74,13 @@ public final class DockerfileBuilder implements Builder {
             throw EngineException.invalid("Cannot locate specified Dockerfile: " + name);
         }
         for (String tag : request.tags()) {
-            shop.engine.image.Reference.parse(tag);
+            Reference.parse(tag);
         }
         Dockerfile dockerfile;
-        DockerIgnore ignore;
+        BuildContext files;
         try {
             dockerfile = new DockerfileParser(name).parse(Files.readString(file));
-            Path ignoreFile = context.resolve(".dockerignore");
-            ignore = Files.isRegularFile(ignoreFile) ? new DockerIgnore(Files.readString(ignoreFile)) : DockerIgnore.none();
+            files = BuildContext.of(context);
         } catch (IOException e) {
             throw EngineException.failed("read " + file + ": " + e.getMessage(), e);
         }
@@ -118,9 +88,9 @@ public final class DockerfileBuilder implements Builder {
         if (steps.stream().noneMatch(i -> i.keyword().equals("FROM"))) {
             throw new DockerfileException(name, steps.isEmpty() ? 1 : steps.get(0).line(), null, "no FROM instruction");
         }
-        Build build = new Build(request, dockerfile, ignore, progress, new LinkedHashMap<>(), new LinkedHashMap<>());
-        Stage stage = null;
-        Stage target = null;
+        Build build = new Build(request, dockerfile, files, progress, new LinkedHashMap<>(), new LinkedHashMap<>());
+        BuildStage stage = null;
+        BuildStage target = null;
         int number = 0;
         for (Instruction ins : steps) {
             progress.accept("Step " + (++number) + "/" + steps.size() + " : " + ins.original() + "\n");
@@ -147,18 +117,18 @@ public final class DockerfileBuilder implements Builder {
         if (request.target() != null && target == null) {
             throw EngineException.invalid("target stage \"" + request.target() + "\" could not be found");
         }
-        Stage result = target != null ? target : stage;
+        BuildStage result = target != null ? target : stage;
         if (request.labels() != null && !request.labels().isEmpty()) {
             Map<String, String> labels = new TreeMap<>(result.run().labels() == null ? Map.of() : result.run().labels());
             labels.putAll(request.labels());
             result.config = result.config.withConfig(result.run().withLabels(labels));
-            commit(result, "labels " + labels);
+            cache.commit(result, "labels " + labels);
         }
         Image image = images.resolve(result.imageId);
         progress.accept("Successfully built " + image.shortId() + "\n");
         for (String tag : request.tags()) {
             images.tag(image.id(), tag);
-            progress.accept("Successfully tagged " + shop.engine.image.Reference.parse(tag).familiar() + "\n");
+            progress.accept("Successfully tagged " + Reference.parse(tag).familiar() + "\n");
         }
         return image;
     }
@@ -169,7 +139,7 @@ public final class DockerfileBuilder implements Builder {
         }
     }
 
-    private Stage from(Build build, Instruction ins, int index) {
+    private BuildStage from(Build build, Instruction ins, int index) {
         List<String> words = ShellWords.split(ShellWords.expand(ins.text(), build.globalArgs()::get, build.dockerfile().escape()),
                 build.dockerfile().escape());
         if (words.size() != 1 && !(words.size() == 3 && words.get(1).equalsIgnoreCase("AS"))) {
@@ -177,17 +147,17 @@ public final class DockerfileBuilder implements Builder {
         }
         String base = words.get(0);
         String name = words.size() == 3 ? words.get(2).toLowerCase() : String.valueOf(index);
-        Stage stage;
-        Stage previous = build.stages().get(base.toLowerCase());
+        BuildStage stage;
+        BuildStage previous = build.stages().get(base.toLowerCase());
         if (previous != null) {
-            stage = new Stage(name, previous.config, previous.layers, previous.cacheKey, previous.imageId);
+            stage = new BuildStage(name, previous.config, previous.layers, previous.cacheKey, previous.imageId);
         } else if (base.equals("scratch")) {
             ImageConfig empty = ImageConfig.empty(Instant.now().toString());
-            stage = new Stage(name, empty, List.of(), "scratch", null);
-            stage.imageId = images.commit(empty, List.of(), Map.of(CACHE_KEEPER, "scratch")).id();
+            stage = new BuildStage(name, empty, List.of(), "scratch", null);
+            stage.imageId = cache.scratch(empty);
         } else {
             Image image = baseImages.resolve(base);
-            stage = new Stage(name, image.config(), image.manifest().layers(), image.id(), image.id());
+            stage = new BuildStage(name, image.config(), image.manifest().layers(), image.id(), image.id());
             build.progress().accept(" ---> " + image.shortId() + "\n");
         }
         stage.cacheOff = build.request().noCache();
@@ -196,14 +166,13 @@ public final class DockerfileBuilder implements Builder {
         return stage;
     }
 
-    private void step(Build build, Stage stage, Instruction ins) {
-        char escape = build.dockerfile().escape();
+    private void step(Build build, BuildStage stage, Instruction ins) {
         ContainerConfig run = stage.run();
         switch (ins.keyword()) {
             case "RUN" -> runStep(build, stage, ins);
             case "COPY", "ADD" -> copyStep(build, stage, ins);
             case "ARG" -> {
-                Map<String, String> declared = argPairs(build, ins, name -> lookup(build, stage, name));
+                Map<String, String> declared = argPairs(build, ins, stage::variable);
                 for (Map.Entry<String, String> arg : declared.entrySet()) {
                     String value = build.request().buildArgs().containsKey(arg.getKey()) ? build.request().buildArgs().get(arg.getKey())
                             : arg.getValue() != null ? arg.getValue() : build.globalArgs().get(arg.getKey());
@@ -211,134 +180,23 @@ public final class DockerfileBuilder implements Builder {
                 }
                 configStep(build, stage, ins, run);
             }
-            case "ENV" -> {
-                Map<String, String> env = new LinkedHashMap<>();
-                for (String e : run.env() == null ? List.<String>of() : run.env()) {
-                    int eq = e.indexOf('=');
-                    env.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
-                }
-                env.putAll(ShellWords.pairs(expand(build, stage, ins), escape, true));
-                configStep(build, stage, ins, run.withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
-            }
-            case "LABEL" -> {
-                Map<String, String> labels = new TreeMap<>(run.labels() == null ? Map.of() : run.labels());
-                labels.putAll(ShellWords.pairs(expand(build, stage, ins), escape, true));
-                configStep(build, stage, ins, run.withLabels(labels));
-            }
             case "MAINTAINER" -> {
                 stage.config = new ImageConfig(stage.config.created(), ins.text(), stage.config.architecture(),
                         stage.config.os(), run, stage.config.rootfs(), stage.config.history());
                 configStep(build, stage, ins, run);
             }
-            case "WORKDIR" -> {
-                String dir = expand(build, stage, ins).strip();
-                String base = run.workingDir() == null || run.workingDir().isEmpty() ? "/" : run.workingDir();
-                configStep(build, stage, ins, run.withWorkingDir(Path.of(base).resolve(dir).normalize().toString()));
-            }
-            case "USER" -> configStep(build, stage, ins, run.withUser(expand(build, stage, ins).strip()));
-            case "EXPOSE" -> {
-                Map<String, Object> ports = new TreeMap<>(run.exposedPorts() == null ? Map.of() : run.exposedPorts());
-                for (String port : ShellWords.split(expand(build, stage, ins), escape)) {
-                    if (!port.matches("\\d+(-\\d+)?(/(tcp|udp|sctp))?")) {
-                        throw new IllegalArgumentException("invalid port \"" + port + "\"");
-                    }
-                    ports.put(port.contains("/") ? port : port + "/tcp", Map.of());
+            default -> {
+                ContainerConfig next = ConfigInstructions.apply(ins, run, () -> expand(build, stage, ins),
+                        build.dockerfile().escape(), stage.cmdSetHere);
+                if (ins.keyword().equals("CMD")) {
+                    stage.cmdSetHere = true;
                 }
-                configStep(build, stage, ins, run.withExposedPorts(ports));
+                configStep(build, stage, ins, next);
             }
-            case "VOLUME" -> {
-                Map<String, Object> volumes = new TreeMap<>(run.volumes() == null ? Map.of() : run.volumes());
-                List<String> paths = ins.isJson() ? ins.json() : ShellWords.split(expand(build, stage, ins), escape);
-                paths.forEach(v -> volumes.put(v, Map.of()));
-                configStep(build, stage, ins, run.withVolumes(volumes));
-            }
-            case "CMD" -> {
-                stage.cmdSetHere = true;
-                configStep(build, stage, ins, run.withCmd(command(ins, run)));
-            }
-            case "ENTRYPOINT" -> {
-                // As Docker: a new ENTRYPOINT drops a CMD inherited from the base image.
-                ContainerConfig next = run.withEntrypoint(command(ins, run));
-                configStep(build, stage, ins, stage.cmdSetHere ? next : next.withCmd(null));
-            }
-            case "SHELL" -> {
-                if (!ins.isJson() || ins.json().isEmpty()) {
-                    throw new IllegalArgumentException("SHELL requires the arguments to be in JSON form");
-                }
-                configStep(build, stage, ins, run.withShell(ins.json()));
-            }
-            case "STOPSIGNAL" -> configStep(build, stage, ins, run.withStopSignal(expand(build, stage, ins).strip()));
-            case "HEALTHCHECK" -> configStep(build, stage, ins, run.withHealthcheck(healthcheck(ins, escape)));
-            default -> throw new IllegalArgumentException("unsupported instruction");
         }
     }
 
-    private static List<String> command(Instruction ins, ContainerConfig run) {
-        if (ins.isJson()) {
-            return ins.json();
-        }
-        List<String> shell = new ArrayList<>(run.shell() == null ? List.of("/bin/sh", "-c") : run.shell());
-        shell.add(ins.text());
-        return shell;
-    }
-
-    /**
-     * The healthcheck that an image built from this Dockerfile gets from its final stage, read
-     * without building it (fig convert needs it where the stack's file sets none). One the final
-     * stage inherits from its base image is not seen.
-     */
-    public static Optional<ContainerConfig.Healthcheck> finalStageHealthcheck(Dockerfile dockerfile) {
-        ContainerConfig.Healthcheck found = null;
-        for (Instruction ins : dockerfile.instructions()) {
-            if (ins.keyword().equals("FROM")) {
-                found = null;
-            } else if (ins.keyword().equals("HEALTHCHECK")) {
-                try {
-                    found = healthcheck(ins, dockerfile.escape());
-                } catch (EngineException | IllegalArgumentException e) {
-                    throw new DockerfileException(dockerfile.file(), ins.line(), ins.keyword(), e.getMessage());
-                }
-            }
-        }
-        return Optional.ofNullable(found);
-    }
-
-    private static ContainerConfig.Healthcheck healthcheck(Instruction ins, char escape) {
-        String text = ins.text().strip();
-        if (text.equalsIgnoreCase("NONE")) {
-            return new ContainerConfig.Healthcheck(List.of("NONE"), null, null, null, null);
-        }
-        if (!text.regionMatches(true, 0, "CMD", 0, 3)) {
-            throw new IllegalArgumentException("HEALTHCHECK wants [OPTIONS] CMD command, or NONE");
-        }
-        String cmd = text.substring(3).strip();
-        List<String> test = new ArrayList<>();
-        if (cmd.startsWith("[")) {
-            try {
-                test.add("CMD");
-                test.addAll(shop.engine.Json.MAPPER.readValue(cmd, new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { }));
-            } catch (IOException e) {
-                throw new IllegalArgumentException("HEALTHCHECK CMD: bad JSON array: " + e.getMessage());
-            }
-        } else {
-            test.add("CMD-SHELL");
-            test.add(cmd);
-        }
-        Map<String, String> f = ins.flags();
-        for (String flag : f.keySet()) {
-            if (!List.of("interval", "timeout", "start-period", "retries", "start-interval").contains(flag)) {
-                throw new IllegalArgumentException("unknown flag: --" + flag);
-            }
-        }
-        return new ContainerConfig.Healthcheck(test, nanos(f.get("interval")), nanos(f.get("timeout")),
-                nanos(f.get("start-period")), f.containsKey("retries") ? Integer.valueOf(f.get("retries")) : null);
-    }
-
-    private static Long nanos(String duration) {
-        return duration == null ? null : shop.engine.Durations.parse(duration).toNanos();
-    }
-
-    private Map<String, String> argPairs(Build build, Instruction ins, java.util.function.Function<String, String> lookup) {
+    private Map<String, String> argPairs(Build build, Instruction ins, Function<String, String> lookup) {
         Map<String, String> pairs = new LinkedHashMap<>();
         char escape = build.dockerfile().escape();
         for (String word : ShellWords.split(ShellWords.expand(ins.text(), lookup, escape), escape)) {
@@ -352,75 +210,58 @@ public final class DockerfileBuilder implements Builder {
         return pairs;
     }
 
-    /** ENV of the image wins over ARG of the same name, as Docker resolves them. */
-    private static String lookup(Build build, Stage stage, String name) {
-        for (String e : stage.run().env() == null ? List.<String>of() : stage.run().env()) {
-            if (e.startsWith(name + "=")) {
-                return e.substring(name.length() + 1);
-            }
-        }
-        return stage.args.get(name);
+    private static String expand(Build build, BuildStage stage, Instruction ins) {
+        return ShellWords.expand(ins.text(), stage::variable, build.dockerfile().escape());
     }
 
-    private static String expand(Build build, Stage stage, Instruction ins) {
-        return ShellWords.expand(ins.text(), name -> lookup(build, stage, name), build.dockerfile().escape());
-    }
-
-    private void configStep(Build build, Stage stage, Instruction ins, ContainerConfig next) {
-        cachedStep(build, stage, ins.original(), () -> {
+    private void configStep(Build build, BuildStage stage, Instruction ins, ContainerConfig next) {
+        cache.step(stage, ins.original(), () -> {
             stage.config = stage.config.withConfig(next).withStep(Instant.now().toString(),
                     "/bin/sh -c #(nop) " + ins.original(), null);
-        });
+        }, build.progress());
     }
 
-    /** Looks the step up in the cache; on a miss runs it, commits and remembers it. */
-    private void cachedStep(Build build, Stage stage, String keyText, Runnable work) {
-        String key = Digest.of((stage.cacheKey + "\n" + keyText).getBytes(StandardCharsets.UTF_8));
-        if (!stage.cacheOff) {
-            Optional<Image> hit = images.kept(CACHE_KEEPER, key);
-            if (hit.isPresent()) {
-                stage.config = hit.get().config();
-                stage.layers = new ArrayList<>(hit.get().manifest().layers());
-                stage.cacheKey = key;
-                stage.imageId = hit.get().id();
-                build.progress().accept(" ---> Using cache\n ---> " + hit.get().shortId() + "\n");
-                return;
-            }
-            stage.cacheOff = true;
+    /** Mounts the stage's layers on a throwaway snapshot, lets {@code change} write, and adds its diff as a layer. */
+    private void inSnapshot(BuildStage stage, String createdBy, Consumer<Path> change) {
+        String key = "build-" + Ids.random().substring(0, 16);
+        try {
+            Path rootfs = snapshots.mount(key, layers(stage));
+            change.accept(rootfs);
+            snapshots.unmount(key);
+            Descriptor layer = snapshots.commitDiff(key, images.content());
+            stage.layers.add(layer);
+            stage.config = stage.config.withStep(Instant.now().toString(), createdBy, layer.digest());
+        } finally {
+            snapshots.remove(key);
         }
-        work.run();
-        stage.cacheKey = key;
-        commit(stage, key);
-        build.progress().accept(" ---> " + stage.imageId.substring(7, 19) + "\n");
     }
 
-    private void commit(Stage stage, String key) {
-        stage.imageId = images.commit(stage.config, stage.layers, Map.of(CACHE_KEEPER, key)).id();
+    private List<Layer> layers(BuildStage stage) {
+        return Layer.of(stage.config, stage.layers, images.content());
     }
 
     // --- RUN ---
 
-    private void runStep(Build build, Stage stage, Instruction ins) {
+    /** A task on the step's snapshot, with the host's network (and its resolv.conf and hosts) so it reaches mirrors. */
+    private void runStep(Build build, BuildStage stage, Instruction ins) {
         ContainerConfig run = stage.run();
-        List<String> args = command(ins, run);
+        List<String> args = ConfigInstructions.command(ins, run);
         Map<String, String> env = new LinkedHashMap<>();
         stage.args.forEach((k, v) -> {
             if (v != null) {
                 env.put(k, v);
             }
         });
-        for (String e : run.env() == null ? List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") : run.env()) {
-            int eq = e.indexOf('=');
-            env.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
-        }
+        ConfigInstructions.putEnv(env, run.env() == null
+                ? List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") : run.env());
         // RUN is matched on its command; build-arg values it sees are part of it, as in Docker.
         String keyText = "RUN " + args + " " + new TreeMap<>(stage.args);
-        cachedStep(build, stage, keyText, () -> inSnapshot(stage, "/bin/sh -c " + ins.text(), rootfs -> {
+        cache.step(stage, keyText, () -> inSnapshot(stage, "/bin/sh -c " + ins.text(), rootfs -> {
             String key = rootfs.getParent().getFileName().toString();
-            Users.Resolved user = Users.resolve(rootfs, run.user());
-            String workdir = run.workingDir() == null || run.workingDir().isEmpty() ? "/" : run.workingDir();
+            String workdir = ConfigInstructions.workingDir(run);
+            Users.Resolved user;
             try {
-                Files.createDirectories(RootPaths.resolve(rootfs, workdir));
+                user = Tasks.prepare(rootfs, run.user(), List.of(), workdir);
             } catch (IOException e) {
                 throw EngineException.failed("create WORKDIR " + workdir + ": " + e.getMessage(), e);
             }
@@ -438,74 +279,23 @@ public final class DockerfileBuilder implements Builder {
                 BundleSpec.Process process = BundleSpec.Process.of(args,
                         env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                         workdir, user.uid(), user.gid(), user.additionalGids());
-                runtime.writeBundle(new BundleSpec(rootfs, false, process, "buildkitsandbox", mounts,
-                        BundleSpec.Namespaces.of("host"), BundleSpec.Resources.NONE, Map.of(), false, false,
-                        CliRuntime.cgroupsPath(key), null), bundle);
-                int code = follow(runtime.start(key, bundle, null, log, log, false).init(), log, build.progress());
+                int code = tasks.run(key, new BundleSpec(rootfs, false, process, "buildkitsandbox", mounts,
+                        BundleSpec.Namespaces.of("host"), BundleSpec.Resources.NONE, Map.of(), false, false, null),
+                        bundle, log, build.progress());
                 if (code != 0) {
                     throw EngineException.invalid("The command '" + String.join(" ", args) + "' returned a non-zero code: " + code);
                 }
             } catch (IOException e) {
                 throw EngineException.failed("RUN: " + e.getMessage(), e);
             } finally {
-                runtime.delete(key);
                 FileTrees.deleteOrFail(bundle, "RUN scratch");
             }
-        }));
-    }
-
-    /** Streams the step's output while it runs; returns its exit code. */
-    private int follow(InitProcess process, Path log, Consumer<String> progress) throws IOException {
-        try (RandomAccessFile in = new RandomAccessFile(log.toFile(), "r")) {
-            byte[] buffer = new byte[8192];
-            while (true) {
-                boolean alive = !process.exit().isDone();
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    progress.accept(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                }
-                if (!alive) {
-                    break;
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            }
-        }
-        Integer code = process.exit().join();
-        return code == null ? 255 : code;
-    }
-
-    /** Mounts the stage's layers on a throwaway snapshot, lets {@code change} write, and adds its diff as a layer. */
-    private void inSnapshot(Stage stage, String createdBy, Consumer<Path> change) {
-        String key = "build-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
-        try {
-            Path rootfs = snapshots.mount(key, layers(stage));
-            change.accept(rootfs);
-            snapshots.unmount(key);
-            Descriptor layer = snapshots.commitDiff(key, images.content());
-            stage.layers.add(layer);
-            stage.config = stage.config.withStep(Instant.now().toString(), createdBy, layer.digest());
-        } finally {
-            snapshots.remove(key);
-        }
-    }
-
-    private List<Layer> layers(Stage stage) {
-        List<Layer> layers = new ArrayList<>();
-        List<String> diffIds = stage.config.diffIds();
-        for (int i = 0; i < diffIds.size(); i++) {
-            layers.add(new Layer(diffIds.get(i), images.content().path(stage.layers.get(i).digest())));
-        }
-        return layers;
+        }), build.progress());
     }
 
     // --- COPY and ADD ---
 
-    private void copyStep(Build build, Stage stage, Instruction ins) {
+    private void copyStep(Build build, BuildStage stage, Instruction ins) {
         char escape = build.dockerfile().escape();
         for (String flag : ins.flags().keySet()) {
             if (!List.of("from", "chown", "chmod", "link").contains(flag)) {
@@ -513,14 +303,14 @@ public final class DockerfileBuilder implements Builder {
             }
         }
         List<String> words = ins.isJson()
-                ? ins.json().stream().map(w -> ShellWords.expand(w, name -> lookup(build, stage, name), escape)).toList()
+                ? ins.json().stream().map(w -> ShellWords.expand(w, stage::variable, escape)).toList()
                 : ShellWords.split(expand(build, stage, ins), escape);
         if (words.size() < 2) {
             throw new IllegalArgumentException(ins.keyword() + " requires at least two arguments: source(s) and destination");
         }
         List<String> sources = words.subList(0, words.size() - 1);
         String dest = words.get(words.size() - 1);
-        String workdir = stage.run().workingDir() == null || stage.run().workingDir().isEmpty() ? "/" : stage.run().workingDir();
+        String workdir = ConfigInstructions.workingDir(stage.run());
         String destPath = dest.startsWith("/") ? dest : workdir + (workdir.endsWith("/") ? "" : "/") + dest;
         boolean destIsDir = dest.endsWith("/") || dest.equals(".");
         String from = ins.flags().get("from");
@@ -528,14 +318,13 @@ public final class DockerfileBuilder implements Builder {
         Integer chmod = ins.flags().containsKey("chmod") ? Integer.valueOf(ins.flags().get("chmod"), 8) : null;
         boolean add = ins.keyword().equals("ADD");
 
-        Stage fromStage = from == null ? null : build.stages().get(from.toLowerCase());
+        BuildStage fromStage = from == null ? null : build.stages().get(from.toLowerCase());
         Image fromImage = from == null || fromStage != null ? null : baseImages.resolve(from);
         String fromId = fromStage != null ? fromStage.imageId : fromImage != null ? fromImage.id() : null;
-        Path context = build.request().context().toAbsolutePath().normalize();
 
         if (fromId != null) {
-            copyFrom(build, stage, ins, fromStage != null ? layers(fromStage) : layersOf(fromImage), sources, destPath, destIsDir,
-                    chown, chmod);
+            copyFrom(build, stage, ins, fromStage != null ? layers(fromStage) : Layer.of(fromImage, images.content()), sources,
+                    destPath, destIsDir, chown, chmod);
             return;
         }
         List<Path> matched = new ArrayList<>();
@@ -543,25 +332,25 @@ public final class DockerfileBuilder implements Builder {
             if (source.matches("(?i)https?://.*")) {
                 throw new IllegalArgumentException("ADD from a URL needs a network this engine's builds do not reach; download it into the context");
             }
-            matched.addAll(match(context, source, build.ignore()));
+            matched.addAll(build.context().match(source));
         }
         if ((matched.size() > 1 || sources.size() > 1) && !destIsDir) {
             throw new IllegalArgumentException("When using " + ins.keyword()
                     + " with more than one source file, the destination must be a directory and end with a /");
         }
-        copyCached(build, stage, ins, context, matched, destPath, destIsDir, chown, chmod, build.ignore(), add);
+        copyCached(build, stage, ins, build.context(), matched, destPath, destIsDir, chown, chmod, add);
     }
 
     /** The step keyed on the checksum of what it copies (content and modes, not mtimes), then the copy on a miss. */
-    private void copyCached(Build build, Stage stage, Instruction ins, Path sourceRoot, List<Path> sources, String destPath,
-                            boolean destIsDir, String chown, Integer chmod, DockerIgnore ignore, boolean add) {
-        String keyText = ins.original() + " " + checksum(sourceRoot, sources, ignore);
-        cachedStep(build, stage, keyText, () -> inSnapshot(stage, "/bin/sh -c #(nop) " + ins.original(), rootfs -> {
+    private void copyCached(Build build, BuildStage stage, Instruction ins, BuildContext from, List<Path> sources,
+                            String destPath, boolean destIsDir, String chown, Integer chmod, boolean add) {
+        String keyText = ins.original() + " " + from.checksum(sources);
+        cache.step(stage, keyText, () -> inSnapshot(stage, "/bin/sh -c #(nop) " + ins.original(), rootfs -> {
             Users.Resolved owner = chown == null ? null : Users.resolve(rootfs, chown);
             for (Path source : sources) {
-                copyInto(sourceRoot, source, rootfs, destPath, destIsDir || sources.size() > 1, owner, chmod, ignore, add);
+                from.copy(source, rootfs, destPath, destIsDir || sources.size() > 1, owner, chmod, add);
             }
-        }));
+        }), build.progress());
     }
 
     /**
@@ -569,9 +358,9 @@ public final class DockerfileBuilder implements Builder {
      * source stage's identity, so a rebuilt stage that yields the same files (a Spring Boot jar's
      * dependencies after a code change) keeps this step, and its layer, cached.
      */
-    private void copyFrom(Build build, Stage stage, Instruction ins, List<Layer> layers, List<String> sources, String destPath,
-                          boolean destIsDir, String chown, Integer chmod) {
-        String key = "from-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+    private void copyFrom(Build build, BuildStage stage, Instruction ins, List<Layer> layers, List<String> sources,
+                          String destPath, boolean destIsDir, String chown, Integer chmod) {
+        String key = "from-" + Ids.random().substring(0, 16);
         try {
             Path fromRoot = snapshots.mount(key, layers);
             List<Path> resolved = new ArrayList<>();
@@ -582,147 +371,9 @@ public final class DockerfileBuilder implements Builder {
                 }
                 resolved.add(path);
             }
-            copyCached(build, stage, ins, fromRoot, resolved, destPath, destIsDir, chown, chmod, DockerIgnore.none(), false);
+            copyCached(build, stage, ins, BuildContext.whole(fromRoot), resolved, destPath, destIsDir, chown, chmod, false);
         } finally {
             snapshots.remove(key);
-        }
-    }
-
-    private List<Layer> layersOf(Image image) {
-        List<Layer> layers = new ArrayList<>();
-        for (int i = 0; i < image.config().diffIds().size(); i++) {
-            layers.add(new Layer(image.config().diffIds().get(i), images.content().path(image.manifest().layers().get(i).digest())));
-        }
-        return layers;
-    }
-
-    /** Context paths matching one source (globs allowed in the last component), minus ignored ones. */
-    private static List<Path> match(Path context, String source, DockerIgnore ignore) {
-        Path whole = context.resolve(source.startsWith("/") ? source.substring(1) : source).normalize();
-        if (!whole.startsWith(context)) {
-            throw EngineException.invalid("forbidden path outside the build context: " + source);
-        }
-        List<Path> found = new ArrayList<>();
-        if (source.matches(".*[*?\\[].*")) {
-            Path dir = whole.getParent();
-            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + whole.getFileName());
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> list = Files.list(dir)) {
-                    list.filter(p -> matcher.matches(p.getFileName())).sorted().forEach(found::add);
-                } catch (IOException e) {
-                    throw EngineException.failed("list " + dir + ": " + e.getMessage(), e);
-                }
-            }
-        } else if (Files.exists(whole, NOFOLLOW)) {
-            found.add(whole);
-        }
-        found.removeIf(p -> !p.equals(context) && ignore.excludes(context.relativize(p).toString()));
-        if (found.isEmpty()) {
-            throw EngineException.invalid("file not found in build context or excluded by .dockerignore: " + source);
-        }
-        return found;
-    }
-
-    /** sha256 over each file's context path, mode, and content (or link target); mtimes do not count. */
-    private static String checksum(Path context, List<Path> sources, DockerIgnore ignore) {
-        MessageDigest sha = Digest.sha256();
-        for (Path source : sources) {
-            try (Stream<Path> walk = Files.walk(source)) {
-                for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
-                    String rel = context.relativize(p).toString();
-                    if (!p.equals(context) && ignore.excludes(rel)) {
-                        continue;
-                    }
-                    int mode = (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW);
-                    sha.update((rel + "\0" + Integer.toOctalString(mode) + "\0").getBytes(StandardCharsets.UTF_8));
-                    if (Files.isSymbolicLink(p)) {
-                        sha.update(Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8));
-                    } else if (Files.isRegularFile(p, NOFOLLOW)) {
-                        try (InputStream in = Files.newInputStream(p)) {
-                            byte[] buffer = new byte[1 << 16];
-                            int n;
-                            while ((n = in.read(buffer)) > 0) {
-                                sha.update(buffer, 0, n);
-                            }
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                throw EngineException.failed("checksum " + source + ": " + e.getMessage(), e);
-            }
-        }
-        return Digest.format(sha.digest());
-    }
-
-    /**
-     * Copies one source (a file, or a directory's contents) to {@code destPath} in the rootfs,
-     * resolving every target inside the rootfs. ADD unpacks a local tar archive instead.
-     */
-    private static void copyInto(Path sourceRoot, Path source, Path rootfs, String destPath, boolean destIsDir,
-                                 Users.Resolved owner, Integer chmod, DockerIgnore ignore, boolean extractArchives) {
-        try {
-            if (Files.isDirectory(source, NOFOLLOW)) {
-                Path dest = RootPaths.resolve(rootfs, destPath);
-                Files.createDirectories(dest);
-                try (Stream<Path> walk = Files.walk(source)) {
-                    for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
-                        if (p.equals(source)) {
-                            continue;
-                        }
-                        String relToContext = sourceRoot.relativize(p).toString();
-                        if (ignore.excludes(relToContext)) {
-                            continue;
-                        }
-                        String rel = source.relativize(p).toString();
-                        copyEntry(p, RootPaths.resolve(rootfs, destPath + "/" + rel), owner, chmod);
-                    }
-                }
-                return;
-            }
-            if (extractArchives && isTar(source)) {
-                Path dest = RootPaths.resolve(rootfs, destPath);
-                Files.createDirectories(dest);
-                try (InputStream in = Files.newInputStream(source)) {
-                    new SafeTarExtractor(null).extract(in, dest, "ADD " + source.getFileName());
-                }
-                return;
-            }
-            Path dest = RootPaths.resolve(rootfs, destPath);
-            Path target = destIsDir || Files.isDirectory(dest) ? dest.resolve(source.getFileName().toString()) : dest;
-            Files.createDirectories(target.getParent());
-            copyEntry(source, target, owner, chmod);
-        } catch (IOException e) {
-            throw EngineException.failed("copy " + source.getFileName() + " to " + destPath + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void copyEntry(Path source, Path target, Users.Resolved owner, Integer chmod) throws IOException {
-        if (Files.isDirectory(source, NOFOLLOW)) {
-            if (Files.exists(target, NOFOLLOW) && !Files.isDirectory(target, NOFOLLOW)) {
-                Files.delete(target);
-            }
-            Files.createDirectories(target);
-            Files.setAttribute(target, "unix:mode", (Integer) Files.getAttribute(source, "unix:mode") & 07777);
-        } else {
-            if (Files.isDirectory(target, NOFOLLOW)) {
-                FileTrees.delete(target);
-            }
-            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES, NOFOLLOW);
-        }
-        Files.setAttribute(target, "unix:uid", owner == null ? 0 : owner.uid(), NOFOLLOW);
-        Files.setAttribute(target, "unix:gid", owner == null ? 0 : owner.gid(), NOFOLLOW);
-        if (chmod != null && !Files.isSymbolicLink(target)) {
-            Files.setAttribute(target, "unix:mode", chmod, NOFOLLOW);
-        }
-    }
-
-    /** A plain or gzipped tar, by content: "ustar" at offset 257 of the (decompressed) first block. */
-    private static boolean isTar(Path file) throws IOException {
-        try (InputStream in = Compression.plain(new BufferedInputStream(Files.newInputStream(file)))) {
-            byte[] header = in.readNBytes(512);
-            return header.length == 512 && new String(header, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
-        } catch (java.util.zip.ZipException notGzip) {
-            return false;
         }
     }
 }

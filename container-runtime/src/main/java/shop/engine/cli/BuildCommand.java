@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 @Command(name = "build", description = "Build an image from a Dockerfile")
 final class BuildCommand implements Callable<Integer> {

@@ -22,9 +22,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import shop.engine.Durations;
-import shop.engine.EngineException;
-import shop.engine.Sizes;
+import shop.engine.support.Durations;
+import shop.engine.support.EngineException;
+import shop.engine.support.Sizes;
 import shop.engine.terminal.TerminalSession;
 
 /**

@@ -15,13 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import shop.engine.EngineException;
-import shop.engine.build.ShellWords;
+import shop.engine.dockerfile.ShellWords;
 import shop.engine.fig.FigException;
 import shop.engine.fig.FigFile;
 import shop.engine.fig.KubernetesManifests;
 import shop.engine.fig.Signals;
 import shop.engine.fig.Stack;
+import shop.engine.support.EngineException;
 import shop.engine.terminal.LocalTerminal;
 
 /**
@@ -392,8 +392,10 @@ final class FigCommand {
     static final class Convert extends Sub {
         @Option(names = "--to", required = true, description = "The platform: kubernetes")
         String to;
-        @Option(names = {"-o", "--out"}, description = "An existing directory (one file per object) or a file (default: stdout)")
-        Path out;
+        // A String, not a Path: a Path drops the trailing slash that says "a directory, make it".
+        @Option(names = {"-o", "--out"},
+                description = "A directory (one file per object; with a trailing / it is made if missing) or a file (default: stdout)")
+        String out;
 
         @Override
         public Integer call() {
@@ -405,7 +407,7 @@ final class FigCommand {
             if (out == null) {
                 fig.main.out.print(manifests.yaml());
             } else {
-                manifests.write(out);
+                manifests.write(Path.of(out), out.endsWith("/"));
             }
             return 0;
         }

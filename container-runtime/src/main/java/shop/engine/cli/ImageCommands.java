@@ -3,8 +3,8 @@ package shop.engine.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.github.dockerjava.api.model.Image;
-import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
+import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -20,9 +20,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import shop.engine.EngineException;
-import shop.engine.Json;
-import shop.engine.api.EngineRequests;
+import shop.engine.client.EngineRequests;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /** images, inspect, tag, rmi, import, save, load: all through the engine's API, as the docker CLI does them. */
 final class ImageCommands {

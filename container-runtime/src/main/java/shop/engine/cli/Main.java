@@ -1,18 +1,18 @@
 package shop.engine.cli;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.DockerException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.DockerException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import shop.engine.Engine;
-import shop.engine.EngineException;
+import shop.engine.client.EngineClients;
+import shop.engine.client.EngineRequests;
 import shop.engine.fig.FigException;
-import shop.engine.api.EngineClients;
-import shop.engine.api.EngineRequests;
+import shop.engine.support.EngineException;
 
 /**
  * The {@code shop-engine} command. Each subcommand only translates arguments into calls on the

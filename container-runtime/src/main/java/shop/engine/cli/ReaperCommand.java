@@ -4,7 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
-import shop.engine.api.EngineClients;
+import shop.engine.client.EngineClients;
 import shop.engine.reaper.Reaper;
 import shop.engine.reaper.ReaperConfig;
 

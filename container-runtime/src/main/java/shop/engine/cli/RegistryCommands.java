@@ -13,13 +13,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import shop.engine.EngineException;
 import shop.engine.image.Reference;
 import shop.engine.registry.Credentials;
 import shop.engine.registry.DockerConfigFile;
-import shop.engine.registry.ProgressListener;
 import shop.engine.registry.ProgressListener.LayerPhase;
+import shop.engine.registry.ProgressListener;
 import shop.engine.registry.RegistryHosts;
+import shop.engine.support.EngineException;
 
 /** pull, push, login through the engine's API, with credentials from the docker CLI's config.json. */
 final class RegistryCommands {

@@ -6,8 +6,8 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import shop.engine.api.EngineClients;
 import shop.engine.api.UnixSocketApi;
+import shop.engine.daemon.EngineDaemon;
 
 @Command(name = "serve", description = "Serve the Docker Engine API on a unix socket until SIGTERM or SIGINT")
 final class ServeCommand implements Callable<Integer> {
@@ -18,11 +18,11 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException, java.io.IOException {
-        UnixSocketApi api = new UnixSocketApi(main.engine(), socket != null ? socket : EngineClients.socket(main.state()));
+        UnixSocketApi api = new UnixSocketApi(main.engine(), socket != null ? socket : EngineDaemon.socket(main.state()));
         api.start();
-        // For whoever started it in the background (EngineClients) and wants to stop it later.
+        // For whoever started it in the background (EngineDaemon) and wants to stop it later.
         java.nio.file.Files.writeString(main.state().resolve("engine.pid"), ProcessHandle.current().pid() + "\n");
-        java.nio.file.Files.writeString(EngineClients.codeFile(main.state()), EngineClients.codeStamp() + "\n");
+        java.nio.file.Files.writeString(EngineDaemon.codeFile(main.state()), EngineDaemon.codeStamp() + "\n");
         main.out.println("serving the Docker Engine API on unix://" + api.socket());
         main.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

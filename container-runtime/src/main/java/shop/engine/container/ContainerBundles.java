@@ -1,19 +1,16 @@
 package shop.engine.container;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import shop.engine.RootPaths;
 import shop.engine.image.ContainerConfig;
 import shop.engine.network.NetworkService;
 import shop.engine.runtime.BundleSpec;
 import shop.engine.runtime.Capabilities;
-import shop.engine.runtime.CliRuntime;
-import shop.engine.runtime.OciRuntime;
 import shop.engine.runtime.Rlimits;
 import shop.engine.runtime.Users;
+import shop.engine.task.Tasks;
 
 /**
  * Writes a created container's OCI bundle from its merged config, its HostConfig and what its
@@ -23,12 +20,12 @@ import shop.engine.runtime.Users;
  */
 final class ContainerBundles {
 
-    private final OciRuntime runtime;
+    private final Tasks tasks;
     private final NetworkService networks;
     private final Volumes volumes;
 
-    ContainerBundles(OciRuntime runtime, NetworkService networks, Volumes volumes) {
-        this.runtime = runtime;
+    ContainerBundles(Tasks tasks, NetworkService networks, Volumes volumes) {
+        this.tasks = tasks;
         this.networks = networks;
         this.volumes = volumes;
     }
@@ -36,10 +33,7 @@ final class ContainerBundles {
     /** The bundle of container {@code id} in {@code dir}, over its mounted {@code rootfs}; returns its hosts file. */
     NetworkService.HostsFile write(String id, Path dir, Path rootfs, ContainerConfig config, HostConfig host,
                                    ContainerPlanner.Plan plan) throws IOException {
-        Users.Resolved user = Users.resolve(rootfs, config.user());
-        List<Integer> groups = new ArrayList<>(user.additionalGids());
-        groups.addAll(Users.groups(rootfs, host.groupAdd()));
-        Files.createDirectories(RootPaths.resolve(rootfs, config.workingDir()));
+        Users.Resolved user = Tasks.prepare(rootfs, config.user(), host.groupAdd(), config.workingDir());
         String hostname = EtcFiles.hostname(id, config, host);
         // Docker's order: the link variables, overridden by the container's own environment.
         List<String> env = new ArrayList<>(ContainerConfig.mergeEnv(plan.linkEnv(), config.env()));
@@ -60,7 +54,8 @@ final class ContainerBundles {
         }
         args.addAll(config.args());
         HostConfigRules.Security security = HostConfigRules.security(host);
-        BundleSpec.Process process = new BundleSpec.Process(args, env, config.workingDir(), user.uid(), user.gid(), groups,
+        BundleSpec.Process process = new BundleSpec.Process(args, env, config.workingDir(), user.uid(), user.gid(),
+                user.additionalGids(),
                 Capabilities.of(host.privileged(), host.capAdd(), host.capDrop()), security.noNewPrivileges(),
                 Rlimits.of(host.ulimits().stream().map(u -> new Rlimits.Limit(u.name(), u.soft(), u.hard())).toList()),
                 host.oomScoreAdj());
@@ -71,9 +66,9 @@ final class ContainerBundles {
         BundleSpec.Resources resources = new BundleSpec.Resources(host.memory(), host.memoryReservation(), host.memorySwap(),
                 host.nanoCpus(), host.cpuShares(), host.cpuQuota(), host.cpuPeriod(), host.cpusetCpus(), host.cpusetMems(),
                 host.pidsLimit() == null ? 0 : host.pidsLimit());
-        runtime.writeBundle(new BundleSpec(rootfs, host.readonlyRootfs(), process, hostname, mounts, namespaces, resources,
+        tasks.create(id, new BundleSpec(rootfs, host.readonlyRootfs(), process, hostname, mounts, namespaces, resources,
                 HostConfigRules.sysctlsOf(host, config), host.privileged(), security.unmaskedPaths(),
-                CliRuntime.cgroupsPath(id), config.hasTerminal() ? host.terminalSize() : null), dir.resolve("bundle"));
+                config.hasTerminal() ? host.terminalSize() : null), dir.resolve("bundle"));
         return hosts;
     }
 }

@@ -7,15 +7,16 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import shop.engine.EngineException;
-import shop.engine.FileTrees;
-import shop.engine.Ids;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
 import shop.engine.network.NetworkService;
 import shop.engine.snapshot.Layer;
 import shop.engine.snapshot.Snapshotter;
+import shop.engine.support.EngineException;
+import shop.engine.support.FileTrees;
+import shop.engine.support.Ids;
+import shop.engine.task.Tasks;
 
 /**
  * Makes a new container in two steps, so that none is ever half made. {@link #prepare} resolves
@@ -34,16 +35,18 @@ final class ContainerCreation {
     private final ContainerRecords records;
     private final BaseImages images;
     private final Snapshotter snapshots;
+    private final Tasks tasks;
     private final NetworkService networks;
     private final Volumes volumes;
     private final ContainerBundles bundles;
     private final ContainerPlanner planner;
 
-    ContainerCreation(ContainerRecords records, BaseImages images, Snapshotter snapshots, NetworkService networks,
-                      Volumes volumes, ContainerBundles bundles) {
+    ContainerCreation(ContainerRecords records, BaseImages images, Snapshotter snapshots, Tasks tasks,
+                      NetworkService networks, Volumes volumes, ContainerBundles bundles) {
         this.records = records;
         this.images = images;
         this.snapshots = snapshots;
+        this.tasks = tasks;
         this.networks = networks;
         this.volumes = volumes;
         this.bundles = bundles;
@@ -85,7 +88,7 @@ final class ContainerCreation {
         Path dir = records.dir(p.id());
         try {
             Files.createDirectories(dir);
-            Path rootfs = snapshots.mount(p.id(), layers);
+            Path rootfs = tasks.mount(p.id(), layers);
             NetworkService.HostsFile hosts = bundles.write(p.id(), dir, rootfs, p.config(), p.host(), p.plan());
             Files.createFile(dir.resolve("stdout.log"));
             Files.createFile(dir.resolve("stderr.log"));

@@ -12,11 +12,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import shop.engine.EngineException;
-import shop.engine.RootPaths;
 import shop.engine.snapshot.SafeTarExtractor;
 import shop.engine.snapshot.TarPreflight;
 import shop.engine.snapshot.TreeTar;
+import shop.engine.support.EngineException;
+import shop.engine.support.RootPaths;
 
 /**
  * A container's files as its processes see them, for {@code docker cp} and export: its root

@@ -8,10 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import shop.engine.EngineException;
-import shop.engine.Ids;
-import shop.engine.RootPaths;
 import shop.engine.runtime.BundleSpec;
+import shop.engine.support.EngineException;
+import shop.engine.support.Ids;
+import shop.engine.support.RootPaths;
 
 /**
  * A container's mounts, decided Docker's way in two steps. {@link #plan} reads Binds, Mounts,

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import shop.engine.EngineException;
 import shop.engine.image.ContainerConfig;
 import shop.engine.network.NetworkService;
+import shop.engine.support.EngineException;
 
 /**
  * Decides what a new container's HostConfig asks of the host, and refuses what it cannot give,

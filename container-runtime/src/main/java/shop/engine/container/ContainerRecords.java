@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import shop.engine.EngineException;
-import shop.engine.Json;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * The stored container records, {@code containers/<id>/container.json}: the one place a

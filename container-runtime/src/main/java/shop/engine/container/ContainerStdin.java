@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import shop.engine.Commands;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
+import shop.engine.support.HostCommands;
 
 /**
  * The stdin of containers created with OpenStdin (docker run -i): a FIFO in the container's
@@ -30,7 +30,7 @@ final class ContainerStdin {
         Path fifo = containerDir.resolve("stdin");
         try {
             if (!Files.exists(fifo)) {
-                Commands.run(List.of("mkfifo", "-m", "600", fifo.toString()), null, "make the stdin of " + id);
+                HostCommands.run(List.of("mkfifo", "-m", "600", fifo.toString()), null, "make the stdin of " + id);
             }
             // Read and write: opened for writing alone, a FIFO blocks until a reader comes, and the
             // reader is the container that has not started yet.

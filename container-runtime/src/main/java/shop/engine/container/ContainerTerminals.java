@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import shop.engine.EngineException;
 import shop.engine.runtime.Console;
+import shop.engine.support.EngineException;
 
 /**
  * The terminals of the running containers created with Tty ({@code docker run -t}). The runtime

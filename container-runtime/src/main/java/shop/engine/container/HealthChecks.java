@@ -9,8 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import shop.engine.EngineException;
 import shop.engine.image.ContainerConfig;
+import shop.engine.support.EngineException;
 
 /**
  * Docker's healthchecks: while a container runs, its check command runs in it every interval;

@@ -7,11 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.network.NetworkService;
 import shop.engine.network.PortProxy;
 import shop.engine.runtime.TerminalSize;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * How the host runs a container (Docker's HostConfig names): mounts, network, names and DNS,
@@ -153,23 +153,6 @@ public record HostConfig(
         return result;
     }
 
-    /** The docker CLI's {@code -p [ip:][hostPort:]containerPort[/tcp]}, as PortBindings. */
-    public static Map<String, List<PortBinding>> parsePublish(List<String> specs) {
-        Map<String, List<PortBinding>> result = new LinkedHashMap<>();
-        for (String spec : specs) {
-            String[] parts = spec.split(":", -1);
-            if (parts.length > 3) {
-                throw EngineException.invalid("invalid publish spec \"" + spec + "\": want [ip:][hostPort:]containerPort");
-            }
-            String containerPort = parts[parts.length - 1];
-            String hostPort = parts.length >= 2 ? parts[parts.length - 2] : "";
-            String hostIp = parts.length == 3 ? parts[0] : "";
-            PortProxy.Binding checked = new PortProxy.Binding(containerPort, hostIp, hostPort(hostPort, containerPort));
-            result.computeIfAbsent(checked.containerPort(), k -> new ArrayList<>()).add(new PortBinding(hostIp, hostPort));
-        }
-        return result;
-    }
-
     /** Also validates them, so a bad port fails the create, not the start. */
     private static List<PortProxy.Binding> explicitBindings(Map<String, List<PortBinding>> portBindings) {
         List<PortProxy.Binding> result = new ArrayList<>();
@@ -190,40 +173,5 @@ public record HostConfig(
                     + "\": the host port must be a number (ranges are not supported)");
         }
         return Integer.parseInt(text);
-    }
-
-    /** Docker's restart policy: "no", "on-failure" (with a maximum retry count), "always", "unless-stopped". */
-    public record RestartPolicy(@JsonProperty("Name") String name, @JsonProperty("MaximumRetryCount") int maximumRetryCount) {
-
-        public static final RestartPolicy NO = new RestartPolicy("no", 0);
-
-        public RestartPolicy {
-            name = name == null || name.isEmpty() ? "no" : name;
-            if (!List.of("no", "on-failure", "always", "unless-stopped").contains(name)) {
-                throw EngineException.invalid("restart policy \"" + name + "\": no, on-failure[:max], always or unless-stopped");
-            }
-        }
-
-        /** Parses the CLI form, e.g. {@code on-failure:3}. */
-        public static RestartPolicy parse(String text) {
-            int colon = text.indexOf(':');
-            if (colon < 0) {
-                return new RestartPolicy(text, 0);
-            }
-            try {
-                return new RestartPolicy(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
-            } catch (NumberFormatException e) {
-                throw EngineException.invalid("restart policy \"" + text + "\": the retry count must be a number");
-            }
-        }
-
-        boolean restarts(int exitCode, int restartCount, boolean stoppedByUser) {
-            return switch (name) {
-                case "always", "unless-stopped" -> !stoppedByUser;
-                case "on-failure" -> !stoppedByUser && exitCode != 0
-                        && (maximumRetryCount == 0 || restartCount < maximumRetryCount);
-                default -> false;
-            };
-        }
     }
 }

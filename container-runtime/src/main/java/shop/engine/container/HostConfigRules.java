@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import shop.engine.EngineException;
 import shop.engine.image.ContainerConfig;
 import shop.engine.runtime.Capabilities;
 import shop.engine.runtime.HostCpus;
 import shop.engine.runtime.Rlimits;
+import shop.engine.support.EngineException;
 
 /**
  * What a new container's HostConfig must satisfy on this host, checked at create before anything

@@ -3,7 +3,7 @@ package shop.engine.container;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /** The host's mount table (/proc/self/mountinfo), for the propagation a bind source's mount allows. */
 final class HostMounts {

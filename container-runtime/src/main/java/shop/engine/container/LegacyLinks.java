@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import shop.engine.EngineException;
 import shop.engine.network.Endpoint;
+import shop.engine.support.EngineException;
 
 /**
  * Docker's legacy links ({@code HostConfig.Links}, {@code name[:alias]}): in the linking

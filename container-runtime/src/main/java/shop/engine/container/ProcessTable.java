@@ -3,7 +3,9 @@ package shop.engine.container;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import shop.engine.EngineException;
+import shop.engine.runtime.Cgroups;
+import shop.engine.support.EngineException;
+import shop.engine.support.HostCommands;
 
 /**
  * The host's {@code ps} output cut down to one container's processes, as {@code docker top}
@@ -13,6 +15,20 @@ import shop.engine.EngineException;
 final class ProcessTable {
 
     private ProcessTable() {
+    }
+
+    /** {@code ps} with the client's arguments ({@code -ef} when none), cut down to the container's processes. */
+    static ContainerService.Processes top(Container c, String psArgs) {
+        List<Long> pids = Cgroups.processes(c.id());
+        List<String> args = new ArrayList<>(List.of("ps"));
+        args.addAll(List.of((psArgs == null || psArgs.isBlank() ? "-ef" : psArgs).strip().split("\\s+")));
+        String output;
+        try {
+            output = HostCommands.run(args, null, "top of " + c.shortId());
+        } catch (EngineException e) {
+            throw EngineException.invalid("top: ps " + String.join(" ", args.subList(1, args.size())) + ": " + e.getMessage());
+        }
+        return parse(output, pids);
     }
 
     static ContainerService.Processes parse(String psOutput, List<Long> pids) {

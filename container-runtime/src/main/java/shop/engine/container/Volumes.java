@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import shop.engine.Commands;
-import shop.engine.EngineException;
-import shop.engine.FileTrees;
-import shop.engine.Json;
+import shop.engine.support.EngineException;
+import shop.engine.support.FileTrees;
+import shop.engine.support.HostCommands;
+import shop.engine.support.Json;
 
 /**
  * Named volumes: {@code volumes/<name>/_data}, bind-mounted into containers and outliving them.
@@ -36,7 +36,7 @@ public final class Volumes {
 
     /** Creates it, or returns the existing one of that name (as Docker does); a null name gets a random one. */
     public synchronized Volume create(String name, Map<String, String> labels) {
-        String chosen = name == null || name.isEmpty() ? shop.engine.Ids.random() : name;
+        String chosen = name == null || name.isEmpty() ? shop.engine.support.Ids.random() : name;
         if (!chosen.matches(NAME_PATTERN)) {
             throw EngineException.invalid("create " + chosen + ": \"" + chosen
                     + "\" includes invalid characters for a local volume name, only \"" + NAME_PATTERN + "\" are allowed");
@@ -65,9 +65,9 @@ public final class Volumes {
         try (Stream<Path> entries = Files.list(data)) {
             if (imageContent != null && entries.findAny().isEmpty()
                     && Files.isDirectory(imageContent, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                Commands.run(List.of("cp", "-a", imageContent + "/.", data.toString()), null, "fill volume " + name);
-                Commands.run(List.of("chown", "--reference=" + imageContent, data.toString()), null, "fill volume " + name);
-                Commands.run(List.of("chmod", "--reference=" + imageContent, data.toString()), null, "fill volume " + name);
+                HostCommands.run(List.of("cp", "-a", imageContent + "/.", data.toString()), null, "fill volume " + name);
+                HostCommands.run(List.of("chown", "--reference=" + imageContent, data.toString()), null, "fill volume " + name);
+                HostCommands.run(List.of("chmod", "--reference=" + imageContent, data.toString()), null, "fill volume " + name);
             }
         } catch (IOException e) {
             throw EngineException.failed("fill volume " + name + ": " + e.getMessage(), e);

@@ -4,7 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /** sha256 digests in the OCI form {@code sha256:<64 hex>}; the only algorithm the store keeps. */
 public final class Digest {

@@ -16,7 +16,7 @@ import java.security.MessageDigest;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /** {@link ContentStore} on a directory in OCI image-layout form. */
 public final class LayoutContentStore implements ContentStore {

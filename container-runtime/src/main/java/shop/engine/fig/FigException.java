@@ -1,7 +1,7 @@
 package shop.engine.fig;
 
 import com.github.dockerjava.api.exception.DockerException;
-import shop.engine.Json;
+import shop.engine.support.Json;
 
 /** A fig error a user can act on; the CLI prints its message and exits non-zero. */
 public class FigException extends RuntimeException {

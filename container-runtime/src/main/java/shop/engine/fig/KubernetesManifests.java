@@ -1,15 +1,13 @@
 package shop.engine.fig;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import static shop.engine.fig.KubernetesObjects.base64;
+import static shop.engine.fig.KubernetesObjects.dnsLabel;
+import static shop.engine.fig.KubernetesObjects.map;
+import static shop.engine.fig.KubernetesObjects.putIfPresent;
+
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,14 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
-import shop.engine.EngineException;
-import shop.engine.build.DockerfileBuilder;
-import shop.engine.build.DockerfileParser;
-import shop.engine.image.ContainerConfig;
 
 /**
  * A stack as Kubernetes objects, converted the way kompose converts a compose file (its
@@ -38,21 +28,14 @@ import shop.engine.image.ContainerConfig;
  * <p>{@code links}, {@code depends_on} and {@code network_mode} have no counterpart: cluster DNS
  * resolves a Service by the service's name, and a pod that starts before its dependency answers
  * fails and is restarted until it does. Whatever cannot go to a cluster as it is becomes a warning
- * that names the service and the key.
+ * that names the service and the key. Probes ({@link KubernetesProbes}), volumes
+ * ({@link KubernetesVolumes}) and the YAML ({@link ManifestFiles}) are classes of their own.
  */
 public final class KubernetesManifests {
 
     /** PASS also matches PASSWORD. */
     private static final Pattern SECRET_VARIABLE = Pattern.compile("PASS|SECRET|TOKEN", Pattern.CASE_INSENSITIVE);
     private static final Pattern EXPOSED_PORT = Pattern.compile("(\\d{1,5})(?:/(tcp|udp))?");
-    /** Docker's values for a healthcheck's unset fields, so a probe keeps the timing the stack runs with. */
-    private static final Duration DOCKER_INTERVAL = Duration.ofSeconds(30);
-    private static final Duration DOCKER_TIMEOUT = Duration.ofSeconds(30);
-    private static final int DOCKER_RETRIES = 3;
-    /** The API server refuses larger objects (etcd's request limit is about 1.5 MiB; 1 MiB is the documented one). */
-    private static final long CONFIG_MAP_LIMIT = 1 << 20;
-    /** Volume claims need a size and compose gives none: a placeholder to edit before applying. */
-    private static final String CLAIM_SIZE = "1Gi";
 
     private enum Workload { DEPLOYMENT, STATEFUL_SET, POD }
 
@@ -112,42 +95,12 @@ public final class KubernetesManifests {
 
     /** All objects as one multi-document YAML stream, ready for {@code kubectl apply -f -}. */
     public String yaml() {
-        return yaml(objects);
+        return ManifestFiles.yaml(objects);
     }
 
-    /** Into an existing directory, one file per object ({@code catalog-deployment.yaml}); otherwise one file with all of them. */
-    public void write(Path target) {
-        try {
-            if (Files.isDirectory(target)) {
-                for (Map<String, Object> object : objects) {
-                    String name = (String) ((Map<?, ?>) object.get("metadata")).get("name");
-                    String kind = ((String) object.get("kind")).toLowerCase(Locale.ROOT);
-                    Files.writeString(target.resolve(name + "-" + kind + ".yaml"), yaml(List.of(object)));
-                }
-            } else {
-                Files.writeString(target, yaml());
-            }
-        } catch (IOException e) {
-            throw new FigException("write " + target + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String yaml(List<Map<String, Object>> documents) {
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setExplicitStart(true);
-        // A long probe command stays on one line, as written, rather than folded over two.
-        options.setSplitLines(false);
-        return new Yaml(new ReadableText(options), options).dumpAll(documents.iterator());
-    }
-
-    /** A script in a ConfigMap stays readable: multi-line text as a literal block rather than one escaped line. */
-    private static final class ReadableText extends Representer {
-        ReadableText(DumperOptions options) {
-            super(options);
-            representers.put(String.class, data -> representScalar(Tag.STR, (String) data,
-                    ((String) data).contains("\n") ? DumperOptions.ScalarStyle.LITERAL : defaultScalarStyle));
-        }
+    /** Writes the objects to {@code target}, a directory of one file per object when {@code directory}; see {@link ManifestFiles#write}. */
+    public void write(Path target, boolean directory) {
+        ManifestFiles.write(objects, target, directory);
     }
 
     // --- one service ---
@@ -167,25 +120,22 @@ public final class KubernetesManifests {
         Workload workload = oneShot(s) ? Workload.POD
                 : s.volumes().stream().anyMatch(v -> !v.startsWith("/")) ? Workload.STATEFUL_SET : Workload.DEPLOYMENT;
         List<Map<String, Object>> out = new ArrayList<>();
-        List<Map<String, Object>> mounts = new ArrayList<>();
-        List<Map<String, Object>> podVolumes = new ArrayList<>();
-        List<Map<String, Object>> claims = new ArrayList<>();
-        Map<String, Object> configMap = mounts(s, name, workload, mounts, podVolumes, claims);
-        if (configMap != null) {
-            out.add(configMap);
+        KubernetesVolumes.Converted volumes = KubernetesVolumes.convert(s, name, workload == Workload.POD, project.name(), this::warn);
+        if (volumes.configMap() != null) {
+            out.add(volumes.configMap());
         }
         List<Port> ports = ports(s);
-        Map<String, Object> container = container(s, name, ports, mounts);
+        Map<String, Object> container = container(s, name, ports, volumes.mounts());
         Map<String, Object> pod = new LinkedHashMap<>();
         pod.put("containers", List.of(container));
-        putIfPresent(pod, "volumes", podVolumes);
+        putIfPresent(pod, "volumes", volumes.podVolumes());
         if (workload == Workload.STATEFUL_SET) {
             // The headless Service a StatefulSet names its pods under; it also resolves the service's name, any port.
             out.add(service(name, ports, true));
         } else if (!ports.isEmpty()) {
             out.add(service(name, ports, false));
         }
-        out.add(workload(s, name, workload, pod, claims));
+        out.add(workload(s, name, workload, pod, volumes.claims()));
         return out;
     }
 
@@ -253,7 +203,7 @@ public final class KubernetesManifests {
             limits.put("cpu", Math.round(s.cpus() * 1000) + "m");
         }
         putIfPresent(c, "resources", limits.isEmpty() ? null : map("limits", limits));
-        probes(s, c);
+        KubernetesProbes.add(s, c);
         putIfPresent(c, "volumeMounts", mounts);
         if (s.user() != null) {
             Matcher uid = Pattern.compile("(\\d+)(?::(\\d+))?").matcher(s.user());
@@ -305,188 +255,14 @@ public final class KubernetesManifests {
         return object;
     }
 
-    // --- probes ---
-
-    /** Liveness and readiness from the healthcheck; its start period becomes a startup probe, which holds both back until it passes. */
-    private void probes(ServiceSpec s, Map<String, Object> container) {
-        ServiceSpec.Healthcheck check = healthcheck(s);
-        if (check == null || check.test().get(0).equals("NONE")) {
-            return;
-        }
-        long interval = check.interval() > 0 ? check.interval() : DOCKER_INTERVAL.toNanos();
-        int retries = check.retries() > 0 ? check.retries() : DOCKER_RETRIES;
-        container.put("livenessProbe", probe(check, interval, retries));
-        container.put("readinessProbe", probe(check, interval, retries));
-        if (check.startPeriod() > 0) {
-            // Docker does not count failures during the start period and then allows its retries; so does this probe.
-            int startChecks = (int) ((check.startPeriod() + interval - 1) / interval);
-            container.put("startupProbe", probe(check, interval, startChecks + retries));
-        }
-    }
-
-    private static Map<String, Object> probe(ServiceSpec.Healthcheck check, long interval, int failureThreshold) {
-        List<String> command = check.test().get(0).equals("CMD") ? check.test().subList(1, check.test().size())
-                : List.of("/bin/sh", "-c", check.test().get(1));
-        long timeout = check.timeout() > 0 ? check.timeout() : DOCKER_TIMEOUT.toNanos();
-        return map("exec", map("command", command), "periodSeconds", seconds(interval), "timeoutSeconds", seconds(timeout),
-                "failureThreshold", failureThreshold);
-    }
-
-    /** Whole seconds, rounded up: Kubernetes counts probe times in seconds, at least one. */
-    private static long seconds(long nanos) {
-        return Math.max(1, (nanos + 999_999_999) / 1_000_000_000);
-    }
-
-    /** The file's healthcheck, else the one the image's Dockerfile sets, as Docker runs the image's when the file sets none. */
-    private static ServiceSpec.Healthcheck healthcheck(ServiceSpec s) {
-        if (s.healthcheck() != null || s.build() == null) {
-            return s.healthcheck();
-        }
-        Path dockerfile = s.build().context().resolve(s.build().dockerfile());
-        if (!Files.isRegularFile(dockerfile)) {
-            return null;
-        }
-        try {
-            return DockerfileBuilder.finalStageHealthcheck(new DockerfileParser(dockerfile.toString()).parse(Files.readString(dockerfile)))
-                    .map(KubernetesManifests::healthcheck).orElse(null);
-        } catch (IOException e) {
-            throw new FigException("read " + dockerfile + ": " + e.getMessage(), e);
-        } catch (EngineException e) {
-            throw new FigException(s.name() + ".build: " + e.getMessage(), e);
-        }
-    }
-
-    private static ServiceSpec.Healthcheck healthcheck(ContainerConfig.Healthcheck image) {
-        return new ServiceSpec.Healthcheck(image.test(), orZero(image.interval()), orZero(image.timeout()),
-                orZero(image.startPeriod()), image.retries() == null ? 0 : image.retries());
-    }
-
-    private static long orZero(Long value) {
-        return value == null ? 0 : value;
-    }
-
-    // --- volumes ---
-
-    /**
-     * Fills the container's mounts and the pod's volumes; returns the ConfigMap of the service's
-     * bind-mounted host files, or null. A named volume becomes a volume claim template, so each
-     * replica of the StatefulSet keeps its own. A host path cannot go to a cluster: a single file
-     * goes in the ConfigMap, anything else is left out with a warning.
-     */
-    private Map<String, Object> mounts(ServiceSpec s, String name, Workload workload, List<Map<String, Object>> mounts,
-                                       List<Map<String, Object>> podVolumes, List<Map<String, Object>> claims) {
-        String key = s.name() + ".volumes";
-        String filesName = name + "-files";
-        Map<String, Object> text = new TreeMap<>();
-        Map<String, Object> binary = new TreeMap<>();
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (String volume : s.volumes()) {
-            String[] parts = volume.split(":");
-            String source = parts[0];
-            String target = parts[1];
-            boolean readOnly = parts.length > 2 && parts[2].startsWith("ro");
-            if (!source.startsWith("/")) {
-                if (workload == Workload.POD) {
-                    warn(key, "named volume " + source + " is not converted: a one-shot Pod has no claim templates");
-                    continue;
-                }
-                String claim = dnsLabel(source);
-                Map<String, Object> mount = map("name", claim, "mountPath", target);
-                if (readOnly) {
-                    mount.put("readOnly", true);
-                }
-                mounts.add(mount);
-                claims.add(map("metadata", map("name", claim), "spec", map("accessModes", List.of("ReadWriteOnce"),
-                        "resources", map("requests", map("storage", CLAIM_SIZE)))));
-                continue;
-            }
-            Path file = Path.of(source);
-            if (!Files.isRegularFile(file)) {
-                warn(key, source + (Files.isDirectory(file) ? " is a host directory" : " does not exist")
-                        + ": only a single host file can go to a cluster (as a ConfigMap); not mounted at " + target);
-                continue;
-            }
-            String fileKey = file.getFileName().toString().replaceAll("[^-._a-zA-Z0-9]", "_");
-            byte[] content = read(file);
-            if (content.length > CONFIG_MAP_LIMIT) {
-                warn(key, source + " is larger than a ConfigMap may be (1 MiB); not mounted at " + target);
-                continue;
-            }
-            if (text.containsKey(fileKey) || binary.containsKey(fileKey)) {
-                warn(key, source + ": another mounted file has the name " + fileKey + "; not mounted at " + target);
-                continue;
-            }
-            if (!readOnly) {
-                warn(key, source + " is mounted read-only at " + target + ": a ConfigMap cannot be written");
-            }
-            String utf8 = utf8(content);
-            if (utf8 != null) {
-                text.put(fileKey, utf8);
-            } else {
-                binary.put(fileKey, base64(content));
-            }
-            items.add(map("key", fileKey, "path", fileKey, "mode", executable(file) ? 0755 : 0644));
-            mounts.add(map("name", filesName, "mountPath", target, "subPath", fileKey, "readOnly", true));
-        }
-        if (items.isEmpty()) {
-            return null;
-        }
-        podVolumes.add(map("name", filesName, "configMap", map("name", filesName, "items", items)));
-        Map<String, Object> configMap = object("v1", "ConfigMap", filesName);
-        putIfPresent(configMap, "data", text);
-        putIfPresent(configMap, "binaryData", binary);
-        return configMap;
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new FigException("read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Keeps a script runnable: the entrypoint of the postgres image runs an init script only when it is executable. */
-    private static boolean executable(Path file) {
-        try {
-            return Files.getPosixFilePermissions(file).contains(PosixFilePermission.OWNER_EXECUTE);
-        } catch (IOException e) {
-            throw new FigException("read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String utf8(byte[] content) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(content)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
-    }
-
     // --- shapes ---
 
     private Map<String, Object> object(String apiVersion, String kind, String name) {
-        return map("apiVersion", apiVersion, "kind", kind, "metadata", map("name", name, "labels", labels(name)));
+        return KubernetesObjects.object(apiVersion, kind, name, project.name());
     }
 
     private Map<String, Object> labels(String name) {
-        return map("app.kubernetes.io/name", name, "app.kubernetes.io/part-of", dnsLabel(project.name()));
-    }
-
-    /** An ordered map from key, value pairs, so the YAML keeps the order Kubernetes users read. */
-    private static Map<String, Object> map(Object... pairs) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.put((String) pairs[i], pairs[i + 1]);
-        }
-        return map;
-    }
-
-    private static void putIfPresent(Map<String, Object> map, String key, Object value) {
-        boolean empty = value == null || value instanceof List<?> list && list.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty();
-        if (!empty) {
-            map.put(key, value);
-        }
+        return KubernetesObjects.labels(name, project.name());
     }
 
     /** Memory in the binary unit that divides it, as people write limits. */
@@ -499,16 +275,6 @@ public final class KubernetesManifests {
             }
         }
         return Long.toString(bytes);
-    }
-
-    private static String base64(byte[] bytes) {
-        return Base64.getEncoder().encodeToString(bytes);
-    }
-
-    /** An object name as Kubernetes takes it (an RFC 1123 label): lower-case letters, digits and '-', at most 63. */
-    static String dnsLabel(String name) {
-        String label = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
-        return label.length() > 63 ? label.substring(0, 63).replaceAll("-+$", "") : label;
     }
 
     private void warn(String key, String message) {

@@ -11,9 +11,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import shop.engine.Durations;
-import shop.engine.EngineException;
-import shop.engine.Sizes;
+import shop.engine.support.Durations;
+import shop.engine.support.EngineException;
+import shop.engine.support.Sizes;
 
 /**
  * Typed values out of a stack file's YAML nodes, interpolated, each refusal worded

@@ -38,7 +38,7 @@ final class OneOffs {
             stack.up(new ArrayList<>(service.dependsOn().keySet()), new Stack.UpOptions(false, false, true));
         }
         stack.createNetworks();
-        stack.ensureImage(service, false);
+        stack.images().ensure(service, false);
         String slug = ComposeLabels.newSlug();
         String name = project.name() + "_" + serviceName + "_run_" + slug.substring(0, 12);
         // On the user's terminal, typed into, as compose's run is without -T.
@@ -66,7 +66,7 @@ final class OneOffs {
     /** Runs a command in a service's running container (the index-th), on the user's terminal with {@code tty}; returns its exit code. */
     int exec(String serviceName, int index, List<String> command, boolean tty) throws InterruptedException {
         project.service(serviceName);
-        Container c = stack.containers(serviceName, false).stream().filter(x -> Stack.number(x) == index).findFirst()
+        Container c = stack.containers(serviceName, false).stream().filter(x -> StackContainers.number(x) == index).findFirst()
                 .orElseThrow(() -> new FigException("service " + serviceName + " has no running container " + index));
         TerminalSession terminal = tty ? new TerminalSession(docker, out, true) : null;
         var create = docker.execCreateCmd(c.getId()).withCmd(command.toArray(String[]::new))

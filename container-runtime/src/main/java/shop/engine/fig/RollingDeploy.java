@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import shop.engine.Json;
+import shop.engine.support.Json;
 
 /**
  * {@code fig deploy SERVICE}, a team's release of its own service with no failed request:
@@ -52,17 +52,17 @@ final class RollingDeploy {
             throw new FigException("service " + serviceName + " publishes a fixed host port: old and new replicas cannot both hold it");
         }
         stack.createNetworks();
-        stack.build(service, false);
-        stack.pushToStackRegistry(service);
-        String imageId = stack.ensureImage(service, false);
+        stack.images().build(service, false);
+        stack.images().pushToStackRegistry(service);
+        String imageId = stack.images().ensure(service, false);
         List<Container> old = stack.containers(serviceName, false);
-        int next = stack.containers(serviceName, true).stream().mapToInt(Stack::number).max().orElse(0) + 1;
+        int next = stack.containers(serviceName, true).stream().mapToInt(StackContainers::number).max().orElse(0) + 1;
         int count = Math.max(1, old.size());
         List<String> fresh = new ArrayList<>();
         for (int n = next; n < next + count; n++) {
             String name = project.name() + "_" + serviceName + "_" + n;
             out.println("Creating " + name);
-            stack.create(service, name, n);
+            stack.replicas().create(service, name, n);
             docker.startContainerCmd(name).exec();
             fresh.add(name);
         }
@@ -92,7 +92,7 @@ final class RollingDeploy {
         String ip = address(container);
         while (true) {
             var state = docker.inspectContainerCmd(container).exec().getState();
-            String health = Objects.requireNonNullElse(Stack.health(state), "healthy");
+            String health = Objects.requireNonNullElse(ServiceConditions.health(state), "healthy");
             if (!Boolean.TRUE.equals(state.getRunning()) || "unhealthy".equals(health)) {
                 throw new FigException("deploy of " + serviceName + " stopped: " + container + " is "
                         + (Boolean.TRUE.equals(state.getRunning()) ? "unhealthy" : "not running") + "; the old replicas keep serving");

@@ -1,27 +1,14 @@
 package shop.engine.fig;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.AccessMode;
-import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.HealthCheck;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.RestartPolicy;
-import com.github.dockerjava.api.model.Volume;
-import java.io.PrintStream;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,12 +23,12 @@ import java.util.function.Consumer;
  * for networks and volumes. {@link #up} makes what is missing and recreates only containers
  * whose configuration hash or image changed, starting services in dependency order and waiting
  * for each dependency's condition (started, healthy, completed) by polling its state, never by
- * sleeping a fixed time.
+ * sleeping a fixed time. Finding the stack's containers ({@link StackContainers}), its images
+ * ({@link StackImages}), the dependencies' conditions ({@link ServiceConditions}) and a service's
+ * replicas ({@link ServiceReplicas}) are classes of their own.
  */
 public final class Stack {
 
-    private static final Duration DEPENDENCY_TIMEOUT = Duration.ofMinutes(5);
-    private static final long POLL_MS = 200;
     /** Docker's default grace between the stop signal and SIGKILL. */
     private static final int STOP_TIMEOUT_S = 10;
 
@@ -49,12 +36,21 @@ public final class Stack {
     private final ProjectSpec project;
     private final PrintStream out;
     private final ContainerCreation creation;
+    private final StackContainers containers;
+    private final StackImages images;
+    private final ServiceConditions conditions;
+    private final ServiceReplicas convergence;
 
     public Stack(DockerClient docker, ProjectSpec project, PrintStream out) {
         this.docker = docker;
         this.project = project;
         this.out = out;
-        this.creation = new ContainerCreation(docker, project, service -> containers(service, false).stream().map(Stack::name).toList());
+        this.containers = new StackContainers(docker, project);
+        this.images = new StackImages(docker, containers, out);
+        this.conditions = new ServiceConditions(docker, containers);
+        this.creation = new ContainerCreation(docker, project,
+                service -> containers.replicas(service, false).stream().map(Stack::name).toList());
+        this.convergence = new ServiceReplicas(docker, project, containers, creation, out);
     }
 
     public record UpOptions(boolean build, boolean noDeps, boolean noRecreate) {
@@ -83,14 +79,14 @@ public final class Stack {
         for (ServiceSpec service : services) {
             for (Map.Entry<String, ServiceSpec.Condition> dependency : service.dependsOn().entrySet()) {
                 if (services.stream().anyMatch(s -> s.name().equals(dependency.getKey())) || options.noDeps()) {
-                    awaitCondition(project.service(dependency.getKey()), dependency.getValue());
+                    conditions.await(project.service(dependency.getKey()), dependency.getValue());
                 }
             }
-            String imageId = ensureImage(service, options.build());
-            started.addAll(converge(service, imageId, service.replicas(), options.noRecreate()));
+            String imageId = images.ensure(service, options.build());
+            started.addAll(convergence.converge(service, imageId, service.replicas(), options.noRecreate()));
         }
         // Last, when the stack's registry (if it has one) is up too.
-        services.forEach(this::pushToStackRegistry);
+        services.forEach(images::pushToStackRegistry);
         return started;
     }
 
@@ -119,18 +115,8 @@ public final class Stack {
     public void pull(List<String> services) {
         for (ServiceSpec service : select(services, false)) {
             if (service.build() == null) {
-                pull(service);
+                images.pull(service);
             }
-        }
-    }
-
-    private void pull(ServiceSpec service) {
-        out.println("Pulling " + service.name() + " (" + service.image() + ")...");
-        try {
-            docker.pullImageCmd(service.image()).start().awaitCompletion();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FigException("interrupted while pulling " + service.image(), e);
         }
     }
 
@@ -144,7 +130,7 @@ public final class Stack {
                 continue;
             }
             for (Container c : containers(service.name(), false)) {
-                awaitCondition(service, service.healthcheck() == null && !hasHealthcheck(c)
+                conditions.await(service, service.healthcheck() == null && !conditions.hasHealthcheck(c)
                         ? ServiceSpec.Condition.SERVICE_STARTED : ServiceSpec.Condition.SERVICE_HEALTHY);
                 for (var p : c.getPorts()) {
                     if (p.getPublicPort() != null) {
@@ -153,20 +139,6 @@ public final class Stack {
                 }
             }
         }
-    }
-
-    private boolean hasHealthcheck(Container c) {
-        return health(docker.inspectContainerCmd(c.getId()).exec().getState()) != null;
-    }
-
-    /**
-     * The container's health status, or null when it has no healthcheck. Docker leaves
-     * {@code State.Health} out then, but Podman before 5.0 sends {@code "Health": {"Status": ""}}
-     * (containers/podman#18792), which must not read as a healthcheck that never passes.
-     */
-    static String health(InspectContainerResponse.ContainerState state) {
-        String status = state.getHealth() == null ? null : state.getHealth().getStatus();
-        return status == null || status.isEmpty() ? null : status;
     }
 
     // --- networks and volumes ---
@@ -197,82 +169,26 @@ public final class Stack {
 
     // --- images ---
 
-    /** Builds when asked to or when the image is missing and the service has a build; pulls when it has none. */
-    String ensureImage(ServiceSpec service, boolean forceBuild) {
-        boolean present = imageId(service.image()) != null;
-        if (service.build() != null && (forceBuild || !present)) {
-            build(service, false);
-        } else if (!present) {
-            pull(service);
-        }
-        String id = imageId(service.image());
-        if (id == null) {
-            throw new FigException("service " + service.name() + ": image " + service.image() + " is not available");
-        }
-        return id;
-    }
-
-    private String imageId(String image) {
-        try {
-            return docker.inspectImageCmd(image).exec().getId();
-        } catch (NotFoundException e) {
-            return null;
-        }
-    }
-
+    /** Builds a service's image (or says it uses one). */
     public void build(ServiceSpec service, boolean noCache) {
-        if (service.build() == null) {
-            out.println(service.name() + " uses an image, skipping");
-            return;
-        }
-        out.println("Building " + service.name());
-        var cmd = docker.buildImageCmd().withBaseDirectory(service.build().context().toFile())
-                .withDockerfile(service.build().context().resolve(service.build().dockerfile()).toFile())
-                .withTags(Set.of(service.image())).withNoCache(noCache).withPull(false);
-        service.build().args().forEach(cmd::withBuildArg);
-        try {
-            cmd.start().awaitImageId();
-        } catch (RuntimeException e) {
-            throw new FigException("service " + service.name() + ": build failed: " + e.getMessage(), e);
-        }
+        images.build(service, noCache);
     }
 
     /** Pushes the selected services' built images to their registries. */
     public void push(List<String> services) {
         for (ServiceSpec service : select(services, false)) {
             if (service.build() != null) {
-                push(service);
+                images.push(service);
             }
         }
     }
 
-    void push(ServiceSpec service) {
-        out.println("Pushing " + service.name() + " (" + service.image() + ")...");
-        try {
-            docker.pushImageCmd(service.image()).start().awaitCompletion();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FigException("interrupted while pushing " + service.image(), e);
-        } catch (RuntimeException e) {
-            throw new FigException("service " + service.name() + ": push of " + service.image() + " failed: " + e.getMessage(), e);
-        }
+    StackImages images() {
+        return images;
     }
 
-    /**
-     * A built image named {@code localhost:<port>/...} goes to the stack's own registry when a
-     * running service of the stack publishes that port: the teams' images are then in the
-     * registry as soon as the stack is up.
-     */
-    void pushToStackRegistry(ServiceSpec service) {
-        if (service.build() == null || !service.image().matches("(localhost|127\\.0\\.0\\.1):\\d+/.+")) {
-            return;
-        }
-        String port = service.image().substring(service.image().indexOf(':') + 1, service.image().indexOf('/'));
-        boolean served = containers(null, false).stream().anyMatch(c -> java.util.Arrays.stream(c.getPorts())
-                .anyMatch(p -> p.getPublicPort() != null && String.valueOf(p.getPublicPort()).equals(port)));
-        if (served) {
-            push(service);
-        }
+    ServiceReplicas replicas() {
+        return convergence;
     }
 
     // --- containers ---
@@ -283,75 +199,7 @@ public final class Stack {
      * docker-compose: the labels are the same.
      */
     public List<Container> containers(String service, boolean all) {
-        return withOneOffs(service, all).stream().filter(c -> !ComposeLabels.isOneOff(c.getLabels())).toList();
-    }
-
-    /** As {@link #containers}, one-off containers too. */
-    List<Container> withOneOffs(String service, boolean all) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(ComposeLabels.PROJECT, project.name());
-        if (service != null) {
-            labels.put(ComposeLabels.SERVICE, service);
-        }
-        List<Container> found = new ArrayList<>(docker.listContainersCmd().withShowAll(all).withLabelFilter(labels).exec());
-        found.sort(Comparator.comparing((Container c) -> c.getLabels().getOrDefault(ComposeLabels.SERVICE, ""))
-                .thenComparingInt(Stack::number));
-        return found;
-    }
-
-    static int number(Container c) {
-        try {
-            return Integer.parseInt(c.getLabels().getOrDefault(ComposeLabels.NUMBER, "0"));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    public static String name(Container c) {
-        return c.getNames()[0].replaceFirst("^/", "");
-    }
-
-    /**
-     * Brings a service to {@code replicas} running containers: recreates those whose hash or image
-     * changed (unless noRecreate), starts stopped ones, adds missing numbers, removes the extra.
-     */
-    List<String> converge(ServiceSpec service, String imageId, int replicas, boolean noRecreate) {
-        List<String> names = new ArrayList<>();
-        List<Container> current = containers(service.name(), true);
-        for (Container c : current) {
-            if (number(c) > replicas) {
-                out.println("Stopping and removing " + name(c));
-                docker.removeContainerCmd(c.getId()).withForce(true).exec();
-            }
-        }
-        for (int n = 1; n <= replicas; n++) {
-            int number = n;
-            Container existing = current.stream().filter(c -> number(c) == number).findFirst().orElse(null);
-            String containerName = service.containerName(project.name(), n);
-            if (existing != null && !noRecreate && (!service.configHash().equals(existing.getLabels().get(ComposeLabels.CONFIG_HASH))
-                    || !imageId.equals(existing.getImageId()))) {
-                out.println("Recreating " + containerName);
-                docker.stopContainerCmd(existing.getId()).withTimeout(stopTimeout(service, null)).exec();
-                docker.removeContainerCmd(existing.getId()).exec();
-                existing = null;
-            }
-            if (existing == null) {
-                out.println("Creating " + containerName);
-                create(service, containerName, n);
-            } else if ("running".equals(existing.getState())) {
-                out.println(containerName + " is up-to-date");
-                names.add(containerName);
-                continue;
-            }
-            docker.startContainerCmd(containerName).exec();
-            names.add(containerName);
-        }
-        return names;
-    }
-
-    /** Creates one replica, joined to its networks. */
-    void create(ServiceSpec service, String containerName, int number) {
-        creation.create(service, containerName, ComposeLabels.replica(project, service, number), null, null);
+        return containers.replicas(service, all);
     }
 
     /** {@code -t} when given, else the service's stop_grace_period, else Docker's 10 s. */
@@ -362,44 +210,8 @@ public final class Stack {
         return service != null && service.options().stopGraceSeconds() != null ? service.options().stopGraceSeconds() : STOP_TIMEOUT_S;
     }
 
-    // --- waiting ---
-
-    /** Waits until every container of the dependency meets the condition; fails at once when it cannot. */
-    private void awaitCondition(ServiceSpec dependency, ServiceSpec.Condition condition) {
-        if (condition == ServiceSpec.Condition.SERVICE_STARTED) {
-            return;
-        }
-        long deadline = System.nanoTime() + DEPENDENCY_TIMEOUT.toNanos();
-        for (Container c : containers(dependency.name(), true)) {
-            while (true) {
-                InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(c.getId()).exec().getState();
-                String health = health(state);
-                boolean running = Boolean.TRUE.equals(state.getRunning());
-                if (condition == ServiceSpec.Condition.SERVICE_HEALTHY) {
-                    if (health == null) {
-                        throw new FigException("service " + dependency.name() + " has no healthcheck, so service_healthy cannot be met");
-                    }
-                    // Running first: Podman keeps a stopped container's last status, "healthy" included.
-                    if ("unhealthy".equals(health) || !running) {
-                        throw new FigException("dependency failed to start: container " + name(c) + " is " + (running ? health : "not running"));
-                    }
-                    if ("healthy".equals(health)) {
-                        break;
-                    }
-                } else if (!running) {
-                    Long code = state.getExitCodeLong();
-                    if (code != null && code == 0) {
-                        break;
-                    }
-                    throw new FigException("service " + dependency.name() + " did not complete successfully: exit " + code);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new FigException("timed out after " + DEPENDENCY_TIMEOUT.toMinutes() + " min waiting for " + name(c)
-                            + " to be " + (condition == ServiceSpec.Condition.SERVICE_HEALTHY ? "healthy" : "completed"));
-                }
-                sleep(POLL_MS);
-            }
-        }
+    public static String name(Container c) {
+        return c.getNames()[0].replaceFirst("^/", "");
     }
 
     static void sleep(long millis) {
@@ -415,12 +227,12 @@ public final class Stack {
 
     /** Stops and removes the containers, then the networks, and with {@code volumes} the volumes. */
     public void down(boolean volumes) {
-        List<Container> all = new ArrayList<>(withOneOffs(null, true));
+        List<Container> all = new ArrayList<>(containers.withOneOffs(null, true));
         Collections.reverse(all);
         for (Container c : all) {
-            out.println("Stopping and removing " + name(c));
+            out.println("Stopping and removing " + Stack.name(c));
             if ("running".equals(c.getState())) {
-                docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(serviceOf(c), null)).exec();
+                docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(containers.serviceOf(c), null)).exec();
             }
             docker.removeContainerCmd(c.getId()).withForce(true).exec();
         }
@@ -454,27 +266,27 @@ public final class Stack {
                     + ", so it cannot run more than one container");
         }
         createNetworks();
-        converge(spec, ensureImage(spec, false), replicas, true);
+        convergence.converge(spec, images.ensure(spec, false), replicas, true);
     }
 
     /** One row per container (one-offs while they run, as compose lists them): name, state, health and published ports. */
     public List<List<String>> ps() {
         List<List<String>> rows = new ArrayList<>();
-        for (Container c : withOneOffs(null, true)) {
+        for (Container c : containers.withOneOffs(null, true)) {
             if (ComposeLabels.isOneOff(c.getLabels()) && !"running".equals(c.getState())) {
                 continue;
             }
             InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(c.getId()).exec().getState();
             // As `docker ps` shows them: an exit code says why it stopped; a health only while it runs.
             boolean running = Boolean.TRUE.equals(state.getRunning());
-            String health = running ? health(state) : null;
+            String health = running ? ServiceConditions.health(state) : null;
             String status = "exited".equals(c.getState()) ? "exited (" + state.getExitCodeLong() + ")" : c.getState();
             List<String> ports = new ArrayList<>();
             for (var p : c.getPorts()) {
                 ports.add(p.getPublicPort() == null ? p.getPrivatePort() + "/tcp"
                         : p.getIp() + ":" + p.getPublicPort() + "->" + p.getPrivatePort() + "/tcp");
             }
-            rows.add(List.of(name(c), status, health == null ? "" : health, String.join(", ", ports)));
+            rows.add(List.of(Stack.name(c), status, health == null ? "" : health, String.join(", ", ports)));
         }
         return rows;
     }
@@ -482,7 +294,7 @@ public final class Stack {
     /** The host address of a published port of a service's first (or n-th) container. */
     public String port(String service, int containerPort, int index) {
         project.service(service);
-        Container c = containers(service, false).stream().filter(x -> number(x) == index).findFirst()
+        Container c = containers.replicas(service, false).stream().filter(x -> StackContainers.number(x) == index).findFirst()
                 .orElseThrow(() -> new FigException("no running container " + index + " of service " + service));
         for (var p : c.getPorts()) {
             if (p.getPrivatePort() != null && p.getPrivatePort() == containerPort && p.getPublicPort() != null) {
@@ -494,7 +306,7 @@ public final class Stack {
 
     /** Stops the containers, each after {@code timeout} seconds at most (null: the service's grace period, else 10). */
     public void stop(List<String> services, Integer timeout) {
-        forEachContainer(services, c -> docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(serviceOf(c), timeout)).exec(),
+        forEachContainer(services, c -> docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(containers.serviceOf(c), timeout)).exec(),
                 "Stopping");
     }
 
@@ -504,9 +316,9 @@ public final class Stack {
 
     /** Sends the signal ({@link Signals#parse}'s form) to the running containers. */
     public void kill(List<String> services, String signal) {
-        for (Container c : selectedContainers(services)) {
+        for (Container c : containers.of(services)) {
             if ("running".equals(c.getState())) {
-                out.println("Killing " + name(c));
+                out.println("Killing " + Stack.name(c));
                 docker.killContainerCmd(c.getId()).withSignal(signal).exec();
             }
         }
@@ -515,40 +327,28 @@ public final class Stack {
     /** What {@code rm} removes: the stopped containers, one-offs included, as compose's rm; with stopFirst, all of them. */
     public List<Container> removable(List<String> services, boolean stopFirst) {
         services.forEach(project::service);
-        return withOneOffs(null, true).stream()
+        return containers.withOneOffs(null, true).stream()
                 .filter(c -> services.isEmpty() || services.contains(c.getLabels().get(ComposeLabels.SERVICE)))
                 .filter(c -> stopFirst || !"running".equals(c.getState())).toList();
     }
 
     /** Removes them, stopping those running first; with volumes, their anonymous volumes too. */
-    public void remove(List<Container> containers, boolean volumes) {
-        for (Container c : containers) {
+    public void remove(List<Container> chosen, boolean volumes) {
+        for (Container c : chosen) {
             if ("running".equals(c.getState())) {
-                out.println("Stopping " + name(c));
-                docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(serviceOf(c), null)).exec();
+                out.println("Stopping " + Stack.name(c));
+                docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(containers.serviceOf(c), null)).exec();
             }
-            out.println("Removing " + name(c));
+            out.println("Removing " + Stack.name(c));
             docker.removeContainerCmd(c.getId()).withRemoveVolumes(volumes).exec();
         }
     }
 
     private void forEachContainer(List<String> services, Consumer<Container> action, String verb) {
-        for (Container c : selectedContainers(services)) {
-            out.println(verb + " " + name(c));
+        for (Container c : containers.of(services)) {
+            out.println(verb + " " + Stack.name(c));
             action.accept(c);
         }
-    }
-
-    private List<Container> selectedContainers(List<String> services) {
-        services.forEach(project::service);
-        return containers(null, true).stream()
-                .filter(c -> services.isEmpty() || services.contains(c.getLabels().get(ComposeLabels.SERVICE))).toList();
-    }
-
-    /** The service of the file a container belongs to, or null (one docker-compose made from another file). */
-    private ServiceSpec serviceOf(Container c) {
-        String service = c.getLabels().get(ComposeLabels.SERVICE);
-        return project.services().stream().filter(s -> s.name().equals(service)).findFirst().orElse(null);
     }
 
     /** Replaces the service's replicas one by one with new ones of a freshly built image; see {@link RollingDeploy}. */
@@ -566,7 +366,7 @@ public final class Stack {
             stop(List.of(), null);
         }, "fig-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
-        print(containers(null, false), LogOptions.FOLLOW, colour);
+        print(containers.replicas(null, false), LogOptions.FOLLOW, colour);
         try {
             Runtime.getRuntime().removeShutdownHook(stopper);
         } catch (IllegalStateException shuttingDown) {
@@ -576,7 +376,7 @@ public final class Stack {
 
     /** Prints the logs of the selected services' containers; with follow, until they stop. */
     public void logs(List<String> services, LogOptions options, boolean colour) throws InterruptedException {
-        print(selectedContainers(services), options, colour);
+        print(containers.of(services), options, colour);
     }
 
     private void print(List<Container> containers, LogOptions options, boolean colour) throws InterruptedException {

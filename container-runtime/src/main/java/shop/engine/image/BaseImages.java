@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * Images a build's FROM or a new container names, found in the store or fetched there:

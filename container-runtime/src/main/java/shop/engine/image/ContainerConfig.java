@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * The run defaults an image carries (Docker's capitalised field names, as on the wire). A

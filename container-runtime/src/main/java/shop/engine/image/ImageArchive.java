@@ -18,12 +18,12 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import shop.engine.EngineException;
-import shop.engine.FileTrees;
-import shop.engine.Json;
 import shop.engine.content.Compression;
 import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
+import shop.engine.support.EngineException;
+import shop.engine.support.FileTrees;
+import shop.engine.support.Json;
 
 /** Image tarballs: writes OCI layout + docker-archive in one file; reads either. */
 final class ImageArchive {

@@ -19,12 +19,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.content.Compression;
 import shop.engine.content.ContentStore;
 import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /** {@link ImageStore} keeping names as annotated entries of the layout's index.json. */
 public final class LayoutImageStore implements ImageStore {

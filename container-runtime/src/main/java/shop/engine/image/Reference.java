@@ -1,8 +1,8 @@
 package shop.engine.image;
 
 import java.util.regex.Pattern;
-import shop.engine.EngineException;
 import shop.engine.content.Digest;
+import shop.engine.support.EngineException;
 
 /**
  * An image reference per the distribution grammar ({@code [domain/]path[:tag][@digest]}),
@@ -102,9 +102,5 @@ public record Reference(String domain, String path, String tag, String digest) {
             name = path.startsWith("library/") ? path.substring("library/".length()) : path;
         }
         return name + (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
-    }
-
-    public String familiarName() {
-        return new Reference(domain, path, null, null).familiar();
     }
 }

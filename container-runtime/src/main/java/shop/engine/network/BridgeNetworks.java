@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import shop.engine.Commands;
-import shop.engine.EngineException;
-import shop.engine.Ids;
-import shop.engine.Json;
+import shop.engine.support.EngineException;
+import shop.engine.support.HostCommands;
+import shop.engine.support.Ids;
+import shop.engine.support.Json;
 
 /**
  * {@link NetworkService} on Linux bridges, veth pairs and named network namespaces, made with
@@ -103,7 +103,7 @@ public final class BridgeNetworks implements NetworkService {
     /** Destinations the host routes already (its own interfaces, and ours). */
     private static List<String> hostRoutes() {
         List<String> routes = new ArrayList<>();
-        for (String line : Commands.run(List.of("ip", "-4", "route", "show"), null, "list routes").split("\n")) {
+        for (String line : HostCommands.run(List.of("ip", "-4", "route", "show"), null, "list routes").split("\n")) {
             String destination = line.split("\\s+")[0];
             if (destination.matches("\\d+(\\.\\d+){3}(/\\d+)?")) {
                 routes.add(destination.contains("/") ? destination : destination + "/32");
@@ -252,7 +252,7 @@ public final class BridgeNetworks implements NetworkService {
         save(updated);
         if (Files.exists(INTERFACES.resolve(endpoint.hostInterface()))) {
             // Deleting one end of a veth pair deletes both.
-            Commands.run(List.of("ip", "link", "del", endpoint.hostInterface()), null,
+            HostCommands.run(List.of("ip", "link", "del", endpoint.hostInterface()), null,
                     "unplug " + endpoint.containerName() + " from " + network.name());
         }
         if (updated.endpoints().isEmpty()) {
@@ -265,7 +265,7 @@ public final class BridgeNetworks implements NetworkService {
 
     private static void deleteBridge(Network network) {
         if (Files.exists(INTERFACES.resolve(network.bridge()))) {
-            Commands.run(List.of("ip", "link", "del", network.bridge()), null, "delete bridge " + network.bridge());
+            HostCommands.run(List.of("ip", "link", "del", network.bridge()), null, "delete bridge " + network.bridge());
         }
     }
 
@@ -300,8 +300,8 @@ public final class BridgeNetworks implements NetworkService {
     public synchronized void attach(String containerId) {
         String namespace = namespaceName(containerId);
         if (!Files.exists(namespacePath(containerId))) {
-            Commands.run(List.of("ip", "netns", "add", namespace), null, "create network namespace " + namespace);
-            Commands.run(List.of("ip", "-netns", namespace, "link", "set", "lo", "up"), null, "bring up loopback in " + namespace);
+            HostCommands.run(List.of("ip", "netns", "add", namespace), null, "create network namespace " + namespace);
+            HostCommands.run(List.of("ip", "-netns", namespace, "link", "set", "lo", "up"), null, "bring up loopback in " + namespace);
         }
         for (Network network : list()) {
             Endpoint endpoint = network.endpoints().get(containerId);
@@ -314,7 +314,7 @@ public final class BridgeNetworks implements NetworkService {
     /** The bridge (made on first use), then a veth pair from it into the namespace, addressed and up. */
     private static void wire(Network network, Endpoint endpoint, String namespace) {
         if (!Files.exists(INTERFACES.resolve(network.bridge()))) {
-            Commands.runWithInput(List.of("ip", "-batch", "-"),
+            HostCommands.runWithInput(List.of("ip", "-batch", "-"),
                     "link add " + network.bridge() + " type bridge\n"
                             + "addr add " + network.gateway() + "/" + network.prefixLength() + " dev " + network.bridge() + "\n"
                             + "link set " + network.bridge() + " up\n",
@@ -324,11 +324,11 @@ public final class BridgeNetworks implements NetworkService {
             return;
         }
         String what = "plug " + endpoint.containerName() + " into network " + network.name();
-        Commands.runWithInput(List.of("ip", "-batch", "-"),
+        HostCommands.runWithInput(List.of("ip", "-batch", "-"),
                 "link add " + endpoint.hostInterface() + " type veth peer name " + endpoint.containerInterface()
                         + " netns " + namespace + "\n"
                         + "link set " + endpoint.hostInterface() + " master " + network.bridge() + " up\n", what);
-        Commands.runWithInput(List.of("ip", "-netns", namespace, "-batch", "-"),
+        HostCommands.runWithInput(List.of("ip", "-netns", namespace, "-batch", "-"),
                 "link set " + endpoint.containerInterface() + " address " + endpoint.macAddress() + "\n"
                         + "addr add " + endpoint.ipAddress() + "/" + network.prefixLength() + " dev " + endpoint.containerInterface() + "\n"
                         + "link set " + endpoint.containerInterface() + " up\n", what);
@@ -344,7 +344,7 @@ public final class BridgeNetworks implements NetworkService {
             }
         }
         if (Files.exists(namespacePath(containerId))) {
-            Commands.run(List.of("ip", "netns", "del", namespaceName(containerId)), null,
+            HostCommands.run(List.of("ip", "netns", "del", namespaceName(containerId)), null,
                     "delete network namespace " + namespaceName(containerId));
         }
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * Published ports: a TCP listener on the host per binding, relaying each connection to the

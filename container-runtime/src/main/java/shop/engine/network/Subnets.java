@@ -1,7 +1,7 @@
 package shop.engine.network;
 
 import java.util.Collection;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /** IPv4 CIDR arithmetic for subnets and addresses, on ints. */
 final class Subnets {

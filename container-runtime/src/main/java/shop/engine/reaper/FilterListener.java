@@ -11,7 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * The reaper's side of Ryuk's conversation: a TCP server whose clients send {@link FilterSet}

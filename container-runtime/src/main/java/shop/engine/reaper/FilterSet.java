@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * One line of Ryuk's protocol, read as Docker list filters: a query string such as

@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * A reaper that speaks Ryuk's protocol, so Testcontainers can run with Ryuk on against this

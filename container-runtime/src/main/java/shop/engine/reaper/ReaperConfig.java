@@ -3,8 +3,8 @@ package shop.engine.reaper;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
-import shop.engine.Durations;
-import shop.engine.EngineException;
+import shop.engine.support.Durations;
+import shop.engine.support.EngineException;
 
 /**
  * How a reaper listens and when it prunes, under the names and defaults Ryuk reads from its

@@ -8,11 +8,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import shop.engine.EngineException;
 import shop.engine.content.ContentStore;
 import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
 import shop.engine.registry.ProgressListener.LayerPhase;
+import shop.engine.support.EngineException;
 
 /**
  * Fetches one blob into the content store. The bytes land first in a partial file of its own

@@ -10,9 +10,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.image.Reference;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * The docker CLI's credentials file ({@code $DOCKER_CONFIG/config.json}, default

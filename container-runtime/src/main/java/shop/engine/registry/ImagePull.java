@@ -6,8 +6,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.content.ContentStore;
 import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
@@ -17,6 +15,8 @@ import shop.engine.image.Manifest;
 import shop.engine.image.MediaTypes;
 import shop.engine.image.Reference;
 import shop.engine.registry.ProgressListener.LayerPhase;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * One pull: the manifest (an index or manifest list resolves to the host's platform), then the

@@ -9,13 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import shop.engine.EngineException;
-import shop.engine.content.ContentStore;
 import shop.engine.content.Descriptor;
 import shop.engine.image.Image;
 import shop.engine.image.ImageStore;
 import shop.engine.image.Reference;
 import shop.engine.registry.ProgressListener.LayerPhase;
+import shop.engine.support.EngineException;
 
 /**
  * One push: for each blob (layers, then config) a HEAD asks whether the registry has it; if not,

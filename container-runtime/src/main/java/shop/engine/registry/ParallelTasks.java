@@ -6,7 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * Runs a pull's or a push's blob transfers a few at a time. A failure does not cut the others

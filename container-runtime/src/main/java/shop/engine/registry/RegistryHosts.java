@@ -4,8 +4,8 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
-import shop.engine.EngineException;
 import shop.engine.image.Reference;
+import shop.engine.support.EngineException;
 
 /**
  * Where a registry domain is reached: https, except plain http for insecure registries, which

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import shop.engine.EngineException;
-import shop.engine.Json;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * One conversation with one registry for one user (a pull, a push or a login).

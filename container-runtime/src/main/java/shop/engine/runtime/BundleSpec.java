@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public record BundleSpec(Path rootfs, boolean readOnlyRoot, Process process, String hostname, List<Mount> mounts,
                          Namespaces namespaces, Resources resources, Map<String, String> sysctls, boolean privileged,
-                         boolean unmaskedPaths, String cgroupsPath, TerminalSize terminal) {
+                         boolean unmaskedPaths, TerminalSize terminal) {
 
     /** The init process: what it runs, as whom, with which capabilities and limits. */
     public record Process(List<String> args, List<String> env, String cwd, int uid, int gid, List<Integer> additionalGids,

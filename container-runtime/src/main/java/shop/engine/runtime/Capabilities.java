@@ -5,7 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * The capabilities a container's processes get, from Docker's CapAdd, CapDrop and Privileged.

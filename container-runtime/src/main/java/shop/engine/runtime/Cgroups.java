@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a container's cgroup (the one {@link CliRuntime#cgroupsPath} names) and the host's
+ * Where a container's cgroup is ({@link #path}, which its bundle names), and readings of it and the host's
  * counters: which processes it holds and what they use. On a v1 or hybrid host each controller
  * has its own tree under /sys/fs/cgroup/&lt;controller&gt;; on v2 one tree holds every file.
  * A file the kernel does not offer (a controller not mounted here) reads as zero.
@@ -26,12 +26,18 @@ public final class Cgroups {
     private Cgroups() {
     }
 
+    /** {@code <id>} nested under the engine's own cgroup. */
+    static String path(String id) {
+        String parent = HostLimits.parentCgroup();
+        return (parent.endsWith("/") ? parent : parent + "/") + "shop-engine/" + id;
+    }
+
     private static boolean v2() {
         return Files.exists(ROOT.resolve("cgroup.controllers"));
     }
 
     private static Path dir(String controller, String id) {
-        String path = CliRuntime.cgroupsPath(id).substring(1);
+        String path = path(id).substring(1);
         return v2() ? ROOT.resolve(path) : ROOT.resolve(controller).resolve(path);
     }
 

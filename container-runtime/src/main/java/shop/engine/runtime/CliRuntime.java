@@ -1,5 +1,6 @@
 package shop.engine.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import com.fasterxml.jackson.databind.JsonNode;
-import shop.engine.Commands;
-import shop.engine.EngineException;
-import shop.engine.Json;
+import shop.engine.support.EngineException;
+import shop.engine.support.HostCommands;
+import shop.engine.support.Json;
 
 /**
  * {@link OciRuntime} for crun or runc.
@@ -69,15 +69,9 @@ public final class CliRuntime implements OciRuntime {
         return binary;
     }
 
-    /** {@code <id>} nested under the engine's own cgroup. */
-    public static String cgroupsPath(String id) {
-        String parent = HostLimits.parentCgroup();
-        return (parent.endsWith("/") ? parent : parent + "/") + "shop-engine/" + id;
-    }
-
     @Override
-    public void writeBundle(BundleSpec spec, Path bundle) {
-        OciConfig.write(spec, bundle);
+    public void writeBundle(String id, BundleSpec spec, Path bundle) {
+        OciConfig.write(spec, Cgroups.path(id), bundle);
     }
 
     @Override
@@ -161,17 +155,17 @@ public final class CliRuntime implements OciRuntime {
 
     @Override
     public void kill(String id, String signal) {
-        Commands.run(runtimeCommand(List.of("kill", id, signal)), null, "kill " + id + " with " + signal);
+        HostCommands.run(runtimeCommand(List.of("kill", id, signal)), null, "kill " + id + " with " + signal);
     }
 
     @Override
     public void pause(String id) {
-        Commands.run(runtimeCommand(List.of("pause", id)), null, "pause " + id);
+        HostCommands.run(runtimeCommand(List.of("pause", id)), null, "pause " + id);
     }
 
     @Override
     public void resume(String id) {
-        Commands.run(runtimeCommand(List.of("resume", id)), null, "resume " + id);
+        HostCommands.run(runtimeCommand(List.of("resume", id)), null, "resume " + id);
     }
 
     @Override
@@ -350,7 +344,7 @@ public final class CliRuntime implements OciRuntime {
     @Override
     public void delete(String id) {
         if (Files.exists(stateRoot.resolve(id))) {
-            Commands.run(runtimeCommand(List.of("delete", "--force", id)), null, "delete " + id);
+            HostCommands.run(runtimeCommand(List.of("delete", "--force", id)), null, "delete " + id);
         }
     }
 

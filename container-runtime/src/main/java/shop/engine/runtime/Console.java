@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * The engine's end of a container process's pseudo-terminal: the master the runtime created it with

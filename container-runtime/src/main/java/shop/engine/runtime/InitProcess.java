@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * A container's init process, watched by the engine itself: no helper process stays behind per

@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import shop.engine.EngineException;
-import shop.engine.Json;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * The OCI runtime config.json for a {@link BundleSpec}: Docker's defaults for mounts, masked
@@ -30,16 +30,17 @@ final class OciConfig {
     private OciConfig() {
     }
 
-    static void write(BundleSpec spec, Path bundle) {
+    static void write(BundleSpec spec, String cgroupsPath, Path bundle) {
         try {
             Files.createDirectories(bundle);
-            Files.write(bundle.resolve("config.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(of(spec)));
+            Files.write(bundle.resolve("config.json"),
+                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(of(spec, cgroupsPath)));
         } catch (IOException e) {
             throw new UncheckedIOException("write config.json into " + bundle, e);
         }
     }
 
-    static ObjectNode of(BundleSpec spec) {
+    static ObjectNode of(BundleSpec spec, String cgroupsPath) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("ociVersion", "1.0.2");
         root.set("process", process(spec.process(), spec.terminal()));
@@ -74,7 +75,7 @@ final class OciConfig {
             // A slave bind receives the host's mounts only if the container's root lets them through.
             linux.put("rootfsPropagation", "rslave");
         }
-        linux.put("cgroupsPath", spec.cgroupsPath());
+        linux.put("cgroupsPath", cgroupsPath);
         linux.set("resources", resources(spec.resources()));
         if (!spec.privileged() && !spec.unmaskedPaths()) {
             MASKED.forEach(linux.putArray("maskedPaths")::add);

@@ -41,7 +41,8 @@ public interface OciRuntime {
 
     String name();
 
-    void writeBundle(BundleSpec spec, Path bundle);
+    /** Writes the bundle of container {@code id}: its config.json, the container's cgroup named after it. */
+    void writeBundle(String id, BundleSpec spec, Path bundle);
 
     /**
      * Starts {@code id} from its bundle and returns its running init. Its stdin reads {@code stdin}

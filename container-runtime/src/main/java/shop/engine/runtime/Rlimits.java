@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * Resource limits by Docker's ulimit names ({@code nofile}, {@code nproc}...). A container may

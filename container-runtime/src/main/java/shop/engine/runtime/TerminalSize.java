@@ -1,7 +1,7 @@
 package shop.engine.runtime;
 
 import java.util.List;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * A terminal's size in character cells, as the kernel keeps it (struct winsize: unsigned shorts).

@@ -6,7 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
  * Resolves Docker's {@code user[:group]} (names or numbers) against the container's own
@@ -73,11 +73,22 @@ public final class Users {
         return new Resolved(uid, gid, additional, home);
     }
 
+    /** As {@link #resolve(Path, String)}, with the groups of Docker's GroupAdd ({@link #groups}) after the user's own. */
+    public static Resolved resolve(Path rootfs, String spec, List<String> groupAdd) {
+        Resolved user = resolve(rootfs, spec);
+        if (groupAdd.isEmpty()) {
+            return user;
+        }
+        List<Integer> all = new ArrayList<>(user.additionalGids());
+        all.addAll(groups(rootfs, groupAdd));
+        return new Resolved(user.uid(), user.gid(), all, user.home());
+    }
+
     /**
      * The group ids of Docker's GroupAdd: names looked up in the container's /etc/group, numbers
      * taken as they are.
      */
-    public static List<Integer> groups(Path rootfs, List<String> names) {
+    private static List<Integer> groups(Path rootfs, List<String> names) {
         List<String[]> groups = table(rootfs.resolve("etc/group"));
         List<Integer> result = new ArrayList<>();
         for (String name : names) {

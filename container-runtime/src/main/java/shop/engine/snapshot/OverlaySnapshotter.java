@@ -7,13 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import shop.engine.Commands;
-import shop.engine.EngineException;
-import shop.engine.FileTrees;
 import shop.engine.content.ContentStore;
 import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
 import shop.engine.image.MediaTypes;
+import shop.engine.support.EngineException;
+import shop.engine.support.FileTrees;
+import shop.engine.support.HostCommands;
 
 /**
  * {@link Snapshotter} on overlayfs, driven through mount(8) and umount(8).
@@ -44,7 +44,7 @@ public final class OverlaySnapshotter implements Snapshotter {
             throw EngineException.failed("create snapshot directories under " + root + ": " + e.getMessage(), e);
         }
         if (!Files.exists(whiteout, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            Commands.run(List.of("mknod", "-m", "0", whiteout.toString(), "c", "0", "0"), null,
+            HostCommands.run(List.of("mknod", "-m", "0", whiteout.toString(), "c", "0", "0"), null,
                     "make the whiteout device");
         }
         this.extractor = new SafeTarExtractor(whiteout);
@@ -75,7 +75,7 @@ public final class OverlaySnapshotter implements Snapshotter {
         }
         String options = "userxattr,lowerdir=" + String.join(":", lower)
                 + ",upperdir=" + dir.resolve("upper") + ",workdir=" + dir.resolve("work");
-        Commands.run(List.of("mount", "-t", "overlay", "overlay", "-o", options, dir.resolve("rootfs").toString()),
+        HostCommands.run(List.of("mount", "-t", "overlay", "overlay", "-o", options, dir.resolve("rootfs").toString()),
                 layers, "mount overlay for " + key);
         return dir.resolve("rootfs");
     }
@@ -117,7 +117,7 @@ public final class OverlaySnapshotter implements Snapshotter {
     @Override
     public void unmount(String key) {
         if (isMounted(key)) {
-            Commands.run(List.of("umount", rootfs(key).toString()), null, "unmount snapshot " + key);
+            HostCommands.run(List.of("umount", rootfs(key).toString()), null, "unmount snapshot " + key);
         }
     }
 

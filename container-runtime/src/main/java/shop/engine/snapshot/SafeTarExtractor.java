@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import shop.engine.EngineException;
-import shop.engine.FileTrees;
 import shop.engine.content.Compression;
+import shop.engine.support.EngineException;
+import shop.engine.support.FileTrees;
 
 /**
  * Unpacks a layer tar into a directory and never writes outside it: it refuses {@code ..},

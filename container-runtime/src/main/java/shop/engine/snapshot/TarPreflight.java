@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import shop.engine.EngineException;
 import shop.engine.content.Compression;
+import shop.engine.support.EngineException;
 
 /**
  * Checks a whole tar against the directory it is meant for before a single entry is written, so

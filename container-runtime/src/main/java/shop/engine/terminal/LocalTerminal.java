@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import shop.engine.EngineException;
 import shop.engine.runtime.TerminalSize;
+import shop.engine.support.EngineException;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 

@@ -14,8 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import shop.engine.EngineException;
 import shop.engine.runtime.TerminalSize;
+import shop.engine.support.EngineException;
 
 /**
  * A container or an exec run on the user's terminal through the Docker API: the client's half of

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import shop.engine.TestEngines;
@@ -19,6 +20,7 @@ import shop.engine.TestEngines;
  * a refused create (a refused field, a missing bind source or linked container, an unknown mount
  * type) leaves nothing behind: no directory, mount, endpoint, namespace or volume.
  */
+@Tag("root")
 class CreateBodyTest {
 
     /** docker CLI 28.2.2's {@code docker create --name <n> <image> true}, as captured on the wire. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,7 @@ import shop.engine.TestTars;
  * before and after start, top, stats, pause, rename, restart, diff, commit, history, export,
  * system df, the prunes and events; and the bad inputs of their endpoints, over plain HTTP.
  */
+@Tag("root")
 class DockerCliCommandsTest extends ServedDockerCli {
 
     static final String WAITS = "trap 'exit 0' TERM; while :; do sleep 0.1; done";

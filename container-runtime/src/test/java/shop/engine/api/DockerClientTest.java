@@ -8,12 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.ServedEngine;
 import shop.engine.TestEngines;
 
 /** The installed docker CLI (run, ps, logs, exec, stop, rm, build) driving the engine over its unix socket, plus raw HTTP for the error shapes. */
+@Tag("root")
 class DockerClientTest {
 
     static ServedEngine served;

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.ServedEngine;
@@ -33,6 +34,7 @@ import shop.engine.TestEngines;
  * calls fig makes for a stack (networks, labelled containers with aliases, published ports and
  * healthchecks, label filters, logs, exec, build, removal).
  */
+@Tag("root")
 class DockerJavaClientTest {
 
     static ServedEngine served;

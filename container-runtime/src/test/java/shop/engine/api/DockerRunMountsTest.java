@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The docker CLI's mounts against the engine, on real crun: --mount of each type, -v, --tmpfs,
  * --read-only and --volumes-from, and what docker cp and inspect see of them.
  */
+@Tag("root")
 class DockerRunMountsTest {
 
     private static final String IMAGE = "debian:bookworm-slim";

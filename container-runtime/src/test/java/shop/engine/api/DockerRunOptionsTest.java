@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import shop.engine.network.NetworkService;
@@ -15,6 +16,7 @@ import shop.engine.network.NetworkService;
  * (--add-host, --dns, --link, --hostname), privileges (--cap-drop, --privileged,
  * --security-opt), --init, limits (--ulimit, --sysctl, CPU and memory) and --pid host.
  */
+@Tag("root")
 class DockerRunOptionsTest {
 
     private static final String IMAGE = "debian:bookworm-slim";

@@ -6,6 +6,7 @@ import static shop.engine.ScriptedTerminal.CTRL_D;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.ScriptedTerminal;
 
@@ -15,6 +16,7 @@ import shop.engine.ScriptedTerminal;
  * is a carriage return, which the container's terminal turns into a newline. Then what the CLI
  * hides, over plain HTTP: raw logs, resize's checks, an exec's terminal without an upgrade.
  */
+@Tag("root")
 class DockerTerminalTest extends ServedDockerCli {
 
     ScriptedTerminal terminal;

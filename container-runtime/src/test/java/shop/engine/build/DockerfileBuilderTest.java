@@ -12,17 +12,20 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.engine.Engine;
 import shop.engine.TestEngines;
 import shop.engine.TestTars;
 import shop.engine.container.Container;
+import shop.engine.dockerfile.DockerfileException;
 import shop.engine.image.ContainerConfig;
 import shop.engine.image.Image;
 import shop.engine.snapshot.Mounts;
 
 /** Real builds: RUN steps in crun containers on the debian base image. */
+@Tag("root")
 class DockerfileBuilderTest {
 
     @TempDir

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.TestEngines;
@@ -21,6 +22,7 @@ import shop.engine.image.ContainerConfig;
  * and the Debian mirror, run as their own users, and serve: each container is probed from inside
  * (it has loopback only) until it answers, and its HEALTHCHECK turns healthy.
  */
+@Tag("root")
 class InfrastructureImagesTest {
 
     static Engine engine;

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.TestEngines;
@@ -18,6 +19,7 @@ import shop.engine.image.ContainerConfig;
  * mirror over the host's network, and the result runs java. The services' Dockerfiles build
  * FROM this image (--build-arg BASE_IMAGE).
  */
+@Tag("root")
 class JreImageTest {
 
     @Test

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.engine.ScriptedTerminal;
@@ -26,6 +27,7 @@ import shop.engine.ServedEngine;
  * Each runs as a program of its own (a JVM on the tests' class path) on a terminal that util-linux
  * script makes, 30 rows by 100 columns, typed into as a user types (Enter is a carriage return).
  */
+@Tag("root")
 class InteractiveCommandsTest {
 
     /** A JVM starts before the first thing shows. */

@@ -3,30 +3,32 @@ package shop.engine.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.TestEngines;
-import shop.engine.api.EngineRequests;
 import shop.engine.api.UnixSocketApi;
+import shop.engine.client.EngineRequests;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * The CLI in-process, over the shared test state; real containers. Container and image commands
  * go through an engine API this test JVM serves (EngineClientsTest covers the CLI starting one).
  */
+@Tag("root")
 public class MainTest {
 
     public record Result(int exit, String out, String err) {

@@ -12,18 +12,20 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import shop.engine.Engine;
-import shop.engine.EngineException;
 import shop.engine.TestEngines;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
 import shop.engine.snapshot.Mounts;
+import shop.engine.support.EngineException;
 
 /** Real containers on crun (and runc where named), as root. */
+@Tag("root")
 class ContainerLifecycleTest {
 
     Engine engine;
@@ -184,7 +186,7 @@ class ContainerLifecycleTest {
     @Test
     void onFailureRestartsUpToItsLimit() {
         HostConfig host = TestEngines.hostConfig(Map.of("NetworkMode", "none",
-                "RestartPolicy", HostConfig.RestartPolicy.parse("on-failure:2")));
+                "RestartPolicy", new RestartPolicy("on-failure", 2)));
         Container c = create(cmd("sh", "-c", "echo run; exit 1"), host);
         containers.start(c.id());
         assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isEqualTo(1);

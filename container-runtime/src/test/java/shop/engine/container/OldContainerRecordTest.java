@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import shop.engine.Json;
+import shop.engine.support.Json;
 
 /** A container.json written before HostConfig grew and mounts were recorded still reads, its binds as its mounts. */
 class OldContainerRecordTest {

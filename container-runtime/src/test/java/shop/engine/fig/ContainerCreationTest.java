@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shop.engine.api.EngineClients;
+import shop.engine.client.EngineClients;
 
 /**
  * The create request fig sends for a service's container, as docker-java puts it on the wire:

@@ -8,7 +8,7 @@ import java.util.List;
 import shop.engine.ClientProcess;
 
 /**
- * Debian's docker-compose 1.29 (ci-prereqs.sh installs it) on one stack file and project, pointed
+ * Debian's docker-compose 1.29 (test-prereqs.sh installs it) on one stack file and project, pointed
  * at an engine's socket; the classic builder, a docker config directory of its own, and stdin
  * closed, as in CI. Its {@code run} and {@code exec} call the docker CLI, which gets the same.
  */

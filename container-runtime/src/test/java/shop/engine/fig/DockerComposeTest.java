@@ -19,11 +19,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.ClientProcess;
-import shop.engine.Json;
 import shop.engine.ServedEngine;
 import shop.engine.TestEngines;
+import shop.engine.support.Json;
 
 /**
  * Debian's docker-compose 1.29 on the engine, as a user runs it: a Fig 1.0 file (services at the
@@ -33,6 +34,7 @@ import shop.engine.TestEngines;
  * Dockerfiles. The shop's part publishes 127.0.0.1:5000, its registry's fixed port, as
  * ShopStackTest does.
  */
+@Tag("root")
 class DockerComposeTest {
 
     static final Path DIR = Path.of("target/docker-compose-it").toAbsolutePath();

@@ -9,15 +9,17 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import shop.engine.Json;
 import shop.engine.ServedEngine;
 import shop.engine.TestEngines;
+import shop.engine.support.Json;
 
 /**
  * What a container sees of the keys fig sends in Docker's Config and HostConfig. What fig sends is
  * ContainerCreationTest's; the command options are FigCommandsTest's.
  */
+@Tag("root")
 class EngineHonoursFigKeysTest {
 
     static final Path DIR = Path.of("target/fig-keys").toAbsolutePath();

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.ServedEngine;
 
@@ -24,6 +25,7 @@ import shop.engine.ServedEngine;
  * keys of the file that the engine honours as it is today (the others wait for its HostConfig
  * support: {@code EngineHonoursFigKeysTest}). Debian containers; bash traps stand in for servers.
  */
+@Tag("root")
 class FigCommandsTest {
 
     static final Path DIR = Path.of("target/fig-commands").toAbsolutePath();

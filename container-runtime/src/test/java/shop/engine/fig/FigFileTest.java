@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shop.engine.Json;
+import shop.engine.support.Json;
 
 /** Reading stack files: both formats, interpolation, dependency order, and errors that name file, line and key. */
 class FigFileTest {
@@ -177,7 +177,7 @@ class FigFileTest {
 
     @Test
     void everyKeyOfComposesVersion1SchemaIsReadOrRefusedByName() throws Exception {
-        // The schema docker-compose 1.29 validates a Fig-style file against (ci-prereqs.sh installs it).
+        // The schema docker-compose 1.29 validates a Fig-style file against (test-prereqs.sh installs it).
         Path schema = Path.of("/usr/lib/python3/dist-packages/compose/config/config_schema_v1.json");
         JsonNode keys = Json.MAPPER.readTree(schema.toFile()).path("definitions").path("service").path("properties");
         assertThat(keys.size()).isEqualTo(49);

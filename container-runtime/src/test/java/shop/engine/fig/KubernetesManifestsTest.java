@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
-import shop.engine.Json;
 import shop.engine.cli.Main;
+import shop.engine.support.Json;
 
 /**
  * fig convert --to kubernetes: the repository's stack and a small one, each object checked against
@@ -370,6 +370,22 @@ class KubernetesManifestsTest {
         }
         assertThat(documents(Files.readString(out.resolve("web-deployment.yaml")))).singleElement()
                 .satisfies(d -> assertThat(d.path("kind").asText()).isEqualTo("Deployment"));
+    }
+
+    @Test
+    void anOutputEndingInASlashIsADirectoryMadeForOneFilePerObject() throws IOException {
+        String file = fixture().toString();
+
+        Run written = fig("-f", file, "-p", "small", "convert", "--to", "kubernetes", "-o", dir.resolve("fresh/k8s") + "/");
+        assertThat(written.exit()).as(written.err()).isZero();
+        assertThat(dir.resolve("fresh/k8s")).isDirectory();
+        assertThat(documents(Files.readString(dir.resolve("fresh/k8s/web-deployment.yaml")))).singleElement()
+                .satisfies(d -> assertThat(d.path("kind").asText()).isEqualTo("Deployment"));
+
+        Run single = fig("-f", file, "-p", "small", "convert", "--to", "kubernetes", "-o", dir.resolve("all.yaml").toString());
+        assertThat(single.exit()).as(single.err()).isZero();
+        assertThat(dir.resolve("all.yaml")).isRegularFile();
+        assertAllValid(documents(Files.readString(dir.resolve("all.yaml"))));
     }
 
     @Test

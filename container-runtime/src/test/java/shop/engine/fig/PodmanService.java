@@ -18,9 +18,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import shop.engine.Commands;
-import shop.engine.api.EngineClients;
+import shop.engine.client.EngineClients;
 import shop.engine.snapshot.Mounts;
+import shop.engine.support.HostCommands;
 
 /**
  * A real Podman engine for tests: Debian's {@code podman system service} on a socket in a
@@ -164,7 +164,7 @@ final class PodmanService {
 
     /** Runs a bash script in Podman's network namespace (where its published ports are); returns stdout. */
     String inNetwork(String script) {
-        return Commands.run(List.of("nsenter", "--net=/proc/" + process.pid() + "/ns/net", "bash", "-c", script), null,
+        return HostCommands.run(List.of("nsenter", "--net=/proc/" + process.pid() + "/ns/net", "bash", "-c", script), null,
                 "in podman's network namespace");
     }
 
@@ -248,7 +248,7 @@ final class PodmanService {
         List<Long> processes = inNamespace();
         List<String> mounts = Mounts.under(dir);
         for (String mount : mounts.stream().sorted(Comparator.reverseOrder()).toList()) {
-            Commands.run(List.of("umount", "-l", mount), null, "unmount a leftover");
+            HostCommands.run(List.of("umount", "-l", mount), null, "unmount a leftover");
         }
         List<Path> cgroups = new ArrayList<>();
         for (Path parent : cgroupParents()) {
@@ -256,7 +256,7 @@ final class PodmanService {
                 cgroups.add(parent);
             }
         }
-        Commands.run(List.of("rm", "-rf", "--one-file-system", dir.toString()), null, "remove podman's directory");
+        HostCommands.run(List.of("rm", "-rf", "--one-file-system", dir.toString()), null, "remove podman's directory");
         if (madeContainersLib) {
             Files.deleteIfExists(CONTAINERS_LIB);
         }

@@ -13,10 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import shop.engine.Commands;
-import shop.engine.Json;
 import shop.engine.image.BaseImages;
+import shop.engine.support.HostCommands;
+import shop.engine.support.Json;
 
 /**
  * fig on a real other engine: a small stack through the fig CLI on Debian's Podman 4.3
@@ -27,6 +28,7 @@ import shop.engine.image.BaseImages;
  * Podman's network namespace, so no clash with the host's). The host's firewall and forwarding
  * must be as they were, and nothing of Podman's left.
  */
+@Tag("root")
 class PodmanStackTest {
 
     static final Path DIR = Path.of("target/podman-it").toAbsolutePath();
@@ -45,14 +47,14 @@ class PodmanStackTest {
     record HostNetwork(String iptables, String ip6tables, String nft, String ipForward, String ip6Forward) {
         static HostNetwork now() throws IOException {
             return new HostNetwork(rules("iptables-save"), rules("ip6tables-save"),
-                    Commands.run(List.of("nft", "list", "ruleset"), null, "nft"),
+                    HostCommands.run(List.of("nft", "list", "ruleset"), null, "nft"),
                     Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")),
                     Files.readString(Path.of("/proc/sys/net/ipv6/conf/all/forwarding")));
         }
 
         /** The saved rules without the "# Generated/Completed on <time>" comments. */
         private static String rules(String command) {
-            return Commands.run(List.of(command), null, command).lines().filter(l -> !l.startsWith("#"))
+            return HostCommands.run(List.of(command), null, command).lines().filter(l -> !l.startsWith("#"))
                     .reduce("", (a, b) -> a + b + "\n");
         }
     }

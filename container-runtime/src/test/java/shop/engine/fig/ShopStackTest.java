@@ -16,9 +16,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import shop.engine.Json;
 import shop.engine.TestEngines;
+import shop.engine.support.Json;
 
 /**
  * The real shop from the repository's fig.yml, through the fig CLI on an engine it starts itself
@@ -27,6 +28,7 @@ import shop.engine.TestEngines;
  * gateway, scale, a deploy under load with no failed request, and down -v leaving nothing.
  * Uses the stack's fixed host ports (8080, 8761, 5000), so nothing else may hold them.
  */
+@Tag("root")
 class ShopStackTest {
 
     static final Path STATE = Path.of("target/shop-stack").toAbsolutePath();

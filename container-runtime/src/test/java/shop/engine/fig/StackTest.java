@@ -18,12 +18,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.ServedEngine;
 import shop.engine.TestEngines;
 
 /** A small stack of Debian containers brought up, changed, scaled and taken down through the engine's API. */
+@Tag("root")
 class StackTest {
 
     static final Path DIR = Path.of("target/fig-it").toAbsolutePath();

@@ -13,11 +13,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.TestTars;
 import shop.engine.content.Digest;
 import shop.engine.content.LayoutContentStore;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 class LayoutImageStoreTest {
 

@@ -15,21 +15,23 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
-import shop.engine.EngineException;
 import shop.engine.TestEngines;
 import shop.engine.container.Container;
 import shop.engine.container.ContainerService;
 import shop.engine.container.HostConfig;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
+import shop.engine.support.EngineException;
 
 /**
  * Bridge networks with real crun containers, veth pairs and namespaces, as root. Servers are
  * {@link TestEngines#HELLO_SERVER}; clients use bash's /dev/tcp, which resolves names through
  * /etc/hosts like any libc program.
  */
+@Tag("root")
 class NetworkTest {
 
     Engine engine;

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /** Ryuk's protocol lines, read without an engine: no root needed. */
 class FilterSetTest {

@@ -33,6 +33,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.ServedEngine;
 
@@ -42,6 +43,7 @@ import shop.engine.ServedEngine;
  * Timeouts are hundreds of milliseconds; nothing sleeps for a fixed time to see a prune happen:
  * {@link Reaper#awaitAndPrune} returns when it is done.
  */
+@Tag("root")
 class ReaperTest {
 
     static ServedEngine served;

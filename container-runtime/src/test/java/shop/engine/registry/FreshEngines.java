@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import shop.engine.Engine;
-import shop.engine.FileTrees;
+import shop.engine.support.FileTrees;
 
 /**
  * Engines with empty state directories under target/registry-it, the "other machine" a pull

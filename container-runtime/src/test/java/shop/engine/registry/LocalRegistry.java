@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
-import shop.engine.FileTrees;
+import shop.engine.support.FileTrees;
 
 /**
  * Debian's docker-registry (distribution 2.8) started by a test on a free 127.0.0.1 port, with

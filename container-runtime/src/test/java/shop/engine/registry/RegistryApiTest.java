@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.ServedEngine;
@@ -18,6 +19,7 @@ import shop.engine.ServedEngine;
  * The docker CLI's login, push and pull through the engine's API (POST /auth, /images/{name}/push,
  * /images/create with X-Registry-Auth) against an htpasswd docker-registry; curl for the raw stream.
  */
+@Tag("root")
 class RegistryApiTest {
 
     static ServedEngine served;

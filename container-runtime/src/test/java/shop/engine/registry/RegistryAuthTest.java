@@ -3,20 +3,21 @@ package shop.engine.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
-import shop.engine.EngineException;
 import shop.engine.TestEngines;
 import shop.engine.cli.MainTest;
 import shop.engine.image.Image;
 import shop.engine.image.Reference;
+import shop.engine.support.EngineException;
 
 /** Registries that want credentials: htpasswd Basic auth, and distribution's own token auth with a token server of ours. */
+@Tag("root")
 class RegistryAuthTest {
 
     static final Path WORK = FreshEngines.WORK;

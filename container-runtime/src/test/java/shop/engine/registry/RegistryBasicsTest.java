@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /** The small parts with rules of their own: challenges, where a registry is reached, config.json. */
 class RegistryBasicsTest {

@@ -7,24 +7,24 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
-import shop.engine.EngineException;
-import shop.engine.Json;
 import shop.engine.content.Descriptor;
 import shop.engine.image.Image;
 import shop.engine.image.MediaTypes;
 import shop.engine.image.Reference;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /** Pulls that meet bad bytes and broken connections, from a real docker-registry (through a cutting proxy for the latter). */
+@Tag("root")
 class RegistryFaultTest extends OpenRegistryTest {
 
     private static Image pushed(String repository, int layers, int bytesPerLayer) {

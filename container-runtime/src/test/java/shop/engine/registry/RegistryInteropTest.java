@@ -13,22 +13,24 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
-import shop.engine.FileTrees;
-import shop.engine.Json;
 import shop.engine.TestEngines;
 import shop.engine.build.Builder;
+import shop.engine.content.Descriptor;
 import shop.engine.image.BaseImages;
 import shop.engine.image.Image;
 import shop.engine.image.MediaTypes;
 import shop.engine.image.Reference;
-import shop.engine.content.Descriptor;
+import shop.engine.support.FileTrees;
+import shop.engine.support.Json;
 
 /**
  * The engine against real peers: Debian's docker-registry on 127.0.0.1 and skopeo. What one side
  * writes, the other reads, so neither end is our own code twice.
  */
+@Tag("root")
 class RegistryInteropTest extends OpenRegistryTest {
 
     @Test

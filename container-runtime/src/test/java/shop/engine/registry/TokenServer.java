@@ -21,7 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import shop.engine.Json;
+import shop.engine.support.Json;
 
 /**
  * The token endpoint of distribution's token auth (docs/spec/auth/token.md), for a registry

@@ -20,13 +20,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
-import shop.engine.EngineException;
 import shop.engine.TestEngines;
 import shop.engine.container.Container;
+import shop.engine.support.EngineException;
 
 /** Processes exec'd on a terminal in a running container, on real crun as root. */
+@Tag("root")
 class ConsoleExecTest {
 
     Engine engine;

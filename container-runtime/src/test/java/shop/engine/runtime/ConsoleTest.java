@@ -18,16 +18,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
-import shop.engine.EngineException;
 import shop.engine.TestEngines;
 import shop.engine.container.Container;
+import shop.engine.support.EngineException;
 
 /**
  * Containers started on a terminal, on real crun as root: the runtime is driven directly, on the
  * rootfs and in the directory of a container the engine created (and removes).
  */
+@Tag("root")
 class ConsoleTest {
 
     Engine engine;
@@ -57,10 +59,9 @@ class ConsoleTest {
     /** Rewrites the container's bundle for {@code args} on a terminal of {@code size}; returns the bundle. */
     private Path bundle(TerminalSize size, String... args) {
         Path bundle = directory().resolve("bundle");
-        runtime.writeBundle(new BundleSpec(engine.snapshots().rootfs(container.id()), false,
+        runtime.writeBundle(container.id(), new BundleSpec(engine.snapshots().rootfs(container.id()), false,
                 BundleSpec.Process.of(List.of(args), PATH, "/", 0, 0, List.of()), "console", List.of(),
-                BundleSpec.Namespaces.of("none"), BundleSpec.Resources.NONE, Map.of(), false, false,
-                CliRuntime.cgroupsPath(container.id()), size), bundle);
+                BundleSpec.Namespaces.of("none"), BundleSpec.Resources.NONE, Map.of(), false, false, size), bundle);
         return bundle;
     }
 

@@ -13,12 +13,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.engine.TestTars;
 import shop.engine.content.Digest;
 
 /** Real overlayfs mounts (needs root, as the engine does). */
+@Tag("root")
 class OverlaySnapshotterTest {
 
     @TempDir

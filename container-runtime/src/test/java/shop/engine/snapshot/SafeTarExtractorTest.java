@@ -10,16 +10,18 @@ import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import shop.engine.Commands;
-import shop.engine.EngineException;
 import shop.engine.TestTars;
+import shop.engine.support.EngineException;
+import shop.engine.support.HostCommands;
 
 /** Hostile tars: each must be refused and leave nothing outside the target directory. */
+@Tag("root")
 class SafeTarExtractorTest {
 
     @TempDir
@@ -34,7 +36,7 @@ class SafeTarExtractorTest {
         outside = Files.createDirectory(temp.resolve("outside"));
         Files.writeString(outside.resolve("secret"), "keep");
         Path whiteout = temp.resolve("whiteout");
-        Commands.run(java.util.List.of("mknod", whiteout.toString(), "c", "0", "0"), null, "test whiteout");
+        HostCommands.run(java.util.List.of("mknod", whiteout.toString(), "c", "0", "0"), null, "test whiteout");
         extractor = new SafeTarExtractor(whiteout);
     }
 

@@ -1,4 +1,4 @@
-package shop.engine;
+package shop.engine.support;
 
 /**
  * An engine error a user can act on. The kind decides how the edges report it: the API maps it

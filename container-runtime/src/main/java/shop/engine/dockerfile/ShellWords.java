@@ -1,4 +1,4 @@
-package shop.engine.build;
+package shop.engine.dockerfile;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +17,7 @@ public final class ShellWords {
     }
 
     /** Expands variables; quotes stay, so a later split still sees them. Unknown variables are empty. */
-    static String expand(String text, Function<String, String> lookup, char escape) {
+    public static String expand(String text, Function<String, String> lookup, char escape) {
         StringBuilder out = new StringBuilder();
         boolean single = false;
         for (int i = 0; i < text.length(); i++) {
@@ -127,7 +127,7 @@ public final class ShellWords {
      * ENV and LABEL arguments: {@code k=v k2="v 2"}, or the legacy {@code KEY value with spaces}
      * (one pair, only when the first word has no '=').
      */
-    static Map<String, String> pairs(String text, char escape, boolean legacyAllowed) {
+    public static Map<String, String> pairs(String text, char escape, boolean legacyAllowed) {
         Map<String, String> pairs = new LinkedHashMap<>();
         List<String> words = split(text, escape);
         if (words.isEmpty()) {

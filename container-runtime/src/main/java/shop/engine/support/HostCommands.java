@@ -1,4 +1,4 @@
-package shop.engine;
+package shop.engine.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Runs the host tools the engine leans on (mount, crun, ...) and turns failure into an engine error. */
-public final class Commands {
+public final class HostCommands {
 
-    private Commands() {
+    private HostCommands() {
     }
 
     /** Runs to completion; returns stdout. A non-zero exit fails with the command's stderr. */

@@ -1,4 +1,4 @@
-package shop.engine;
+package shop.engine.support;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,4 +1,4 @@
-package shop.engine.build;
+package shop.engine.dockerfile;
 
 import java.util.List;
 import java.util.Map;

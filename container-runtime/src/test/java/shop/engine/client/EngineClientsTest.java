@@ -1,22 +1,25 @@
-package shop.engine.api;
+package shop.engine.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.engine.daemon.EngineDaemon;
 
 /** A client finds no engine on a state directory, starts one in the background with the runtime asked for, and reuses it. */
+@Tag("root")
 class EngineClientsTest {
 
     @Test
     void startsTheEngineWhenNoSocketAnswersAndReusesIt(@TempDir Path state) throws Exception {
-        assertThat(EngineClients.answers(EngineClients.socket(state))).isFalse();
+        assertThat(EngineDaemon.answers(EngineDaemon.socket(state))).isFalse();
         long pid;
         try (DockerClient docker = EngineClients.connect(state, "runc", null)) {
-            assertThat(docker.versionCmd().exec().getApiVersion()).isEqualTo(Router.API_VERSION);
+            assertThat(docker.versionCmd().exec().getGitCommit()).as("the bundled engine answers").isEqualTo("shop-engine");
             assertThat(docker.infoCmd().exec().getRuntimes()).containsOnlyKeys("runc");
             pid = Long.parseLong(Files.readString(state.resolve("engine.pid")).strip());
         }
@@ -29,7 +32,7 @@ class EngineClientsTest {
             daemon.destroy();
             daemon.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
-        assertThat(EngineClients.answers(EngineClients.socket(state))).isFalse();
+        assertThat(EngineDaemon.answers(EngineDaemon.socket(state))).isFalse();
     }
 
     @Test
@@ -39,17 +42,17 @@ class EngineClientsTest {
             docker.pingCmd().exec();
             first = Long.parseLong(Files.readString(state.resolve("engine.pid")).strip());
         }
-        assertThat(Files.readString(EngineClients.codeFile(state)).strip()).isEqualTo(EngineClients.codeStamp());
+        assertThat(Files.readString(EngineDaemon.codeFile(state)).strip()).isEqualTo(EngineDaemon.codeStamp());
         ProcessHandle old = ProcessHandle.of(first).orElseThrow();
         // As if the jar had been rebuilt since the daemon started from it.
-        Files.writeString(EngineClients.codeFile(state), "1\n");
+        Files.writeString(EngineDaemon.codeFile(state), "1\n");
 
         try (DockerClient docker = EngineClients.connect(state, "runc", null)) {
             docker.pingCmd().exec();
             long second = Long.parseLong(Files.readString(state.resolve("engine.pid")).strip());
             assertThat(second).as("a new engine").isNotEqualTo(first);
             assertThat(old.isAlive()).as("the old engine stopped").isFalse();
-            assertThat(Files.readString(EngineClients.codeFile(state)).strip()).isEqualTo(EngineClients.codeStamp());
+            assertThat(Files.readString(EngineDaemon.codeFile(state)).strip()).isEqualTo(EngineDaemon.codeStamp());
             ProcessHandle daemon = ProcessHandle.of(second).orElseThrow();
             daemon.destroy();
             daemon.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);

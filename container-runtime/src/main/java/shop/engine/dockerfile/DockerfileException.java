@@ -1,6 +1,6 @@
-package shop.engine.build;
+package shop.engine.dockerfile;
 
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /** A Dockerfile error that names the file, the line and the instruction, e.g. {@code Dockerfile:7: COPY: ...}. */
 public final class DockerfileException extends EngineException {

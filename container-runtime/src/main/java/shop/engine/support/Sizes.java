@@ -1,4 +1,4 @@
-package shop.engine;
+package shop.engine.support;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,15 +1,15 @@
-package shop.engine.api;
+package shop.engine.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
+import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import shop.engine.EngineException;
-import shop.engine.Json;
+import shop.engine.support.EngineException;
+import shop.engine.support.Json;
 
 /**
  * Plain requests to an engine's API, for what docker-java parses away or does not send: inspect's

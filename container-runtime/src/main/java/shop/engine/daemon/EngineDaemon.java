@@ -1,16 +1,12 @@
-package shop.engine.api;
+package shop.engine.daemon;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.transport.DockerHttpClient;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.File;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -20,20 +16,31 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import shop.engine.EngineException;
+import shop.engine.support.EngineException;
 
 /**
- * Clients of the Docker Engine API (docker-java, the client Testcontainers uses). By default
- * they reach the bundled engine of a state directory on {@code <state>/engine.sock}, starting it
- * as a daemon when no socket answers; with {@code DOCKER_HOST} set they drive whatever engine
- * answers there (Docker, Podman, or another of ours).
+ * The bundled engine's daemon of a state directory, as its clients find it: {@code <state>/engine.sock}.
+ *
+ * <p>Lifecycle: {@link #ensureRunning} finds the daemon by its socket; one that serves other code than
+ * this program's (its {@code engine.code} holds an older {@link #codeStamp}) is stopped as SIGTERM stops
+ * it, its containers left running for the next daemon to take over; when nothing answers, {@code serve}
+ * is started from this program in a session of its own, and the call returns once the socket answers.
+ * The daemon notes its pid in {@code engine.pid} and its code stamp in {@link #codeFile} when it serves.
  */
-public final class EngineClients {
+public final class EngineDaemon {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The daemon's live heap is about 20 MB (it streams layers, contexts and logs), but with the
+     * JVM's defaults (a quarter of the machine) its garbage took it to 940 MB during `fig up` (1.7 GB
+     * in the stack-up benchmark), and it kept most of it. Bounded, shrunk after collections and
+     * collected when idle, it peaked at 390 MB and settled at 200 MB (PSS) with the stack running.
+     */
+    private static final List<String> DAEMON_JVM_OPTIONS = List.of("-Xmx384m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=30", "-XX:G1PeriodicGCInterval=30000");
 
-    private EngineClients() {
+    private EngineDaemon() {
     }
 
     /** The bundled engine's socket for a state directory. */
@@ -42,35 +49,19 @@ public final class EngineClients {
     }
 
     /**
-     * {@code DOCKER_HOST} when set; otherwise the bundled engine of {@code state}, started if needed
-     * with this OCI runtime. An engine already running keeps the runtime it was started with, as a
-     * Docker daemon keeps its configuration whatever its clients ask.
+     * The socket of the daemon of {@code state}, running this program: restarted if it runs other
+     * code, started with this OCI runtime if none answers. A daemon already running keeps the runtime
+     * it was started with, as a Docker daemon keeps its configuration whatever its clients ask.
      */
-    public static DockerClient connect(Path state, String runtime) {
-        return connect(host(state, runtime));
-    }
-
-    static DockerClient connect(Path state, String runtime, String dockerHost) {
-        return connect(host(state, runtime, dockerHost));
-    }
-
-    /** The API to use, as {@link #connect(Path, String)} chooses it: a DOCKER_HOST-style address. */
-    public static String host(Path state, String runtime) {
-        return host(state, runtime, System.getenv("DOCKER_HOST"));
-    }
-
-    private static String host(Path state, String runtime, String dockerHost) {
-        if (dockerHost != null && !dockerHost.isEmpty()) {
-            return dockerHost;
-        }
+    public static Path ensureRunning(Path state, String runtime) {
         Path socket = socket(state);
         if (answers(socket) && servesOtherCode(state)) {
-            stopEngine(state);
+            stop(state);
         }
         if (!answers(socket)) {
-            startEngine(state, runtime, socket);
+            start(state, runtime, socket);
         }
-        return "unix://" + socket;
+        return socket;
     }
 
     /**
@@ -81,10 +72,10 @@ public final class EngineClients {
      */
     public static String codeStamp() {
         long newest = 0;
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             try {
                 newest = Math.max(newest, Files.getLastModifiedTime(Path.of(entry)).toMillis());
-            } catch (IOException | java.nio.file.InvalidPathException e) {
+            } catch (IOException | InvalidPathException e) {
                 // An entry that is not there adds no code.
             }
         }
@@ -94,6 +85,19 @@ public final class EngineClients {
     /** The file where a daemon notes the {@link #codeStamp} of the program it runs. */
     public static Path codeFile(Path state) {
         return state.toAbsolutePath().resolve("engine.code");
+    }
+
+    /** True when something accepts connections on the socket (a stale socket file does not). */
+    public static boolean answers(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean servesOtherCode(Path state) {
@@ -118,11 +122,11 @@ public final class EngineClients {
      * Stops the daemon of {@code engine.pid} as SIGTERM does (its containers keep running, and the
      * next engine takes them over with their ports) and waits until it has exited.
      */
-    private static void stopEngine(Path state) {
+    private static void stop(Path state) {
         Optional<ProcessHandle> daemon;
         try {
             daemon = ProcessHandle.of(Long.parseLong(Files.readString(state.resolve("engine.pid")).strip()))
-                    .filter(EngineClients::serves);
+                    .filter(EngineDaemon::serves);
         } catch (IOException | NumberFormatException e) {
             daemon = Optional.empty();
         }
@@ -145,50 +149,6 @@ public final class EngineClients {
         }
     }
 
-    public static DockerClient connect(String dockerHost) {
-        DockerClientConfig config = config(dockerHost);
-        return DockerClientImpl.getInstance(config, http(config));
-    }
-
-    /** Plain HTTP to the API, for what docker-java parses away or does not offer (EngineRequests). */
-    public static DockerHttpClient http(String dockerHost) {
-        return http(config(dockerHost));
-    }
-
-    private static DockerClientConfig config(String dockerHost) {
-        return DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
-    }
-
-    private static DockerHttpClient http(DockerClientConfig config) {
-        return new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                .connectionTimeout(Duration.ofSeconds(10))
-                .build();
-    }
-
-    /** True when something accepts connections on the socket (a stale socket file does not). */
-    static boolean answers(Path socket) {
-        if (!Files.exists(socket)) {
-            return false;
-        }
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * The daemon's live heap is about 20 MB (it streams layers, contexts and logs), but with the
-     * JVM's defaults (a quarter of the machine) its garbage took it to 940 MB during `fig up` (1.7 GB
-     * in the stack-up benchmark), and it kept most of it. Bounded, shrunk after collections and
-     * collected when idle, it peaked at 390 MB and settled at 200 MB (PSS) with the stack running.
-     */
-    private static final List<String> DAEMON_JVM_OPTIONS = List.of("-Xmx384m", "-XX:MinHeapFreeRatio=10",
-            "-XX:MaxHeapFreeRatio=30", "-XX:G1PeriodicGCInterval=30000");
-
     /**
      * Starts {@code serve} from this very program (jar or class path) in its own session, so a
      * Ctrl-C meant for the client does not reach it and it outlives the client; waits until the
@@ -197,13 +157,15 @@ public final class EngineClients {
      * <p>A jar runs from a copy in the state directory (mtime kept, so its code stamp is the
      * original's): a build that replaces target/shop-engine.jar under a running daemon broke it at
      * its next class load (it answered _ping and nothing else) until a client came to restart it.
+     * From a class path (the tests) the CLI's main class is named, not imported: the CLI uses this
+     * package, not the other way round.
      */
-    private static void startEngine(Path state, String runtime, Path socket) {
+    private static void start(Path state, String runtime, Path socket) {
         String javaBinary = ProcessHandle.current().info().command().orElse("java");
         String classPath = System.getProperty("java.class.path");
         List<String> command = new ArrayList<>(List.of("setsid", javaBinary));
         command.addAll(DAEMON_JVM_OPTIONS);
-        if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+        if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
             command.addAll(List.of("-jar", copyOfJar(Path.of(classPath), state).toString()));
         } else {
             command.addAll(List.of("-cp", classPath, "shop.engine.cli.Main"));
@@ -214,7 +176,7 @@ public final class EngineClients {
         try {
             Files.createDirectories(state);
             ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectErrorStream(true);
             // glibc's per-thread malloc arenas kept about 150 MB the JDK's native code had freed.

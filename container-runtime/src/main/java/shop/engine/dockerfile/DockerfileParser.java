@@ -1,4 +1,4 @@
-package shop.engine.build;
+package shop.engine.dockerfile;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.ArrayList;
@@ -6,12 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import shop.engine.Json;
+import shop.engine.support.Json;
 
 /**
  * Dockerfile syntax: parser directives ({@code # escape=}), comments, line continuations,
  * instruction keywords, {@code --flags}, and the JSON-array form. Variable substitution and the
- * meaning of each instruction belong to the {@link Builder}.
+ * meaning of each instruction belong to the builder, but for HEALTHCHECK's ({@link HealthcheckInstruction}).
  *
  * <p>Hand-written because no maintained Java library parses Dockerfiles: the grammar is
  * BuildKit's Go parser (moby/buildkit frontend/dockerfile/parser), small and line-oriented.

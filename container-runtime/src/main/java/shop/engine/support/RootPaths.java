@@ -1,4 +1,4 @@
-package shop.engine;
+package shop.engine.support;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,18 @@
+# Sourced by ci-prereqs.sh and test-prereqs.sh: install_missing NAME_OF_MAP [apt-get option...] installs,
+# with apt-get, the packages of an associative array (package -> the command it provides) whose command
+# is missing; quiet when every command is there. apt-get update runs at most once per shell.
+updated=false
+install_missing() {
+  local -n commands=$1
+  shift
+  local missing=() package
+  for package in "${!commands[@]}"; do
+    command -v "${commands[$package]}" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    $updated || apt-get update -qq
+    updated=true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" "${missing[@]}" >/dev/null
+  fi
+}
