@@ -30,8 +30,14 @@ import shop.engine.support.Json;
  */
 public final class BridgeNetworks implements NetworkService {
 
-    /** User networks get /24s from here, skipping any the host already routes. */
-    private static final String POOL_PREFIX = "10.89.";
+    /**
+     * User networks get /24s from this /16, skipping any the host already routes:
+     * {@code $SHOP_ENGINE_SUBNETS}, else 10.89.0.0/16. Two engines on one machine (a developer's
+     * daemon and the engine tests') each remember their subnets and bring a bridge up only while a
+     * container is on it, so with one pool both could pick the same /24 while the other's bridge was
+     * down, and then route it twice: the tests run their engines in a pool of their own.
+     */
+    private static final String POOL_PREFIX = poolPrefix(System.getenv("SHOP_ENGINE_SUBNETS"));
     private static final Path NAMESPACES = Path.of("/run/netns");
     private static final Path INTERFACES = Path.of("/sys/class/net");
     private static final String NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.-]*";
@@ -98,6 +104,17 @@ public final class BridgeNetworks implements NetworkService {
             }
         }
         throw EngineException.conflict("could not find an available, non-overlapping IPv4 address pool among the defaults");
+    }
+
+    /** "10.89." for 10.89.0.0/16; a pool that is not a /16 is refused by name. */
+    static String poolPrefix(String pool) {
+        if (pool == null || pool.isBlank()) {
+            return "10.89.";
+        }
+        if (!pool.matches("\\d{1,3}\\.\\d{1,3}\\.0\\.0/16")) {
+            throw EngineException.invalid("SHOP_ENGINE_SUBNETS: \"" + pool + "\" is not a /16 such as 10.89.0.0/16");
+        }
+        return pool.substring(0, pool.indexOf(".0.0/16") + 1);
     }
 
     /** Destinations the host routes already (its own interfaces, and ours). */

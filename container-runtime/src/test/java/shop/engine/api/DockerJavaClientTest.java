@@ -84,7 +84,7 @@ class DockerJavaClientTest {
         Ports.Binding[] bound = inspected.getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(8080));
         assertThat(bound).hasSize(1);
         assertThat(bound[0].getHostPortSpec()).matches("\\d+");
-        assertThat(inspected.getNetworkSettings().getNetworks().get("dj_default").getIpAddress()).startsWith("10.89.");
+        assertThat(inspected.getNetworkSettings().getNetworks().get("dj_default").getIpAddress()).startsWith("10.86.");
 
         assertThat(docker.listContainersCmd().withLabelFilter(Map.of("com.docker.compose.project", "dj")).exec())
                 .extracting(c -> c.getNames()[0]).containsExactly("/dj_web_1");

@@ -170,10 +170,10 @@ class NetworkTest {
 
     @Test
     void removingAContainerLeavesNoNamespaceNoVethAndFreesItsAddress() {
-        Network network = engine.networks().create(new NetworkService.CreateRequest("tidy", null, "10.89.200.0/28", Map.of()));
+        Network network = engine.networks().create(new NetworkService.CreateRequest("tidy", null, "10.86.200.0/28", Map.of()));
         Container c = run("tidy1", "tidy", Map.of(), Map.of(), "sleep 60");
         Endpoint endpoint = engine.networks().endpoints(c.id()).get("tidy");
-        assertThat(endpoint.ipAddress()).isEqualTo("10.89.200.2");
+        assertThat(endpoint.ipAddress()).isEqualTo("10.86.200.2");
         assertThat(Path.of("/sys/class/net", endpoint.hostInterface())).exists();
         assertThat(Path.of("/sys/class/net", network.bridge())).exists();
 
