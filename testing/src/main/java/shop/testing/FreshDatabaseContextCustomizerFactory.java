@@ -6,7 +6,6 @@ import java.util.Map;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.AnnotatedBeanDefinitionReader;
@@ -16,7 +15,6 @@ import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.TestContextAnnotationUtils;
-import org.springframework.util.ClassUtils;
 
 /**
  * Registered in META-INF/spring.factories; acts on test classes marked {@link FreshDatabase}. On
@@ -25,8 +23,6 @@ import org.springframework.util.ClassUtils;
  * machine's server, the datasource properties.
  */
 class FreshDatabaseContextCustomizerFactory implements ContextCustomizerFactory {
-
-    private static final String FLYWAY_DETAILS = "org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails";
 
     @Override
     public ContextCustomizer createContextCustomizer(Class<?> testClass,
@@ -48,10 +44,6 @@ class FreshDatabaseContextCustomizerFactory implements ContextCustomizerFactory 
             if (TestInfrastructure.kind() == TestInfrastructure.Kind.ENGINE) {
                 new AnnotatedBeanDefinitionReader((BeanDefinitionRegistry) context).register(SharedPostgres.class);
                 context.getBeanFactory().addBeanPostProcessor(new ToFreshDatabase(database));
-                if (ClassUtils.isPresent(FLYWAY_DETAILS, context.getClassLoader())) {
-                    // Flyway has connection details of its own from the container: they must migrate the same database.
-                    context.getBeanFactory().addBeanPostProcessor(new ToFreshFlywayDatabase(database));
-                }
             } else {
                 properties.putAll(Map.of(
                         "spring.datasource.url", database.jdbcUrl(),
@@ -71,33 +63,6 @@ class FreshDatabaseContextCustomizerFactory implements ContextCustomizerFactory 
                 return bean;
             }
             return new JdbcConnectionDetails() {
-                @Override
-                public String getUsername() {
-                    return shared.getUsername();
-                }
-
-                @Override
-                public String getPassword() {
-                    return shared.getPassword();
-                }
-
-                @Override
-                public String getJdbcUrl() {
-                    return database.jdbcUrl();
-                }
-            };
-        }
-    }
-
-    /** Flyway's details from the service connection, on the class's own database too. */
-    private record ToFreshFlywayDatabase(TestDatabases.TestDatabase database) implements BeanPostProcessor {
-
-        @Override
-        public Object postProcessAfterInitialization(Object bean, String beanName) {
-            if (!(bean instanceof FlywayConnectionDetails shared)) {
-                return bean;
-            }
-            return new FlywayConnectionDetails() {
                 @Override
                 public String getUsername() {
                     return shared.getUsername();
