@@ -43,6 +43,24 @@ class PackageGraphTest {
         assertThat(graph().get("shop.engine.support")).isEmpty();
     }
 
+    /** Past this a class holds more than one noun (the split of LocalContainers and ApiHandler showed it). */
+    @Test
+    void noClassOfTheEngineIsOver450Lines() throws IOException {
+        Map<Path, Long> tooLong = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                long lines;
+                try (Stream<String> text = Files.lines(file)) {
+                    lines = text.count();
+                }
+                if (lines > 450) {
+                    tooLong.put(SOURCES.relativize(file), lines);
+                }
+            }
+        }
+        assertThat(tooLong).as("classes over 450 lines").isEmpty();
+    }
+
     /** Each package with the engine packages it uses, itself left out. */
     static Map<String, Set<String>> graph() throws IOException {
         Map<String, Set<String>> graph = new TreeMap<>();

@@ -61,14 +61,10 @@ public final class TestEngines {
         }
     }
 
+    /** The network namespaces the tests' engine (over STATE) still has. */
     public static List<String> leftoverNamespaces() {
-        return leftoverNamespacesOf(STATE);
-    }
-
-    /** The network namespaces an engine over that state directory still has. */
-    public static List<String> leftoverNamespacesOf(Path state) {
         try (var files = Files.list(Path.of("/run/netns"))) {
-            String ours = BridgeNetworks.namespacePrefix(state);
+            String ours = BridgeNetworks.namespacePrefix(STATE);
             return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(ours)).toList();
         } catch (IOException e) {
             return List.of();

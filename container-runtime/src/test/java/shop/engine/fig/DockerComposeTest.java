@@ -32,7 +32,7 @@ import shop.engine.support.Json;
  * recreate, stop, rm -f and down -v; fig and compose each seeing the other's containers; and the
  * shop's own fig.yml validated and its registry and postgres brought up and down from their
  * Dockerfiles. The shop's part publishes 127.0.0.1:5000, its registry's fixed port, as
- * ShopStackTest does.
+ * system-tests' ShopStackTest does.
  */
 @Tag("root")
 class DockerComposeTest {

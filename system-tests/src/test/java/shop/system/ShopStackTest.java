@@ -1,44 +1,86 @@
-package shop.engine.fig;
+package shop.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import shop.engine.TestEngines;
-import shop.engine.support.Json;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The real shop from the repository's fig.yml, through the fig CLI on an engine it starts itself
- * (its own state under target/, its images built from Debian packages and the services' jars,
- * which the reactor packages before this module's tests): up, a shopper's purchase through the
- * gateway, scale, a deploy under load with no failed request, and down -v leaving nothing.
- * Uses the stack's fixed host ports (8080, 8761, 5000), so nothing else may hold them.
+ * The real shop from the repository's fig.yml, as a user runs it: the engine's packaged jar (the
+ * reactor builds container-runtime before this module) runs fig on an engine of its own, with its
+ * state under target/ and its images built from Debian packages and the services' jars. Up, a
+ * shopper's purchase through the gateway, scale, a deploy under load with no failed request, and
+ * down -v leaving no container, network or volume of the project. Uses the stack's fixed host ports
+ * (8080, 8761, 5000), so nothing else may hold them; needs root, as the engine does.
  */
-@Tag("root")
 class ShopStackTest {
 
+    static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+    static final Path ENGINE_JAR = REPOSITORY.resolve("container-runtime/target/shop-engine.jar");
     static final Path STATE = Path.of("target/shop-stack").toAbsolutePath();
-    static final Path FIG_YML = Path.of("../fig.yml").toAbsolutePath().normalize();
     static final String PROJECT = "shoptest";
     static final String GATEWAY = "http://127.0.0.1:8080";
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Apart from the pools of the test daemon (10.89) and of the engine module's tests (10.86). */
+    static final String SUBNETS = "10.87.0.0/16";
 
-    static FigRun fig(String... args) {
-        return FigRun.of(List.of("--root", STATE.toString(), "fig", "-f", FIG_YML.toString(), "-p", PROJECT), args);
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final JsonMapper json = JsonMapper.builder().build();
+
+    /** One run of a command line: its exit status, and stdout and stderr together as a terminal shows them. */
+    record Run(int exit, String out) {
+    }
+
+    /** {@code shop-engine --root STATE fig -f fig.yml -p shoptest <args>}, on this test's engine whatever DOCKER_HOST says. */
+    static Run fig(String... args) {
+        List<String> command = new ArrayList<>(List.of("java", "-jar", ENGINE_JAR.toString(), "--root", STATE.toString(),
+                "fig", "-f", REPOSITORY.resolve("fig.yml").toString(), "-p", PROJECT));
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
+    /** The docker CLI on this test's engine: what a user would look at to see what is left. */
+    static Run docker(String... args) {
+        List<String> command = new ArrayList<>(List.of("docker", "-H", "unix://" + STATE.resolve("engine.sock")));
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
+    private static Run run(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("DOCKER_HOST");
+        builder.environment().put("SHOP_ENGINE_SUBNETS", SUBNETS);
+        try {
+            Process process = builder.start();
+            process.getOutputStream().close();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            return new Run(process.exitValue(), out);
+        } catch (IOException e) {
+            throw new IllegalStateException("run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("run " + command, e);
+        }
     }
 
     @AfterAll
@@ -55,13 +97,15 @@ class ShopStackTest {
 
     @Test
     void theShopComesUpSellsScalesDeploysWithoutAFailedRequestAndGoesAway() throws Exception {
-        for (String module : List.of("discovery", "gateway", "services/catalog", "services/inventory", "services/shipping",
-                "services/payment", "services/billing", "services/recommendations", "services/profiles")) {
-            Path jar = FIG_YML.getParent().resolve(module).resolve("target").resolve(Path.of(module).getFileName() + ".jar");
+        assertThat(ENGINE_JAR).as("package the engine first (./mvnw package -DskipTests)").exists();
+        List<String> modules = new ArrayList<>(List.of("discovery", "gateway"));
+        ServiceList.names().forEach(service -> modules.add("services/" + service));
+        for (String module : modules) {
+            Path jar = REPOSITORY.resolve(module).resolve("target").resolve(Path.of(module).getFileName() + ".jar");
             assertThat(jar).as("package the services first (./mvnw package -DskipTests)").exists();
         }
 
-        FigRun up = fig("up", "-d");
+        Run up = fig("up", "-d");
         assertThat(up.exit()).as(up.out()).isZero();
         assertThat(up.out()).contains("gateway is up: http://localhost:8080");
 
@@ -69,7 +113,7 @@ class ShopStackTest {
         assertThat(products.path("items")).isNotEmpty();
         buyAsANewShopper(products.path("items").get(0).path("id").asLong());
 
-        FigRun scaled = fig("scale", "catalog=2");
+        Run scaled = fig("scale", "catalog=2");
         assertThat(scaled.exit()).as(scaled.out()).isZero();
         for (int replica : List.of(1, 2)) {
             awaitTrue(() -> fig("exec", "--index", String.valueOf(replica), "catalog", "bash", "-c",
@@ -94,7 +138,7 @@ class ShopStackTest {
             }
         });
         load.start();
-        FigRun deploy = fig("deploy", "catalog");
+        Run deploy = fig("deploy", "catalog");
         loading.set(false);
         load.join();
         assertThat(deploy.exit()).as(deploy.out()).isZero();
@@ -103,17 +147,24 @@ class ShopStackTest {
         assertThat(served.get()).isPositive();
         assertThat(fig("ps").out()).contains(PROJECT + "_catalog_3").doesNotContain(PROJECT + "_catalog_1 ");
 
-        FigRun down = fig("down", "-v");
+        Run down = fig("down", "-v");
         assertThat(down.exit()).as(down.out()).isZero();
         assertThat(fig("ps").out().strip().lines()).as("only the header is left").hasSize(1);
-        assertThat(TestEngines.leftoverNamespacesOf(STATE)).isEmpty();
+        String project = "label=com.docker.compose.project=" + PROJECT;
+        for (List<String> list : List.of(List.of("container", "ls", "-a"), List.of("network", "ls"), List.of("volume", "ls"))) {
+            List<String> args = new ArrayList<>(list);
+            args.addAll(List.of("-q", "--filter", project));
+            Run left = docker(args.toArray(String[]::new));
+            assertThat(left.exit()).as(left.out()).isZero();
+            assertThat(left.out().strip()).as("%s of the project after down -v", list).isEmpty();
+        }
     }
 
     private void buyAsANewShopper(long productId) throws Exception {
         String email = "fig-" + UUID.randomUUID() + "@shop.test";
         post("/api/profiles/register", null, "{\"email\":\"" + email + "\",\"password\":\"correct horse\",\"name\":\"Fig Shopper\"}", 201);
         String token = post("/api/profiles/login", null, "{\"email\":\"" + email + "\",\"password\":\"correct horse\"}", 200)
-                .path("token").asText();
+                .path("token").asString();
         send(HttpRequest.newBuilder(URI.create(GATEWAY + "/api/profiles/me/cart/items/" + productId))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")), 200);
@@ -121,8 +172,8 @@ class ShopStackTest {
                 {"shippingAddress": {"line1": "1 Container Way", "city": "Berlin", "postalCode": "10115", "country": "DE"},
                  "payment": {"cardNumber": "4242424242424242", "expMonth": 12, "expYear": 2031, "cvc": "123"}}""", 201);
         assertThat(order.path("totalCents").asLong()).isPositive();
-        assertThat(get("/api/billing/orders/" + order.path("orderId").asText(), token).path("orderId").asText())
-                .isEqualTo(order.path("orderId").asText());
+        assertThat(get("/api/billing/orders/" + order.path("orderId").asString(), token).path("orderId").asString())
+                .isEqualTo(order.path("orderId").asString());
     }
 
     private JsonNode get(String path, String token) throws Exception {
@@ -146,10 +197,10 @@ class ShopStackTest {
     private JsonNode send(HttpRequest.Builder request, int expected) throws Exception {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
-        return response.body().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(response.body());
+        return response.body().isEmpty() ? json.createObjectNode() : json.readTree(response.body());
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 180_000;
         while (!condition.getAsBoolean()) {
             assertThat(System.currentTimeMillis()).as(what).isLessThan(deadline);
