@@ -109,6 +109,13 @@ final class ImageArchive {
     private List<String> loadDockerArchive(Path dir, DockerArchiveEntry[] entries) throws IOException {
         List<String> loaded = new ArrayList<>();
         for (DockerArchiveEntry entry : entries) {
+            if (entry.config() == null || entry.layers() == null) {
+                throw EngineException.invalid("load: manifest.json has an entry without Config or Layers");
+            }
+            ImageConfig checked = Json.read(Files.readAllBytes(inside(dir, entry.config())), ImageConfig.class, entry.config());
+            DiffIds.verify("load " + entry.config(), checked, entry.layers().stream().map(l -> inside(dir, l)).toList());
+        }
+        for (DockerArchiveEntry entry : entries) {
             Descriptor config = writeFile(dir, entry.config(), MediaTypes.OCI_CONFIG);
             ImageConfig imageConfig = Json.read(store.content().read(config.digest()), ImageConfig.class, entry.config());
             List<Descriptor> layers = new ArrayList<>();
@@ -128,6 +135,9 @@ final class ImageArchive {
     }
 
     private List<String> loadLayout(Path dir, Index index) throws IOException {
+        for (Descriptor entry : index.manifests()) {
+            verifyLayoutEntry(dir, entry);
+        }
         try (Stream<Path> files = Files.list(dir.resolve("blobs/sha256"))) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 try (InputStream blob = Files.newInputStream(file)) {
@@ -143,6 +153,29 @@ final class ImageArchive {
             loaded.add(name != null ? Reference.parse(name).familiar() : store.load(entry).id());
         }
         return loaded;
+    }
+
+    /** Checks one entry of a layout in the scratch copy, before any of its blobs is stored (nested indexes: their first manifest, as the store reads them). */
+    private static void verifyLayoutEntry(Path dir, Descriptor entry) throws IOException {
+        Descriptor manifestDescriptor = entry;
+        if (MediaTypes.isIndex(entry.mediaType())) {
+            manifestDescriptor = Json.read(Files.readAllBytes(blob(dir, entry.digest())), Index.class, "index " + entry.digest())
+                    .manifests().stream().findFirst()
+                    .orElseThrow(() -> EngineException.invalid("load: index " + entry.digest() + " lists no manifest"));
+        }
+        Manifest manifest = Json.read(Files.readAllBytes(blob(dir, manifestDescriptor.digest())), Manifest.class,
+                "manifest " + manifestDescriptor.digest());
+        if (manifest.config() == null || manifest.layers() == null) {
+            throw EngineException.invalid("load: manifest " + manifestDescriptor.digest() + " has no config or no layers");
+        }
+        ImageConfig config = Json.read(Files.readAllBytes(blob(dir, manifest.config().digest())), ImageConfig.class,
+                "config " + manifest.config().digest());
+        DiffIds.verify("load " + manifestDescriptor.digest(), config,
+                manifest.layers().stream().map(l -> blob(dir, l.digest())).toList());
+    }
+
+    private static Path blob(Path dir, String digest) {
+        return inside(dir, blobPath(Digest.validate(digest)));
     }
 
     private Descriptor writeFile(Path dir, String name, String mediaType) throws IOException {

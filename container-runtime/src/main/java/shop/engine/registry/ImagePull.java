@@ -9,7 +9,9 @@ import java.util.Optional;
 import shop.engine.content.ContentStore;
 import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
+import shop.engine.image.DiffIds;
 import shop.engine.image.Image;
+import shop.engine.image.ImageConfig;
 import shop.engine.image.ImageStore;
 import shop.engine.image.Manifest;
 import shop.engine.image.MediaTypes;
@@ -67,9 +69,17 @@ final class ImagePull {
         }
         List<Descriptor> blobs = new ArrayList<>(manifest.layers());
         blobs.add(manifest.config());
-        fetchAll(session, ref, blobs, progress);
+        List<String> downloaded = fetchAll(session, ref, blobs, progress);
 
         ContentStore content = images.content();
+        try {
+            ImageConfig config = Json.read(content.read(manifest.config().digest()), ImageConfig.class, "config of " + ref);
+            DiffIds.verify("pull " + ref, config, manifest.layers().stream().map(l -> content.path(l.digest())).toList());
+        } catch (EngineException e) {
+            // Nothing of a refused image stays: the blobs this pull brought are referenced by no image.
+            downloaded.forEach(content::delete);
+            throw e;
+        }
         Descriptor stored = content.write(fetched.mediaType, fetched.bytes);
         Optional<Image> before = ref.tag() == null ? Optional.empty() : images.find(ref.toString());
         Image image = images.add(stored, ref.tag() == null ? null : new Reference(ref.domain(), ref.path(), ref.tag(), null));
@@ -79,15 +89,18 @@ final class ImagePull {
         return new Registry.PullResult(image, newer);
     }
 
-    private void fetchAll(RegistrySession session, Reference ref, List<Descriptor> blobs, ProgressListener progress) {
+    /** Fetches the blobs the store lacks; returns their digests. */
+    private List<String> fetchAll(RegistrySession session, Reference ref, List<Descriptor> blobs, ProgressListener progress) {
         ContentStore content = images.content();
         List<Runnable> downloadsToRun = new ArrayList<>();
+        List<String> fetched = new ArrayList<>();
         for (Descriptor blob : blobs) {
             Digest.validate(blob.digest());
             if (content.contains(blob.digest())) {
                 progress.layer(blob.digest(), LayerPhase.ALREADY_EXISTS, blob.size(), blob.size());
                 continue;
             }
+            fetched.add(blob.digest());
             progress.layer(blob.digest(), LayerPhase.WAITING, 0, blob.size());
             downloadsToRun.add(() -> {
                 downloads.fetch(session, ref.path(), blob, progress);
@@ -96,6 +109,7 @@ final class ImagePull {
             });
         }
         ParallelTasks.runAll("pull " + ref.familiar(), PARALLEL, downloadsToRun);
+        return fetched;
     }
 
     private record Fetched(String mediaType, byte[] bytes) {

@@ -8,12 +8,14 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.engine.TestTars;
+import shop.engine.content.Descriptor;
 import shop.engine.content.Digest;
 import shop.engine.content.LayoutContentStore;
 import shop.engine.support.EngineException;
@@ -133,5 +135,62 @@ class LayoutImageStoreTest {
     void loadRefusesArchivesWithoutManifests() {
         assertThatThrownBy(() -> store().load(new ByteArrayInputStream(new TestTars().file("x", "y").bytes())))
                 .isInstanceOf(EngineException.class).hasMessageContaining("neither manifest.json nor index.json");
+    }
+
+    @Test
+    void loadRefusesADockerArchiveWhoseLayerIsNotTheConfigsDiffIdAndKeepsNothing() {
+        Forgery forged = new Forgery();
+        TestTars archive = forged.blobs().file("manifest.json", "[{\"Config\":\"" + forged.blob(forged.config)
+                + "\",\"RepoTags\":[\"debian:bookworm-slim\"],\"Layers\":[\"" + forged.blob(forged.trojan) + "\"]}]");
+        ImageStore store = store();
+
+        assertThatThrownBy(() -> store.load(new ByteArrayInputStream(archive.bytes())))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.INVALID))
+                .hasMessageContaining("layer 1 unpacks to " + Digest.of(forged.trojan))
+                .hasMessageContaining("diff_ids say " + Digest.of(forged.debian));
+        assertThat(store.find("debian:bookworm-slim")).isEmpty();
+        assertThat(store.content().digests()).isEmpty();
+    }
+
+    @Test
+    void loadRefusesAnOciLayoutWhoseLayerIsNotTheConfigsDiffIdAndKeepsNothing() {
+        Forgery forged = new Forgery();
+        Descriptor entry = forged.manifestDescriptor().withAnnotations(Map.of(LayoutImageStore.NAME,
+                "docker.io/library/debian:bookworm-slim", LayoutImageStore.OCI_REF_NAME, "bookworm-slim"));
+        TestTars layout = forged.blobs().file(forged.blob(forged.manifest), forged.manifest, 0644)
+                .file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}")
+                .file("index.json", Json.bytes(Index.of(List.of(entry))), 0644);
+        ImageStore store = store();
+
+        assertThatThrownBy(() -> store.load(new ByteArrayInputStream(layout.bytes())))
+                .isInstanceOf(EngineException.class).hasMessageContaining("diff_ids say " + Digest.of(forged.debian));
+        assertThat(store.find("debian:bookworm-slim")).isEmpty();
+        assertThat(store.content().digests()).isEmpty();
+    }
+
+    /** A layer with a trojan in it, under a config that claims it is the Debian base's layer. */
+    private static final class Forgery {
+        final byte[] debian = rootfs();
+        final byte[] trojan = new TestTars().dir("bin").file("bin/hello", "#!/bin/sh\necho pwned >&2\n", 0755).bytes();
+        final byte[] config = Json.bytes(ImageConfig.empty("2026-12-06T00:00:00Z")
+                .withStep("2026-12-06T00:00:00Z", "import", Digest.of(debian)));
+        final byte[] manifest = Json.bytes(Manifest.of(descriptor(MediaTypes.OCI_CONFIG, config),
+                List.of(descriptor(MediaTypes.OCI_LAYER, trojan))));
+
+        String blob(byte[] bytes) {
+            return "blobs/sha256/" + Digest.hex(Digest.of(bytes));
+        }
+
+        TestTars blobs() {
+            return new TestTars().file(blob(config), config, 0644).file(blob(trojan), trojan, 0644);
+        }
+
+        Descriptor manifestDescriptor() {
+            return descriptor(MediaTypes.OCI_MANIFEST, manifest);
+        }
+
+        private static Descriptor descriptor(String mediaType, byte[] bytes) {
+            return new Descriptor(mediaType, Digest.of(bytes), bytes.length, null);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package shop.engine.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,12 +19,15 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.engine.Engine;
 import shop.engine.TestEngines;
+import shop.engine.TestTars;
 import shop.engine.build.Builder;
 import shop.engine.content.Descriptor;
 import shop.engine.image.BaseImages;
 import shop.engine.image.Image;
+import shop.engine.image.ImageConfig;
 import shop.engine.image.MediaTypes;
 import shop.engine.image.Reference;
+import shop.engine.support.EngineException;
 import shop.engine.support.FileTrees;
 import shop.engine.support.Json;
 
@@ -98,6 +103,34 @@ class RegistryInteropTest extends OpenRegistryTest {
         TestEngines.Ran ran = TestEngines.run(engine, image, "echo", "pulled and running");
         assertThat(ran.exit()).as(ran.output()).isZero();
         return ran.output();
+    }
+
+    @Test
+    void aPulledImageWhoseLayerIsNotTheConfigsDiffIdIsRefusedAndLeavesNothing() throws Exception {
+        // Pushed as any registry user could: Debian's diff_id in the config, a trojan in the layer.
+        String name = registry.address() + "/it/forged-debian:" + UUID.randomUUID();
+        String debianDiffId = engine.images().resolve(BaseImages.DEBIAN).config().diffIds().get(0);
+        Descriptor trojan = engine.images().content().write(MediaTypes.OCI_LAYER,
+                new TestTars().file("etc/motd", "pwned\n").bytes());
+        String now = Instant.now().toString();
+        Image forged = engine.images().commit(ImageConfig.empty(now).withStep(now, "import", debianDiffId),
+                List.of(trojan), Map.of());
+        engine.images().tag(forged.id(), name);
+        try {
+            RegistryClient.open(engine.images(), engine.state()).push(Reference.parse(name), Credentials.ANONYMOUS,
+                    ProgressListener.NONE);
+            Engine other = FreshEngines.open();
+
+            assertThatThrownBy(() -> RegistryClient.open(other.images(), other.state())
+                    .pull(Reference.parse(name), Credentials.ANONYMOUS, ProgressListener.NONE))
+                    .isInstanceOf(EngineException.class)
+                    .hasMessageContaining("layer 1 unpacks to " + trojan.digest())
+                    .hasMessageContaining("diff_ids say " + debianDiffId);
+            assertThat(other.images().list()).isEmpty();
+            assertThat(other.images().content().digests()).isEmpty();
+        } finally {
+            engine.images().remove(name, false);
+        }
     }
 
     @Test
