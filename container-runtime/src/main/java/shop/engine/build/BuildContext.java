@@ -58,25 +58,35 @@ final class BuildContext {
         return root;
     }
 
-    /** Paths matching one source (globs allowed in the last component), minus ignored ones. */
+    /**
+     * Paths matching one source (globs allowed in the last component), minus ignored ones. Symlinks
+     * on the way are followed inside the tree, as Docker does: a link to {@code /} is the tree's
+     * root, so {@code x/etc/shadow} with {@code x -> /} is the context's etc/shadow, never the host's.
+     */
     List<Path> match(String source) {
-        Path whole = root.resolve(source.startsWith("/") ? source.substring(1) : source).normalize();
+        String relative = source.startsWith("/") ? source.substring(1) : source;
+        Path whole = root.resolve(relative).normalize();
         if (!whole.startsWith(root)) {
             throw EngineException.invalid("forbidden path outside the build context: " + source);
         }
         List<Path> found = new ArrayList<>();
         if (source.matches(".*[*?\\[].*")) {
-            Path dir = whole.getParent();
+            Path dir = RootPaths.resolve(root, root.relativize(whole.getParent()).toString());
             PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + whole.getFileName());
-            if (Files.isDirectory(dir)) {
+            if (Files.isDirectory(dir, NOFOLLOW)) {
                 try (Stream<Path> list = Files.list(dir)) {
-                    list.filter(p -> matcher.matches(p.getFileName())).sorted().forEach(found::add);
+                    list.filter(p -> matcher.matches(p.getFileName()))
+                            .map(p -> RootPaths.resolve(root, root.relativize(p).toString()))
+                            .filter(p -> Files.exists(p, NOFOLLOW)).sorted().forEach(found::add);
                 } catch (IOException e) {
                     throw EngineException.failed("list " + dir + ": " + e.getMessage(), e);
                 }
             }
-        } else if (Files.exists(whole, NOFOLLOW)) {
-            found.add(whole);
+        } else {
+            Path resolved = RootPaths.resolve(root, relative);
+            if (Files.exists(resolved, NOFOLLOW)) {
+                found.add(resolved);
+            }
         }
         found.removeIf(p -> !p.equals(root) && ignore.excludes(root.relativize(p).toString()));
         if (found.isEmpty()) {

@@ -147,6 +147,27 @@ class DockerfileBuilderTest {
     }
 
     @Test
+    void copyFollowsSymlinksOnlyInsideTheContextNeverToTheHostsFiles() throws Exception {
+        Files.createSymbolicLink(context.resolve("host"), Path.of("/"));
+        Files.createSymbolicLink(context.resolve("up"), Path.of("../../.."));
+        Files.createDirectories(context.resolve("etc"));
+        Files.writeString(context.resolve("etc/hostname"), "the context's own\n");
+
+        assertThatThrownBy(() -> build("FROM debian:bookworm-slim\nCOPY host/etc/shadow /leak\n", Map.of()))
+                .hasMessage("Dockerfile:2: COPY: file not found in build context or excluded by .dockerignore: host/etc/shadow");
+        assertThatThrownBy(() -> build("FROM debian:bookworm-slim\nCOPY host/etc/pass* /leak/\n", Map.of()))
+                .hasMessageContaining("file not found in build context");
+        build("""
+                FROM debian:bookworm-slim
+                COPY host/etc/hostname /a
+                COPY up/etc/ /b/
+                COPY host/etc/host* /c/
+                """, Map.of(), "localhost/links:1");
+        assertThat(run("localhost/links:1", "cat", "/a", "/b/hostname", "/c/hostname"))
+                .isEqualTo("the context's own\n".repeat(3));
+    }
+
+    @Test
     void configInstructionsLandInTheImageConfig() throws Exception {
         Image image = build("""
                 FROM debian:bookworm-slim
