@@ -21,6 +21,7 @@ import shop.engine.runtime.CliRuntime;
 import shop.engine.runtime.OciRuntime;
 import shop.engine.snapshot.OverlaySnapshotter;
 import shop.engine.snapshot.Snapshotter;
+import shop.engine.support.EngineAccess;
 import shop.engine.task.Tasks;
 
 /**
@@ -40,6 +41,7 @@ public record Engine(Path state, ImageStore images, BaseImages baseImages, Snaps
 
     public static Engine open(Path state, String runtimeName) {
         Path root = state.toAbsolutePath();
+        EngineAccess.restrictStateRoot(root);
         ImageStore images = new LayoutImageStore(new LayoutContentStore(root.resolve("images")));
         BaseImages base = new BaseImages(images, BaseImages.defaultCache(), ref -> RegistryClient.open(images, root)
                 .pull(ref, DockerConfigFile.fromEnvironment().find(ref.domain()), ProgressListener.NONE).image());

@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import shop.engine.Engine;
+import shop.engine.support.EngineAccess;
 import shop.engine.support.EngineException;
 
 /** {@link EngineApi} on Jetty's unix-domain connector. */
@@ -46,6 +47,7 @@ public final class UnixSocketApi implements EngineApi {
             Files.createDirectories(socket.getParent());
             Files.deleteIfExists(socket);
             server.start();
+            EngineAccess.restrictSocket(socket);
         } catch (Exception e) {
             throw EngineException.failed("serve the Engine API on " + socket + ": " + e.getMessage(), e);
         }
