@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Makes this machine ready to run the engine (what ./fig needs): the OCI runtimes, debootstrap, iproute2,
 # util-linux's unshare, tini (the static init docker run --init binds into a container as
-# /sbin/docker-init), and the Debian root filesystem the engine imports as debian:bookworm-slim. The
-# engine's tests need more (test-prereqs.sh). Idempotent and quiet when everything is already there.
-# Run as root on Debian 12. The rootfs cache lives outside the clone (SHOP_ENGINE_CACHE, default
+# /sbin/docker-init), containers-common's seccomp profile (the syscall filter containers run under),
+# and the Debian root filesystem the engine imports as debian:bookworm-slim. The engine's tests need
+# more (test-prereqs.sh). Idempotent and quiet when everything is already there. Run as root on
+# Debian 12. The rootfs cache lives outside the clone (SHOP_ENGINE_CACHE, default
 # /var/cache/shop-engine) so that CI runs on this machine share it; debootstrap takes ~30 s and ~200 MB.
 set -euo pipefail
 source "$(dirname "$0")/install-missing.sh"
 
 CACHE=${SHOP_ENGINE_CACHE:-/var/cache/shop-engine}
 declare -A COMMAND_OF=([crun]=crun [runc]=runc [debootstrap]=debootstrap [util-linux]=unshare
-  [iproute2]=ip [tini]=tini-static)
+  [iproute2]=ip [tini]=tini-static [golang-github-containers-common]=/usr/share/containers/seccomp.json)
 install_missing COMMAND_OF
 
 # The mirror the host itself uses, so the rootfs comes from where apt already reaches.

@@ -70,7 +70,7 @@ final class CreateFields {
                 "HostConfig.AutoRemove", "HostConfig.Privileged", "HostConfig.CapAdd", "HostConfig.CapDrop",
                 "HostConfig.SecurityOpt", "HostConfig.MaskedPaths", "HostConfig.ReadonlyPaths", "HostConfig.ReadonlyRootfs", "HostConfig.Init", "HostConfig.GroupAdd",
                 "HostConfig.Ulimits", "HostConfig.Sysctls", "HostConfig.OomScoreAdj", "HostConfig.PidMode",
-                "HostConfig.IpcMode", "HostConfig.UTSMode", "HostConfig.ShmSize", "HostConfig.Memory",
+                "HostConfig.IpcMode", "HostConfig.UTSMode", "HostConfig.CgroupnsMode", "HostConfig.ShmSize", "HostConfig.Memory",
                 "HostConfig.MemoryReservation", "HostConfig.MemorySwap", "HostConfig.NanoCpus", "HostConfig.CpuShares",
                 "HostConfig.CpuPeriod", "HostConfig.CpuQuota", "HostConfig.CpusetCpus", "HostConfig.CpusetMems",
                 "HostConfig.PidsLimit",
@@ -108,8 +108,6 @@ final class CreateFields {
         defaultOnly("HostConfig.Runtime", oneOf("", runtime), "this engine runs " + runtime);
         defaultOnly("HostConfig.VolumeDriver", oneOf("", "local"), "only the local volume driver is supported by this engine");
         defaultOnly("HostConfig.Isolation", oneOf("", "default"), "isolation modes only mean something on Windows");
-        defaultOnly("HostConfig.CgroupnsMode", oneOf("", "host"),
-                "containers share the host's cgroup namespace here; private cgroup namespaces are not supported by this engine");
         defaultOnly("HostConfig.UsernsMode", oneOf("", "host"), "user namespaces are not supported by this engine");
         defaultOnly("HostConfig.Devices", EMPTY, "host devices are not supported by this engine");
         defaultOnly("HostConfig.DeviceCgroupRules", EMPTY, "device cgroup rules are not supported by this engine");

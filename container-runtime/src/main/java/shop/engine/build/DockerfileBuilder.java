@@ -280,7 +280,7 @@ public final class DockerfileBuilder implements Builder {
                         env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                         workdir, user.uid(), user.gid(), user.additionalGids());
                 int code = tasks.run(key, new BundleSpec(rootfs, false, process, "buildkitsandbox", mounts,
-                        BundleSpec.Namespaces.of("host"), BundleSpec.Resources.NONE, Map.of(), false, false, null),
+                        BundleSpec.Namespaces.of("host"), BundleSpec.Resources.NONE, Map.of(), false, false, true, null),
                         bundle, log, build.progress());
                 if (code != 0) {
                     throw EngineException.invalid("The command '" + String.join(" ", args) + "' returned a non-zero code: " + code);

@@ -62,13 +62,13 @@ final class ContainerBundles {
         BundleSpec.Namespaces namespaces = new BundleSpec.Namespaces(
                 host.joinsNetwork() ? networks.namespace(id).toString() : host.networkMode(),
                 host.pidMode().equals("host"), host.ipcMode().equals("host"), host.utsMode().equals("host"),
-                host.shmSize(), host.ipcMode().equals("none"));
+                host.cgroupnsMode().equals("host"), host.shmSize(), host.ipcMode().equals("none"));
         BundleSpec.Resources resources = new BundleSpec.Resources(host.memory(), host.memoryReservation(), host.memorySwap(),
                 host.nanoCpus(), host.cpuShares(), host.cpuQuota(), host.cpuPeriod(), host.cpusetCpus(), host.cpusetMems(),
                 host.pidsLimit() == null ? 0 : host.pidsLimit());
         tasks.create(id, new BundleSpec(rootfs, host.readonlyRootfs(), process, hostname, mounts, namespaces, resources,
                 HostConfigRules.sysctlsOf(host, config), host.privileged(), security.unmaskedPaths(),
-                config.hasTerminal() ? host.terminalSize() : null), dir.resolve("bundle"));
+                !host.privileged() && !security.unconfinedSyscalls(), config.hasTerminal() ? host.terminalSize() : null), dir.resolve("bundle"));
         return hosts;
     }
 }

@@ -49,6 +49,7 @@ public record HostConfig(
         @JsonProperty("PidMode") String pidMode,
         @JsonProperty("IpcMode") String ipcMode,
         @JsonProperty("UTSMode") String utsMode,
+        @JsonProperty("CgroupnsMode") String cgroupnsMode,
         @JsonProperty("ShmSize") long shmSize,
         @JsonProperty("Memory") long memory,
         @JsonProperty("MemoryReservation") long memoryReservation,
@@ -99,6 +100,8 @@ public record HostConfig(
         pidMode = pidMode == null ? "" : pidMode;
         ipcMode = ipcMode == null ? "" : ipcMode;
         utsMode = utsMode == null ? "" : utsMode;
+        // Docker's default on a cgroup v2 host, and ours on any: the container sees its cgroup as the root.
+        cgroupnsMode = cgroupnsMode == null || cgroupnsMode.isEmpty() ? "private" : cgroupnsMode;
         cpusetCpus = cpusetCpus == null ? "" : cpusetCpus;
         cpusetMems = cpusetMems == null ? "" : cpusetMems;
         consoleSize = listOf(consoleSize);

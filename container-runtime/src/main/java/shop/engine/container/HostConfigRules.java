@@ -39,7 +39,7 @@ final class HostConfigRules {
     private static final long MAX_CFS_PERIOD_US = 1_000_000;
 
     /** What SecurityOpt asks for: no-new-privileges, and systempaths=unconfined (nothing masked under /proc). */
-    record Security(boolean noNewPrivileges, boolean unmaskedPaths) {
+    record Security(boolean noNewPrivileges, boolean unmaskedPaths, boolean unconfinedSyscalls) {
     }
 
     private HostConfigRules() {
@@ -85,13 +85,14 @@ final class HostConfigRules {
     }
 
     /**
-     * SecurityOpt: {@code no-new-privileges[:true|false]}; the rest is what the engine does anyway, or
-     * a 400. MaskedPaths and ReadonlyPaths may only be both empty, which is how the docker CLI sends
+     * SecurityOpt: {@code no-new-privileges[:true|false]}, {@code seccomp=unconfined} (no syscall
+     * filter); the rest is what the engine does anyway, or a 400. MaskedPaths and ReadonlyPaths may only be both empty, which is how the docker CLI sends
      * systempaths=unconfined; custom lists are refused.
      */
     static Security security(HostConfig host) {
         boolean noNewPrivileges = false;
         boolean unmasked = false;
+        boolean unconfinedSyscalls = false;
         if (host.maskedPaths() != null || host.readonlyPaths() != null) {
             if (!List.of().equals(host.maskedPaths()) || !List.of().equals(host.readonlyPaths())) {
                 throw EngineException.invalid("HostConfig.MaskedPaths, HostConfig.ReadonlyPaths: custom lists are not"
@@ -110,9 +111,13 @@ final class HostConfigRules {
                     }
                     noNewPrivileges = !value.equals("false");
                 }
-                // No seccomp profile, AppArmor profile or SELinux label is applied by this engine, so
-                // asking for none of them is asking for what it does.
-                case "seccomp", "apparmor" -> requireValue(option, value, "unconfined");
+                case "seccomp" -> {
+                    requireValue(option, value, "unconfined");
+                    unconfinedSyscalls = true;
+                }
+                // No AppArmor profile or SELinux label is applied by this engine, so asking for none is
+                // asking for what it does.
+                case "apparmor" -> requireValue(option, value, "unconfined");
                 case "label" -> requireValue(option, value, "disable");
                 case "systempaths" -> {
                     requireValue(option, value, "unconfined");
@@ -123,7 +128,7 @@ final class HostConfigRules {
                         + " systempaths=unconfined are");
             }
         }
-        return new Security(noNewPrivileges, unmasked);
+        return new Security(noNewPrivileges, unmasked, unconfinedSyscalls);
     }
 
     /** Docker takes both {@code key=value} and the older {@code key:value}. */
@@ -135,8 +140,8 @@ final class HostConfigRules {
 
     private static void requireValue(String option, String value, String only) {
         if (!value.equals(only)) {
-            throw EngineException.invalid("HostConfig.SecurityOpt: \"" + option + "\": profiles are not supported by this engine,"
-                    + " which runs containers without one; only \"" + only + "\" is accepted");
+            throw EngineException.invalid("HostConfig.SecurityOpt: \"" + option + "\": custom profiles are not supported by"
+                    + " this engine; only \"" + only + "\" is accepted");
         }
     }
 
@@ -151,6 +156,9 @@ final class HostConfigRules {
         }
         if (!List.of("", "host").contains(host.utsMode())) {
             throw EngineException.invalid("HostConfig.UTSMode: \"" + host.utsMode() + "\": only \"\" or \"host\"");
+        }
+        if (!List.of("private", "host").contains(host.cgroupnsMode())) {
+            throw EngineException.invalid("HostConfig.CgroupnsMode: \"" + host.cgroupnsMode() + "\": only \"private\" or \"host\"");
         }
         if (host.utsMode().equals("host") && notEmpty(config.hostname())) {
             throw EngineException.invalid("Conflicting options: Config.Hostname and HostConfig.UTSMode host");

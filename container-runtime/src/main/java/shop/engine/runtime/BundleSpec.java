@@ -14,13 +14,15 @@ import java.util.Map;
  * @param privileged /sys writable and nothing masked or read-only under /proc and /sys (the
  *                   capabilities are the process's); host devices are not added
  * @param sysctls    written under /proc/sys inside the container's namespaces
+ * @param seccomp    the default syscall filter ({@link SeccompProfile}) applies: not privileged,
+ *                   not seccomp=unconfined
  * @param terminal   null for none: the process's stdio is what {@link OciRuntime#start} is given;
  *                   else it runs on a new terminal of this first size, with TERM=xterm unless
  *                   the process's env sets TERM (as Docker's {@code -t}); start it with a terminal then
  */
 public record BundleSpec(Path rootfs, boolean readOnlyRoot, Process process, String hostname, List<Mount> mounts,
                          Namespaces namespaces, Resources resources, Map<String, String> sysctls, boolean privileged,
-                         boolean unmaskedPaths, TerminalSize terminal) {
+                         boolean unmaskedPaths, boolean seccomp, TerminalSize terminal) {
 
     /** The init process: what it runs, as whom, with which capabilities and limits. */
     public record Process(List<String> args, List<String> env, String cwd, int uid, int gid, List<Integer> additionalGids,
@@ -42,11 +44,11 @@ public record BundleSpec(Path rootfs, boolean readOnlyRoot, Process process, Str
      * @param shmBytes the size of /dev/shm (0: 64 MiB); with hostIpc it is the host's /dev/shm,
      *                 with noShm there is none
      */
-    public record Namespaces(String network, boolean hostPid, boolean hostIpc, boolean hostUts, long shmBytes,
-                             boolean noShm) {
+    public record Namespaces(String network, boolean hostPid, boolean hostIpc, boolean hostUts, boolean hostCgroup,
+                             long shmBytes, boolean noShm) {
 
         public static Namespaces of(String network) {
-            return new Namespaces(network, false, false, false, 0, false);
+            return new Namespaces(network, false, false, false, false, 0, false);
         }
     }
 

@@ -62,6 +62,9 @@ final class OciConfig {
             namespaces.addObject().put("type", "uts");
         }
         namespaces.addObject().put("type", "mount");
+        if (!ns.hostCgroup()) {
+            namespaces.addObject().put("type", "cgroup");
+        }
         if (ns.network().startsWith("/")) {
             namespaces.addObject().put("type", "network").put("path", ns.network());
         } else if (!ns.network().equals("host")) {
@@ -76,7 +79,12 @@ final class OciConfig {
             linux.put("rootfsPropagation", "rslave");
         }
         linux.put("cgroupsPath", cgroupsPath);
-        linux.set("resources", resources(spec.resources()));
+        ObjectNode resources = resources(spec.resources());
+        resources.set("devices", devices(spec.privileged()));
+        linux.set("resources", resources);
+        if (spec.seccomp()) {
+            linux.set("seccomp", SeccompProfile.forCapabilities(spec.process().capabilities()));
+        }
         if (!spec.privileged() && !spec.unmaskedPaths()) {
             MASKED.forEach(linux.putArray("maskedPaths")::add);
             READ_ONLY.forEach(linux.putArray("readonlyPaths")::add);
@@ -111,6 +119,27 @@ final class OciConfig {
         }
         spec.mounts().forEach(m -> add(mounts, m));
         return mounts;
+    }
+
+    /**
+     * The device cgroup: what the runtime creates in /dev and nothing else, so a device node made
+     * with CAP_MKNOD (the host's disk, say) cannot be opened; a privileged container may use any.
+     */
+    private static ArrayNode devices(boolean privileged) {
+        ArrayNode devices = Json.MAPPER.createArrayNode();
+        devices.addObject().put("allow", privileged).put("access", "rwm");
+        if (!privileged) {
+            // mknod of any node is allowed (the capability decides); opening one is not.
+            devices.addObject().put("allow", true).put("type", "c").put("access", "m");
+            devices.addObject().put("allow", true).put("type", "b").put("access", "m");
+            // null, zero, full, random, urandom; tty, console, ptmx; the pseudo-terminals; tun.
+            for (int[] node : new int[][] {{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 1}, {5, 2}, {10, 200}}) {
+                devices.addObject().put("allow", true).put("type", "c").put("major", node[0]).put("minor", node[1])
+                        .put("access", "rwm");
+            }
+            devices.addObject().put("allow", true).put("type", "c").put("major", 136).put("access", "rwm");
+        }
+        return devices;
     }
 
     private static ObjectNode resources(BundleSpec.Resources r) {

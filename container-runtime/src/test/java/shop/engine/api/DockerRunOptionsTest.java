@@ -14,7 +14,8 @@ import shop.engine.network.NetworkService;
 /**
  * The docker CLI's run options beyond mounts against the engine, on real crun: names and DNS
  * (--add-host, --dns, --link, --hostname), privileges (--cap-drop, --privileged,
- * --security-opt), --init, limits (--ulimit, --sysctl, CPU and memory) and --pid host.
+ * --security-opt), confinement (the syscall filter, the device cgroup, --cgroupns), --init,
+ * limits (--ulimit, --sysctl, CPU and memory) and --pid host.
  */
 @Tag("root")
 class DockerRunOptionsTest {
@@ -130,6 +131,52 @@ class DockerRunOptionsTest {
         DockerCli.Result profile = cli.run("run", "--rm", "--security-opt", "apparmor=my-profile", IMAGE, "true");
         assertThat(profile.exit()).isNotZero();
         assertThat(profile.out()).contains("HostConfig.SecurityOpt").contains("apparmor=my-profile");
+    }
+
+    @Test
+    void escapesFromAContainersRootAreRefusedAndTheFilterCanBeTurnedOff() throws Exception {
+        String disk = hostBlockDevice();
+        String tries = String.join("\n",
+                "unshare -Ur true 2>/dev/null && echo userns:open || echo userns:refused",
+                "unshare -Urm sh -c 'mount -t tmpfs none /mnt' 2>/dev/null && echo userns-mount:open || echo userns-mount:refused",
+                "mount -t tmpfs none /mnt 2>/dev/null && echo mount:open || echo mount:refused",
+                // keyctl(KEYCTL_GET_KEYRING_ID, the session keyring): EPERM only from the filter.
+                "perl -e 'syscall(250, 0, -3, 0) == -1 && $! + 0 == 1 ? print \"keyring:refused\\n\" : print \"keyring:open\\n\"'",
+                "mknod /tmp/disk b " + disk.replace(':', ' ') + " 2>/dev/null; (exec 3</tmp/disk) 2>/dev/null"
+                        + " && echo blockdev:open || echo blockdev:refused",
+                "sed 's/^[0-9]*:[^:]*://' /proc/self/cgroup | sort -u");
+
+        assertThat(cli.ok("run", "--rm", IMAGE, "sh", "-c", tries)).isEqualTo("""
+                userns:refused
+                userns-mount:refused
+                mount:refused
+                keyring:refused
+                blockdev:refused
+                /
+                """);
+        assertThat(cli.ok("run", "--rm", "--security-opt", "seccomp=unconfined", IMAGE, "sh", "-c", tries))
+                .as("without the filter, capabilities and the device cgroup still hold").contains("keyring:open")
+                .contains("mount:refused").contains("blockdev:refused");
+        assertThat(cli.ok("run", "--rm", "--cgroupns", "host", IMAGE, "sh", "-c", "sed 's/^[0-9]*:[^:]*://' /proc/self/cgroup"))
+                .as("the host's cgroup namespace shows where the container's cgroup is").isNotEqualTo("/\n");
+        DockerCli.Result profile = cli.run("run", "--rm", "--security-opt", "seccomp=" + Files.writeString(
+                Files.createTempFile("profile", ".json"), "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}"), IMAGE, "true");
+        assertThat(profile.exit()).isNotZero();
+        assertThat(profile.out()).contains("HostConfig.SecurityOpt").contains("custom profiles are not supported");
+    }
+
+    /** A block device this host (root, here) can open, as MAJOR:MINOR: what a container must not reach. */
+    private static String hostBlockDevice() throws IOException, InterruptedException {
+        try (var devices = Files.list(Path.of("/sys/dev/block"))) {
+            for (Path device : devices.sorted().toList()) {
+                String name = Files.readAllLines(device.resolve("uevent")).stream().filter(l -> l.startsWith("DEVNAME="))
+                        .map(l -> l.substring(8)).findFirst().orElse("");
+                if (!name.isEmpty() && new ProcessBuilder("sh", "-c", "exec 3</dev/" + name).start().waitFor() == 0) {
+                    return device.getFileName().toString();
+                }
+            }
+        }
+        throw new IllegalStateException("this host has no block device that root can open");
     }
 
     @Test

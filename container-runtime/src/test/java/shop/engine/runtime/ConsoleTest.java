@@ -61,7 +61,7 @@ class ConsoleTest {
         Path bundle = directory().resolve("bundle");
         runtime.writeBundle(container.id(), new BundleSpec(engine.snapshots().rootfs(container.id()), false,
                 BundleSpec.Process.of(List.of(args), PATH, "/", 0, 0, List.of()), "console", List.of(),
-                BundleSpec.Namespaces.of("none"), BundleSpec.Resources.NONE, Map.of(), false, false, size), bundle);
+                BundleSpec.Namespaces.of("none"), BundleSpec.Resources.NONE, Map.of(), false, false, true, size), bundle);
         return bundle;
     }
 
