@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import shop.engine.support.EngineException;
 
@@ -24,6 +25,10 @@ import shop.engine.support.EngineException;
  *
  * <p>Lifecycle per container: {@link #open} binds every port or none (a taken port fails the
  * start), {@link #close} stops listening and cuts the relayed connections.
+ *
+ * <p>Each relayed connection holds two threads, so a port relays at most a bounded number at once;
+ * past it the listener stops accepting and new connections wait in the kernel's backlog until one
+ * ends, rather than a flood of connections exhausting the engine's threads.
  */
 public final class PortProxy {
 
@@ -54,10 +59,14 @@ public final class PortProxy {
         }
     }
 
-    private record Listener(ServerSocket server, Set<Socket> connections) {
+    private record Listener(ServerSocket server, Set<Socket> connections, Semaphore slots) {
     }
 
+    /** Connections one published port relays at once by default. */
+    public static final int MAX_CONNECTIONS_PER_PORT = 1024;
     private static final int CONNECT_TIMEOUT_MS = 5_000;
+
+    private final int maxConnectionsPerPort;
 
     private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -65,6 +74,14 @@ public final class PortProxy {
         t.setDaemon(true);
         return t;
     });
+
+    public PortProxy() {
+        this(MAX_CONNECTIONS_PER_PORT);
+    }
+
+    PortProxy(int maxConnectionsPerPort) {
+        this.maxConnectionsPerPort = maxConnectionsPerPort;
+    }
 
     /** Binds every wanted port, relaying to {@code targetIp}; returns them with the host ports actually bound. */
     public synchronized List<Binding> open(String containerId, List<Binding> wanted, String targetIp) {
@@ -82,7 +99,7 @@ public final class PortProxy {
                 throw EngineException.conflict("Bind for " + binding.hostIp() + ":" + binding.hostPort()
                         + " failed: " + (e.getMessage() == null ? "port is already allocated" : e.getMessage()));
             }
-            Listener listener = new Listener(server, ConcurrentHashMap.newKeySet());
+            Listener listener = new Listener(server, ConcurrentHashMap.newKeySet(), new Semaphore(maxConnectionsPerPort));
             opened.add(listener);
             bound.add(new Binding(binding.containerPort(), binding.hostIp(), server.getLocalPort()));
             InetSocketAddress target = new InetSocketAddress(targetIp, binding.privatePort());
@@ -112,9 +129,15 @@ public final class PortProxy {
     private void accept(Listener listener, InetSocketAddress target) {
         while (!listener.server().isClosed()) {
             try {
+                listener.slots().acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
                 Socket client = listener.server().accept();
                 threads.execute(() -> relay(listener, client, target));
             } catch (IOException e) {
+                listener.slots().release();
                 return;
             }
         }
@@ -162,11 +185,13 @@ public final class PortProxy {
         }
     }
 
+    /** Called once per connection, when both directions are done or the container never answered. */
     private static void finish(Listener listener, Socket a, Socket b) {
         closeQuietly(a);
         closeQuietly(b);
         listener.connections().remove(a);
         listener.connections().remove(b);
+        listener.slots().release();
     }
 
     private static void closeQuietly(java.io.Closeable c) {

@@ -28,16 +28,31 @@ import shop.engine.support.FileTrees;
  * <p>Whiteouts become overlayfs whiteouts: a hardlink to the one 0/0 character device the
  * snapshotter makes at start (Java cannot mknod), and the opaque xattr. Device nodes and FIFOs
  * in layers are skipped: the runtime gives each container its own /dev.
+ *
+ * <p>A tar is hostile input (a pulled layer, a build context, an ADD): past {@link Limits} of
+ * entries or unpacked bytes it is refused, so a small gzip cannot fill the disk or the inode table.
  */
 public final class SafeTarExtractor {
 
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
+    /** The most one tar may unpack to: entries, and bytes of file content. */
+    public record Limits(long entries, long bytes) {
+        /** Far above any real layer (the shop's largest, the JRE's, has 3,000 entries and 200 MB). */
+        public static final Limits DEFAULT = new Limits(1_000_000, 16L << 30);
+    }
+
     private final Path whiteoutDevice;
+    private final Limits limits;
 
     /** @param whiteoutDevice the 0/0 device whiteouts link to, or null where whiteouts mean nothing (ADD of an archive) */
     public SafeTarExtractor(Path whiteoutDevice) {
+        this(whiteoutDevice, Limits.DEFAULT);
+    }
+
+    public SafeTarExtractor(Path whiteoutDevice, Limits limits) {
         this.whiteoutDevice = whiteoutDevice;
+        this.limits = limits;
     }
 
     /** Extracts a plain or gzip tar into {@code root}, which must exist. */
@@ -46,7 +61,16 @@ public final class SafeTarExtractor {
         try (InputStream in = Compression.plain(raw);
              TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             TarArchiveEntry entry;
+            long entries = 0;
+            long bytes = 0;
             while ((entry = tar.getNextEntry()) != null) {
+                bytes += entry.isFile() ? entry.getRealSize() : 0;
+                if (++entries > limits.entries()) {
+                    throw refuse(what, entry.getName(), "more than " + limits.entries() + " entries");
+                }
+                if (bytes > limits.bytes()) {
+                    throw refuse(what, entry.getName(), "the files add up to more than " + limits.bytes() + " bytes");
+                }
                 extractEntry(tar, entry, root, what, directoryTimes);
             }
         } catch (IOException e) {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,24 @@ class SafeTarExtractorTest {
                 Arguments.of("whiteout of dot-dot", new TestTars().rawFile(".wh...", ""), "whiteout"),
                 Arguments.of("whiteout through symlink",
                         new TestTars().symlink("l", "../outside").rawFile("l/.wh.secret", ""), "symlink"));
+    }
+
+    @Test
+    void aTarPastTheEntryOrByteLimitIsRefusedAtTheEntryThatCrossesIt() throws Exception {
+        SafeTarExtractor small = new SafeTarExtractor(null, new SafeTarExtractor.Limits(3, 1000));
+        TestTars many = new TestTars().dir("d").file("d/1", "x").file("d/2", "x").file("d/3", "x");
+        assertThatThrownBy(() -> small.extract(new ByteArrayInputStream(many.bytes()), root, "layer"))
+                .isInstanceOf(EngineException.class).hasMessage("extract layer: refusing entry \"d/3\": more than 3 entries");
+
+        // 1 MiB of zeros gzips to 1 kB: the limit is on what it unpacks to.
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(new TestTars().file("big", new byte[1 << 20], 0644).bytes());
+        }
+        assertThat(gz.size()).isLessThan(5000);
+        assertThatThrownBy(() -> small.extract(new ByteArrayInputStream(gz.toByteArray()), root, "layer"))
+                .hasMessage("extract layer: refusing entry \"big\": the files add up to more than 1000 bytes");
+        assertThat(root.resolve("big")).doesNotExist();
     }
 
     @ParameterizedTest(name = "{0}")
