@@ -15,11 +15,17 @@ import shop.engine.support.EngineException;
  * config's {@code diff_ids} name. The snapshotter keys unpacked layers by the chain of diff_ids,
  * so a layer that lies about its diff_id would be unpacked once under another image's name and
  * then shared: a forged {@code debian:bookworm-slim} would put its files under every later FROM.
- * The blob digest the content store checks covers only the compressed bytes, not this.
+ * The blob digest the content store checks covers only the compressed bytes, not this; for an
+ * uncompressed layer (the engine's own builds push them so) it is the same digest, already checked,
+ * and the layer is not read again.
  */
 public final class DiffIds {
 
     private DiffIds() {
+    }
+
+    /** A layer's blob: its file, and its digest when a content store has checked the file against it (else null). */
+    public record Blob(Path file, String digest) {
     }
 
     /**
@@ -28,14 +34,17 @@ public final class DiffIds {
      * @param layers the layers' blobs, plain or gzip, in the manifest's order
      * @throws EngineException (invalid) naming the first layer that does not match
      */
-    public static void verify(String what, ImageConfig config, List<Path> layers) {
+    public static void verify(String what, ImageConfig config, List<Blob> layers) {
         List<String> expected = config.diffIds();
         if (expected.size() != layers.size()) {
             throw EngineException.invalid(what + ": the manifest has " + layers.size() + " layers but the config's diff_ids name "
                     + expected.size());
         }
         for (int i = 0; i < layers.size(); i++) {
-            String actual = of(layers.get(i), what);
+            if (expected.get(i).equals(layers.get(i).digest())) {
+                continue;
+            }
+            String actual = of(layers.get(i).file(), what);
             if (!actual.equals(expected.get(i))) {
                 throw EngineException.invalid(what + ": layer " + (i + 1) + " unpacks to " + actual
                         + " but the config's diff_ids say " + expected.get(i) + "; refusing the image");

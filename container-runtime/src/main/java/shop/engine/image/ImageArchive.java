@@ -113,7 +113,8 @@ final class ImageArchive {
                 throw EngineException.invalid("load: manifest.json has an entry without Config or Layers");
             }
             ImageConfig checked = Json.read(Files.readAllBytes(inside(dir, entry.config())), ImageConfig.class, entry.config());
-            DiffIds.verify("load " + entry.config(), checked, entry.layers().stream().map(l -> inside(dir, l)).toList());
+            DiffIds.verify("load " + entry.config(), checked,
+                    entry.layers().stream().map(l -> new DiffIds.Blob(inside(dir, l), null)).toList());
         }
         for (DockerArchiveEntry entry : entries) {
             Descriptor config = writeFile(dir, entry.config(), MediaTypes.OCI_CONFIG);
@@ -171,7 +172,7 @@ final class ImageArchive {
         ImageConfig config = Json.read(Files.readAllBytes(blob(dir, manifest.config().digest())), ImageConfig.class,
                 "config " + manifest.config().digest());
         DiffIds.verify("load " + manifestDescriptor.digest(), config,
-                manifest.layers().stream().map(l -> blob(dir, l.digest())).toList());
+                manifest.layers().stream().map(l -> new DiffIds.Blob(blob(dir, l.digest()), null)).toList());
     }
 
     private static Path blob(Path dir, String digest) {

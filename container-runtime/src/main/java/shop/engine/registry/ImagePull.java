@@ -74,7 +74,8 @@ final class ImagePull {
         ContentStore content = images.content();
         try {
             ImageConfig config = Json.read(content.read(manifest.config().digest()), ImageConfig.class, "config of " + ref);
-            DiffIds.verify("pull " + ref, config, manifest.layers().stream().map(l -> content.path(l.digest())).toList());
+            DiffIds.verify("pull " + ref, config, manifest.layers().stream()
+                    .map(l -> new DiffIds.Blob(content.path(l.digest()), l.digest())).toList());
         } catch (EngineException e) {
             // Nothing of a refused image stays: the blobs this pull brought are referenced by no image.
             downloaded.forEach(content::delete);
