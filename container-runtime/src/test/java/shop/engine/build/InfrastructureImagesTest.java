@@ -89,13 +89,17 @@ class InfrastructureImagesTest {
     }
 
     @Test
-    void theRegistryImageServesTheDistributionApiAsItsOwnUser() throws Exception {
+    void theRegistryImageServesTheDistributionApiAsItsOwnUserAndRefusesDeletes() throws Exception {
         build("registry", "shop/registry:2");
         String id = start("shop/registry:2", List.of());
         try {
             String answer = awaitProbe(id, 30, null, "bash", "-c",
                     "exec 3<>/dev/tcp/127.0.0.1/5000 && printf 'GET /v2/ HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3");
             assertThat(answer).contains("200 OK");
+            // Deleting is off: with it on, an unknown manifest would be a 404, not an unsupported method.
+            assertThat(awaitProbe(id, 5, null, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/5000 && printf 'DELETE"
+                    + " /v2/shop/x/manifests/sha256:" + "0".repeat(64) + " HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3"))
+                    .contains("405");
             assertThat(awaitProbe(id, 5, null, "sh", "-c", "ps -o user= -p 1 2>/dev/null || stat -c %U /proc/1"))
                     .contains("docker-registry");
             awaitHealthy(id, 40);
