@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,11 +23,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ApiClient {
 
-    /** What came back: status, content type, and the body as text and as JSON. */
-    public record Response(int status, String contentType, String body) {
+    /** What came back: status, content type, the body as text and as JSON, and the headers. */
+    public record Response(int status, String contentType, String body, HttpHeaders headers) {
 
         public JsonNode json() {
             return JSON.readTree(body);
+        }
+
+        public Optional<String> header(String name) {
+            return headers.firstValue(name);
         }
 
         /** Asserts an RFC 9457 problem with this status and no stack trace in the body. */
@@ -108,7 +114,7 @@ public final class ApiClient {
         try {
             HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+                    response.headers().firstValue("Content-Type").orElse(""), response.body(), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
