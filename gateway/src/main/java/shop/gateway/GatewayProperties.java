@@ -13,8 +13,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param breakerWaitInOpenState how long an open breaker short-circuits before it tries again
  * @param jwksUri where profiles publishes the keys that sign login tokens (a service name, resolved by discovery)
  * @param tokenIssuer the {@code iss} every token must carry
+ * @param tokenAudience what every token's {@code aud} must contain
  */
 @ConfigurationProperties("shop.gateway")
 record GatewayProperties(List<String> services, Duration timeout, Duration breakerWaitInOpenState,
-        String jwksUri, String tokenIssuer) {
+        String jwksUri, String tokenIssuer, String tokenAudience) {
 }

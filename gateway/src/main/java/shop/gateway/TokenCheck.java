@@ -1,6 +1,7 @@
 package shop.gateway;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerExchangeFilterFunction;
 import org.springframework.context.annotation.Bean;
@@ -10,6 +11,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -18,7 +22,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /**
- * The gateway turns away requests whose bearer token is forged, expired or from another issuer,
+ * The gateway turns away requests whose bearer token is forged, expired, from another issuer or for another audience,
  * before they reach a service. Requests without a token pass: public reads need none, and each
  * service decides what needs a signed-in shopper or an admin.
  */
@@ -44,7 +48,9 @@ class TokenCheck {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri())
                 .webClient(WebClient.builder().filter(loadBalancer).build())
                 .build();
-        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(properties.tokenIssuer()));
+        // As platform's TokenValidators, which the gateway (no platform) does not share.
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(properties.tokenIssuer()),
+                new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(properties.tokenAudience()))));
         return decoder;
     }
 

@@ -32,6 +32,7 @@ import com.sun.net.httpserver.HttpServer;
 public final class TestTokens implements AutoCloseable {
 
     public static final String ISSUER = "shop-profiles";
+    public static final String AUDIENCE = "shop";
 
     private final RSAKey key;
     private final HttpServer server;
@@ -60,20 +61,25 @@ public final class TestTokens implements AutoCloseable {
 
     /** A valid token for this account id with these roles (SHOPPER, ADMIN). */
     public String token(UUID accountId, String... roles) {
-        return sign(key, ISSUER, accountId, Instant.now().plus(Duration.ofHours(1)), roles);
+        return sign(key, ISSUER, AUDIENCE, accountId, Instant.now().plus(Duration.ofHours(1)), roles);
     }
 
     public String expiredToken(UUID accountId, String... roles) {
-        return sign(key, ISSUER, accountId, Instant.now().minus(Duration.ofHours(1)), roles);
+        return sign(key, ISSUER, AUDIENCE, accountId, Instant.now().minus(Duration.ofHours(1)), roles);
     }
 
     public String tokenFromAnotherIssuer(UUID accountId, String... roles) {
-        return sign(key, "someone-else", accountId, Instant.now().plus(Duration.ofHours(1)), roles);
+        return sign(key, "someone-else", AUDIENCE, accountId, Instant.now().plus(Duration.ofHours(1)), roles);
+    }
+
+    /** From the right issuer and key, but meant for something other than the shop's API. */
+    public String tokenForAnotherAudience(UUID accountId, String... roles) {
+        return sign(key, ISSUER, "billing-reports", accountId, Instant.now().plus(Duration.ofHours(1)), roles);
     }
 
     /** Well-formed, but signed by a key the JWK Set does not hold. */
     public String tokenSignedByAStranger(UUID accountId, String... roles) {
-        return sign(generateKey(), ISSUER, accountId, Instant.now().plus(Duration.ofHours(1)), roles);
+        return sign(generateKey(), ISSUER, AUDIENCE, accountId, Instant.now().plus(Duration.ofHours(1)), roles);
     }
 
     @Override
@@ -81,9 +87,10 @@ public final class TestTokens implements AutoCloseable {
         server.stop(0);
     }
 
-    private static String sign(RSAKey key, String issuer, UUID subject, Instant expiresAt, String... roles) {
+    private static String sign(RSAKey key, String issuer, String audience, UUID subject, Instant expiresAt, String... roles) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
+                .audience(audience)
                 .subject(subject.toString())
                 .issueTime(Date.from(Instant.now().minus(Duration.ofMinutes(2))))
                 .expirationTime(Date.from(expiresAt))

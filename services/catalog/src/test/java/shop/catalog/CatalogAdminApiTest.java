@@ -76,7 +76,7 @@ class CatalogAdminApiTest {
     void forgedExpiredAndForeignTokensAreUnauthorised() {
         UUID id = UUID.randomUUID();
         for (String token : new String[] {tokens.tokenSignedByAStranger(id, "ADMIN"), tokens.expiredToken(id, "ADMIN"),
-                tokens.tokenFromAnotherIssuer(id, "ADMIN"), "garbage"}) {
+                tokens.tokenFromAnotherIssuer(id, "ADMIN"), tokens.tokenForAnotherAudience(id, "ADMIN"), "garbage"}) {
             anonymous.withToken(token).post("/api/catalog/products", product("KIT-902", "Sneaky Pan", 100))
                     .assertProblem(401);
         }

@@ -131,6 +131,7 @@ class AccountsApiTest {
         assertThat(key.isPrivate()).isFalse();
         assertThat(jwt.verify(new RSASSAVerifier(key))).isTrue();
         assertThat(jwt.getJWTClaimsSet().getStringListClaim("roles")).isEqualTo(List.of("SHOPPER"));
+        assertThat(jwt.getJWTClaimsSet().getAudience()).as("meant for the shop's API").containsExactly("shop");
     }
 
     @Test

@@ -7,10 +7,10 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import shop.platform.security.ResourceServer;
+import shop.platform.security.TokenValidators;
 import shop.profiles.ProfilesProperties;
 import shop.profiles.token.SigningKeys;
 
@@ -36,7 +36,7 @@ class SecurityConfig {
     @Bean
     JwtDecoder jwtDecoder(SigningKeys keys, ProfilesProperties properties) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(keys.publicKey()).build();
-        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(properties.issuer()));
+        decoder.setJwtValidator(TokenValidators.of(properties.issuer(), properties.audience()));
         return decoder;
     }
 

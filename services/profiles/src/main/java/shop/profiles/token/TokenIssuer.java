@@ -40,6 +40,7 @@ class TokenIssuer {
         Instant expiresAt = now.plus(properties.tokenTtl());
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(properties.issuer())
+                .audience(List.of(properties.audience()))
                 .subject(account.getId().toString())
                 .issuedAt(now)
                 .expiresAt(expiresAt)
