@@ -115,6 +115,8 @@ class CreateBodyTest {
                         "HostConfig.Mounts[0].VolumeOptions.Subpath: volume subpaths are not supported"),
                 new Refused("{\"Memory\": \"lots\"}", "HostConfig.Memory: "),
                 new Refused("{\"CapAdd\": [\"NOPE\"]}", "HostConfig.CapAdd: unknown capability \\\"NOPE\\\""),
+                new Refused("{\"CgroupnsMode\": \"shared\"}", "HostConfig.CgroupnsMode: \\\"shared\\\": only"),
+                new Refused("{\"SecurityOpt\": [\"seccomp={}\"]}", "HostConfig.SecurityOpt: \\\"seccomp={}\\\": custom profiles"),
                 new Refused("{\"MaskedPaths\": [\"/proc/kcore\"], \"ReadonlyPaths\": []}",
                         "HostConfig.MaskedPaths, HostConfig.ReadonlyPaths: custom lists are not supported"))) {
             String body = "{\"Image\": \"debian:bookworm-slim\", \"Cmd\": [\"true\"], \"HostConfig\": " + refused.hostConfig() + "}";
