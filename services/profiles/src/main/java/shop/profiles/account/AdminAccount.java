@@ -1,19 +1,18 @@
 package shop.profiles.account;
 
-import java.security.SecureRandom;
-import java.util.Base64;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
+import org.springframework.web.server.ResponseStatusException;
 import shop.profiles.ProfilesProperties;
 
 /**
- * Creates the ADMIN account at first start. Without a configured password it generates one
- * and logs it once, at that first start; later starts find the account and say nothing.
+ * Creates the ADMIN account at first start, with SHOP_ADMIN_PASSWORD. A password never goes to the
+ * log, where anyone who reads logs would find it: fig generates it and shows it once on the terminal
+ * of the {@code fig up} that made it. Without one there is no admin account until a start with it.
  */
 @Component
 class AdminAccount implements ApplicationRunner {
@@ -34,24 +33,15 @@ class AdminAccount implements ApplicationRunner {
         if (accounts.exists(email)) {
             return;
         }
-        boolean generated = !StringUtils.hasText(properties.adminPassword());
-        String password = generated ? randomPassword() : properties.adminPassword();
+        if (!StringUtils.hasText(properties.adminPassword())) {
+            log.warn("No ADMIN account {}: SHOP_ADMIN_PASSWORD is not set. Set it and restart to create the account.", email);
+            return;
+        }
         try {
-            accounts.create(email, password, "Administrator", Role.ADMIN);
-        } catch (org.springframework.web.server.ResponseStatusException raced) {
+            accounts.create(email, properties.adminPassword(), "Administrator", Role.ADMIN);
+        } catch (ResponseStatusException raced) {
             return; // another replica created it at the same moment
         }
-        if (generated) {
-            log.warn("Created the ADMIN account {} with the generated password {} (set SHOP_ADMIN_PASSWORD to choose one)."
-                    + " It is shown only this once.", email, password);
-        } else {
-            log.info("Created the ADMIN account {}.", email);
-        }
-    }
-
-    private static String randomPassword() {
-        byte[] bytes = new byte[18];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        log.info("Created the ADMIN account {}.", email);
     }
 }

@@ -1,5 +1,9 @@
 package shop.profiles.security;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -32,10 +36,19 @@ class SecurityConfig {
                 .build();
     }
 
-    /** Profiles checks its own tokens with its own public key: no JWKS round trip to itself. */
+    /**
+     * Profiles checks its own tokens against the keys it publishes, read in memory: no JWKS round
+     * trip to itself, and a token signed by the key before a rotation still verifies.
+     */
     @Bean
     JwtDecoder jwtDecoder(SigningKeys keys, ProfilesProperties properties) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(keys.publicKey()).build();
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
+                (selector, context) -> selector.select(keys.publicKeys())));
+        // Spring's validators below check the claims; Nimbus' own would duplicate them.
+        processor.setJWTClaimsSetVerifier((claims, context) -> {
+        });
+        NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
         decoder.setJwtValidator(TokenValidators.of(properties.issuer(), properties.audience()));
         return decoder;
     }

@@ -9,73 +9,121 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import shop.profiles.ProfilesProperties;
 
 /**
- * The RSA key pair that signs login tokens. Generated at the first start and kept in the
- * profiles database, so every replica signs with the same key and tokens survive restarts.
- * An advisory lock makes replicas that start together agree on one key.
+ * The RSA key pairs that sign login tokens, kept in the profiles database with their private parts
+ * sealed ({@link PrivateKeySeal}), so every replica signs with the same key and tokens survive
+ * restarts, while a copy of the database signs nothing.
+ *
+ * <p>Lifecycle: the newest key signs. Once it is older than the rotation period, the first replica
+ * to look (at start, then every minute) makes a new one; an advisory lock makes replicas that look
+ * together agree on one. The JWKS publishes the signing key and every older key for one token
+ * lifetime after its successor took over, so a token signed just before a rotation verifies until
+ * it expires. A key stored unsealed (before sealing existed) is sealed at the first look.
  */
 @Component
 public class SigningKeys {
 
-    private static final long CREATE_LOCK = 0x5349474e4b4559L; // "SIGNKEY"
+    private static final long KEYS_LOCK = 0x5349474e4b4559L; // "SIGNKEY"
 
-    private final RSAKey signingKey;
-    private final JWKSet publicKeys;
+    private record StoredKey(String kid, byte[] privateKey, byte[] publicKey, Instant createdAt) {
+    }
 
-    SigningKeys(JdbcClient jdbc, TransactionTemplate transaction) {
-        this.signingKey = transaction.execute(status -> loadOrCreate(jdbc));
-        List<RSAKey> all = jdbc.sql("select kid, private_key, public_key from signing_key order by created_at")
-                .query((row, n) -> rsaKey(row.getString("kid"), row.getBytes("public_key"), null))
-                .list();
-        this.publicKeys = new JWKSet(List.copyOf(all));
+    /** What a look at the database found: the key that signs, and the public keys that verify. */
+    private record Keys(RSAKey signing, JWKSet published) {
+    }
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private final PrivateKeySeal seal;
+    private final Duration rotation;
+    private final Duration tokenTtl;
+    private volatile Keys keys;
+
+    SigningKeys(JdbcClient jdbc, TransactionTemplate transaction, SigningKeyProperties signing, ProfilesProperties profiles) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.seal = new PrivateKeySeal(signing.secret());
+        this.rotation = signing.rotation();
+        this.tokenTtl = profiles.tokenTtl();
+        refresh();
+    }
+
+    /** Rotates when the signing key is due, and picks up a key another replica made. */
+    @Scheduled(fixedDelay = 60_000, initialDelay = 60_000)
+    void refresh() {
+        keys = transaction.execute(status -> look());
     }
 
     /** The key that signs new tokens, with its private part and key id. */
     RSAKey signingKey() {
-        return signingKey;
+        return keys.signing();
     }
 
-    /** What {@code /.well-known/jwks.json} publishes: public parts only. */
-    JWKSet publicKeys() {
-        return publicKeys;
+    /** What {@code /.well-known/jwks.json} publishes, and what profiles verifies with: public parts only. */
+    public JWKSet publicKeys() {
+        return keys.published();
     }
 
-    public RSAPublicKey publicKey() {
-        try {
-            return signingKey.toRSAPublicKey();
-        } catch (com.nimbusds.jose.JOSEException e) {
-            throw new IllegalStateException("signing key " + signingKey.getKeyID() + ": " + e.getMessage(), e);
+    private Keys look() {
+        jdbc.sql("select pg_advisory_xact_lock(?)").param(KEYS_LOCK).query().singleRow();
+        List<StoredKey> stored = new ArrayList<>(jdbc.sql(
+                        "select kid, private_key, public_key, created_at from signing_key order by created_at desc")
+                .query((row, n) -> new StoredKey(row.getString("kid"), row.getBytes("private_key"),
+                        row.getBytes("public_key"), row.getTimestamp("created_at").toInstant()))
+                .list());
+        for (StoredKey key : stored) {
+            if (!PrivateKeySeal.isSealed(key.privateKey())) {
+                jdbc.sql("update signing_key set private_key = ? where kid = ?")
+                        .params(seal.seal(key.kid(), key.privateKey()), key.kid()).update();
+            }
         }
+        Instant now = Instant.now();
+        if (stored.isEmpty() || stored.get(0).createdAt().isBefore(now.minus(rotation))) {
+            stored.add(0, create(now));
+        }
+        StoredKey newest = stored.get(0);
+        byte[] privateKey = PrivateKeySeal.isSealed(newest.privateKey()) ? seal.open(newest.kid(), newest.privateKey())
+                : newest.privateKey();
+        List<JWK> published = new ArrayList<>();
+        published.add(rsaKey(newest.kid(), newest.publicKey(), null));
+        for (int i = 1; i < stored.size(); i++) {
+            Instant replaced = stored.get(i - 1).createdAt();
+            if (replaced.isAfter(now.minus(tokenTtl))) {
+                published.add(rsaKey(stored.get(i).kid(), stored.get(i).publicKey(), null));
+            }
+        }
+        return new Keys(rsaKey(newest.kid(), newest.publicKey(), privateKey), new JWKSet(published));
     }
 
-    private static RSAKey loadOrCreate(JdbcClient jdbc) {
-        jdbc.sql("select pg_advisory_xact_lock(?)").param(CREATE_LOCK).query().singleRow();
-        return jdbc.sql("select kid, private_key, public_key from signing_key order by created_at desc limit 1")
-                .query((row, n) -> rsaKey(row.getString("kid"), row.getBytes("public_key"), row.getBytes("private_key")))
-                .optional()
-                .orElseGet(() -> create(jdbc));
-    }
-
-    private static RSAKey create(JdbcClient jdbc) {
+    private StoredKey create(Instant now) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
             String kid = UUID.randomUUID().toString();
-            jdbc.sql("insert into signing_key (kid, private_key, public_key) values (?, ?, ?)")
-                    .params(kid, pair.getPrivate().getEncoded(), pair.getPublic().getEncoded())
+            jdbc.sql("insert into signing_key (kid, private_key, public_key, created_at) values (?, ?, ?, ?)")
+                    .params(kid, seal.seal(kid, pair.getPrivate().getEncoded()), pair.getPublic().getEncoded(),
+                            Timestamp.from(now))
                     .update();
-            return rsaKey(kid, pair.getPublic().getEncoded(), pair.getPrivate().getEncoded());
+            return new StoredKey(kid, pair.getPrivate().getEncoded(), pair.getPublic().getEncoded(), now);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("generate an RSA signing key: " + e.getMessage(), e);
         }
@@ -87,7 +135,7 @@ public class SigningKeys {
             RSAKey.Builder key = new RSAKey.Builder((RSAPublicKey) rsa.generatePublic(new X509EncodedKeySpec(publicKey)))
                     .keyID(kid)
                     .keyUse(KeyUse.SIGNATURE)
-                    .algorithm(com.nimbusds.jose.JWSAlgorithm.RS256);
+                    .algorithm(JWSAlgorithm.RS256);
             if (privateKey != null) {
                 key.privateKey((RSAPrivateKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(privateKey)));
             }

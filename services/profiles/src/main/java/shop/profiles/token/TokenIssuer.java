@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
@@ -31,7 +30,8 @@ class TokenIssuer {
 
     TokenIssuer(SigningKeys keys, ProfilesProperties properties) {
         this.keys = keys;
-        this.encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(keys.signingKey())));
+        // Asks for the signing key at each token: after a rotation the new key signs at once.
+        this.encoder = new NimbusJwtEncoder((selector, context) -> selector.select(new JWKSet(keys.signingKey())));
         this.properties = properties;
     }
 
