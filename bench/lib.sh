@@ -3,6 +3,16 @@
 # bench_start NAME JAR [VAR=value...] and bench_await URL.
 bench_logs=${bench_logs:-target/bench}
 bench_pids=()
+# Eureka's password and the key that seals profiles' signing keys: fresh for this run, and
+# inherited by every started process.
+EUREKA_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '+/=')
+SHOP_SIGNING_KEY_SECRET=$(head -c 18 /dev/urandom | base64 | tr -d '+/=')
+export EUREKA_PASSWORD SHOP_SIGNING_KEY_SECRET
+
+# The Eureka URL, with this run's account, for a discovery server on this port.
+bench_eureka_url() {
+  echo "http://eureka:$EUREKA_PASSWORD@127.0.0.1:$1/eureka/"
+}
 
 bench_cleanup() {
   for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done

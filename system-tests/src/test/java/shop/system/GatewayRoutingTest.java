@@ -1,7 +1,11 @@
 package shop.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +37,33 @@ class GatewayRoutingTest {
         HttpResponse<String> response = get(stack.gatewayUrl() + "/api/catalog/products?page=-1");
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json.readTree(response.body()).get("errors").findValuesAsString("field")).contains("page");
+    }
+
+    /** Eureka refuses an instance registered without the stack's account, so no shopper is ever sent to it. */
+    @Test
+    void anAnonymousRegistrationIsRefusedAndNeverRouted() throws Exception {
+        try (ServerSocket impostor = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String instance = """
+                    {"instance":{"instanceId":"impostor","hostName":"127.0.0.1","app":"CATALOG","ipAddr":"127.0.0.1",
+                     "status":"UP","port":{"$":%d,"@enabled":"true"},
+                     "dataCenterInfo":{"@class":"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"}}}
+                    """.formatted(impostor.getLocalPort());
+            HttpResponse<String> registered = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + stack.discoveryPort + "/eureka/apps/CATALOG"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(instance)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(registered.statusCode()).isEqualTo(401);
+
+            // Longer than the gateway's registry fetch (5 s) and its load balancer's cache (5 s) together.
+            Instant until = Instant.now().plusSeconds(12);
+            while (Instant.now().isBefore(until)) {
+                assertThat(get(stack.gatewayUrl() + "/api/catalog/products?size=1").statusCode()).isEqualTo(200);
+                Thread.sleep(200);
+            }
+            impostor.setSoTimeout(100);
+            assertThatThrownBy(impostor::accept).as("a connection the gateway made to the impostor")
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 import shop.testing.TcpProxy;
 import shop.testing.TestBrokers;
@@ -37,11 +38,14 @@ final class LocalStack {
             // Its relay retries at least every 2 s, so the broker outage test sees it catch up quickly.
             "billing", Map.of("SAGA_LEASE", "10s", "SAGA_RECOVERY_INTERVAL", "1s",
                     "SHOP_EVENTS_OUTBOX_MAXBACKOFF", "2s"),
-            "profiles", Map.of("SHOP_ADMIN_EMAIL", ADMIN_EMAIL, "SHOP_ADMIN_PASSWORD", ADMIN_PASSWORD));
+            "profiles", Map.of("SHOP_ADMIN_EMAIL", ADMIN_EMAIL, "SHOP_ADMIN_PASSWORD", ADMIN_PASSWORD,
+                    "SHOP_SIGNING_KEY_SECRET", UUID.randomUUID().toString()));
 
     final int discoveryPort = ServiceProcess.freePort();
     final int gatewayPort = ServiceProcess.freePort();
-    final String eureka = "http://127.0.0.1:" + discoveryPort + "/eureka/";
+    /** Eureka's account for this run: a fresh password, as fig and scripts/run-local.sh generate one. */
+    private final String eurekaPassword = UUID.randomUUID().toString();
+    final String eureka = "http://eureka:" + eurekaPassword + "@127.0.0.1:" + discoveryPort + "/eureka/";
     /** The stack's own virtual host on the tests' RabbitMQ, reached through a proxy a test can cut. */
     final String rabbitVirtualHost = TestBrokers.createVirtualHost("system");
     final TestBrokers.Broker rabbit = TestBrokers.broker();
@@ -65,7 +69,7 @@ final class LocalStack {
 
     private LocalStack() {
         discovery = new ServiceProcess("discovery", jar("discovery", "discovery"),
-                Map.of("PORT", String.valueOf(discoveryPort)));
+                Map.of("PORT", String.valueOf(discoveryPort), "EUREKA_PASSWORD", eurekaPassword));
         for (String name : ServiceList.names()) {
             services.put(name, newService(name, SETTINGS.getOrDefault(name, Map.of())));
         }

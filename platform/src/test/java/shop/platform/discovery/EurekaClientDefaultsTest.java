@@ -1,6 +1,7 @@
 package shop.platform.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
@@ -25,16 +26,26 @@ class EurekaClientDefaultsTest {
 
     @Test
     void eurekaAndTheRegisteredAddressComeFromTheEnvironmentElseLoopback() {
-        MockEnvironment onLoopback = service(Map.of());
+        MockEnvironment onLoopback = service(Map.of("EUREKA_PASSWORD", "s3cret"));
         assertThat(onLoopback.getProperty("eureka.client.service-url.defaultZone"))
-                .isEqualTo("http://localhost:8761/eureka/");
+                .isEqualTo("http://eureka:s3cret@localhost:8761/eureka/");
         assertThat(onLoopback.getProperty("eureka.instance.ip-address")).isEqualTo("127.0.0.1");
+        assertThat(onLoopback.getProperty("server.address")).isEqualTo("127.0.0.1");
+        assertThat(onLoopback.getProperty("spring.grpc.server.host")).isEqualTo("127.0.0.1");
 
-        MockEnvironment inAContainer = service(Map.of("EUREKA_URL", "http://discovery:8761/eureka/",
-                "INSTANCE_IP", "10.88.0.7"));
+        MockEnvironment inAContainer = service(Map.of("EUREKA_URL", "http://eureka:s3cret@discovery:8761/eureka/",
+                "INSTANCE_IP", "10.88.0.7", "BIND_ADDRESS", "0.0.0.0"));
         assertThat(inAContainer.getProperty("eureka.client.service-url.defaultZone"))
-                .isEqualTo("http://discovery:8761/eureka/");
+                .isEqualTo("http://eureka:s3cret@discovery:8761/eureka/");
         assertThat(inAContainer.getProperty("eureka.instance.ip-address")).isEqualTo("10.88.0.7");
+        assertThat(inAContainer.getProperty("server.address")).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void withoutTheEurekaPasswordTheDefaultAddressNamesIt() {
+        MockEnvironment environment = service(Map.of());
+        assertThatThrownBy(() -> environment.getProperty("eureka.client.service-url.defaultZone"))
+                .hasMessageContaining("EUREKA_PASSWORD");
     }
 
     @Test
