@@ -20,8 +20,14 @@ psql_admin() {
 
 for service in "${SERVICES[@]}"; do
   if [[ -z "$(psql_admin -c "select 1 from pg_roles where rolname = '$service'")" ]]; then
-    # The password equals the name: a development default, overridden by DB_PASSWORD elsewhere.
-    psql_admin -c "create role $service login password '$service'"
+    psql_admin -c "create role $service login"
+  fi
+  # The role's password is <SERVICE>_DB_PASSWORD, which fig generates for its stack. Without one the
+  # role has none, and only a server that trusts local connections (this machine's) lets it in.
+  password_variable="${service^^}_DB_PASSWORD"
+  if [[ -n ${!password_variable:-} ]]; then
+    # Through psql's variables, which quote the value: -c would not expand them.
+    psql_admin -v password="${!password_variable}" <<<"alter role $service password :'password'"
   fi
   if [[ -z "$(psql_admin -c "select 1 from pg_database where datname = '$service'")" ]]; then
     psql_admin -c "create database $service owner $service"

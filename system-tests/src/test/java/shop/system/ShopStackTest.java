@@ -10,14 +10,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -38,6 +43,8 @@ class ShopStackTest {
     static final Path STATE = Path.of("target/shop-stack").toAbsolutePath();
     static final String PROJECT = "shoptest";
     static final String GATEWAY = "http://127.0.0.1:8080";
+    /** Where fig keeps the passwords it generates for the stack, here beside the engine's state. */
+    static final Path SECRETS = STATE.resolve("secrets");
     /** Apart from the pools of the test daemon (10.89) and of the engine module's tests (10.86). */
     static final String SUBNETS = "10.87.0.0/16";
 
@@ -67,6 +74,7 @@ class ShopStackTest {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("DOCKER_HOST");
         builder.environment().put("SHOP_ENGINE_SUBNETS", SUBNETS);
+        builder.environment().put("SHOP_SECRETS_DIR", SECRETS.toString());
         try {
             Process process = builder.start();
             process.getOutputStream().close();
@@ -105,9 +113,16 @@ class ShopStackTest {
             assertThat(jar).as("package the services first (./mvnw package -DskipTests)").exists();
         }
 
+        // A fresh stack, as on a new machine: fig generates its passwords on this up.
+        if (Files.exists(SECRETS)) {
+            try (Stream<Path> files = Files.walk(SECRETS)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
+        }
         Run up = fig("up", "-d");
         assertThat(up.exit()).as(up.out()).isZero();
         assertThat(up.out()).contains("gateway is up: http://localhost:8080");
+        noWellKnownPasswordAndNothingPublishedBeyondLoopback(up.out());
 
         JsonNode products = get("/api/catalog/products?size=5", null);
         assertThat(products.path("items")).isNotEmpty();
@@ -158,6 +173,47 @@ class ShopStackTest {
             assertThat(left.exit()).as(left.out()).isZero();
             assertThat(left.out().strip()).as("%s of the project after down -v", list).isEmpty();
         }
+    }
+
+    /**
+     * fig generated the stack's passwords, showed only the admin's, and kept them private; Eureka and
+     * the registry answer only their accounts, and fig pushed with its own; the admin's password is
+     * in no log; nothing listens beyond loopback.
+     */
+    private void noWellKnownPasswordAndNothingPublishedBeyondLoopback(String upOutput) throws Exception {
+        Path secrets = SECRETS.resolve(PROJECT + ".env");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets))).isEqualTo("rw-------");
+        Properties stored = new Properties();
+        try (var reader = Files.newBufferedReader(secrets)) {
+            stored.load(reader);
+        }
+        String admin = stored.getProperty("SHOP_ADMIN_PASSWORD");
+        assertThat(upOutput).contains("SHOP_ADMIN_PASSWORD=" + admin).doesNotContain(stored.getProperty("POSTGRES_PASSWORD"));
+        post("/api/profiles/login", null, "{\"email\":\"admin@shop.local\",\"password\":\"" + admin + "\"}", 200);
+        assertThat(fig("logs", "profiles").out()).contains("Created the ADMIN account").doesNotContain(admin);
+
+        String eureka = "http://127.0.0.1:8761/eureka/apps";
+        assertThat(getAs(eureka, null).statusCode()).as("an anonymous read of Eureka").isEqualTo(401);
+        assertThat(getAs(eureka, "eureka:" + stored.getProperty("EUREKA_PASSWORD")).statusCode())
+                .as("the stack's account reads Eureka").isEqualTo(200);
+        String registry = "http://127.0.0.1:5000/v2/_catalog";
+        assertThat(getAs(registry, null).statusCode()).as("an anonymous read of the stack's registry").isEqualTo(401);
+        assertThat(getAs(registry, "shop:" + stored.getProperty("REGISTRY_PASSWORD")).body())
+                .as("fig logged in and pushed").contains("shop/catalog");
+
+        for (String port : List.of("8080", "8761", "5000")) {
+            assertThat(docker("ps", "--format", "{{.Ports}}").out()).contains("127.0.0.1:" + port + "->")
+                    .doesNotContain("0.0.0.0:" + port + "->");
+        }
+    }
+
+    /** A GET with HTTP Basic for {@code user:password}, or anonymous when that is null. */
+    private HttpResponse<String> getAs(String url, String account) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (account != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(account.getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void buyAsANewShopper(long productId) throws Exception {

@@ -50,6 +50,8 @@ final class FigCommand {
     List<String> profiles;
 
     private FigFile loaded;
+    /** Set by the commands that create containers or manifests, which need the stack's secrets made. */
+    private boolean generateSecrets;
 
     FigFile file() {
         if (loaded == null) {
@@ -58,10 +60,18 @@ final class FigCommand {
             if (!Files.exists(chosen)) {
                 throw new FigException("no " + chosen + " here; name the stack's file with -f");
             }
-            loaded = FigFile.load(chosen, projectName, profiles == null ? List.of() : profiles, System.getenv());
+            List<String> enabled = profiles == null ? List.of() : profiles;
+            loaded = generateSecrets ? FigFile.loadGeneratingSecrets(chosen, projectName, enabled, System.getenv())
+                    : FigFile.load(chosen, projectName, enabled, System.getenv());
             loaded.warnings().forEach(w -> main.err.println("WARNING: " + w));
+            loaded.secretsNotice().forEach(main.out::println);
         }
         return loaded;
+    }
+
+    FigCommand generatingSecrets() {
+        generateSecrets = true;
+        return this;
     }
 
     Stack stack() {
@@ -107,7 +117,7 @@ final class FigCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            Stack stack = fig.stack();
+            Stack stack = fig.generatingSecrets().stack();
             stack.up(services, new Stack.UpOptions(build, noDeps, noRecreate));
             stack.announce();
             if (!detach) {
@@ -196,7 +206,7 @@ final class FigCommand {
 
         @Override
         public Integer call() {
-            Stack stack = fig.stack();
+            Stack stack = fig.generatingSecrets().stack();
             for (String target : targets) {
                 String[] parts = target.split("=", 2);
                 if (parts.length != 2 || !parts[1].matches("\\d+")) {
@@ -324,7 +334,7 @@ final class FigCommand {
                 }
             }
             boolean tty = !noTty && LocalTerminal.stdinIsTerminal();
-            return fig.stack().run(service, new Stack.RunOptions(command, entrypoint(), variables, noDeps, servicePorts, tty, remove));
+            return fig.generatingSecrets().stack().run(service, new Stack.RunOptions(command, entrypoint(), variables, noDeps, servicePorts, tty, remove));
         }
 
         private List<String> entrypoint() {
@@ -402,7 +412,7 @@ final class FigCommand {
             if (!to.equals("kubernetes")) {
                 throw new FigException("convert --to " + to + ": unknown platform; the one supported is kubernetes");
             }
-            KubernetesManifests manifests = KubernetesManifests.of(fig.file().project());
+            KubernetesManifests manifests = KubernetesManifests.of(fig.generatingSecrets().file().project());
             manifests.warnings().forEach(w -> fig.main.err.println("WARNING: " + w));
             if (out == null) {
                 fig.main.out.print(manifests.yaml());
@@ -420,7 +430,7 @@ final class FigCommand {
 
         @Override
         public Integer call() {
-            fig.stack().deploy(service);
+            fig.generatingSecrets().stack().deploy(service);
             return 0;
         }
     }

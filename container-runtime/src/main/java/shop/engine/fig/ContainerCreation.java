@@ -176,6 +176,7 @@ final class ContainerCreation {
             AccessMode mode = parts.length > 2 && parts[2].startsWith("ro") ? AccessMode.ro : AccessMode.rw;
             binds.add(new Bind(source, new Volume(parts[1]), mode));
         }
+        service.secrets().forEach(secret -> binds.add(new Bind(secret.file().toString(), new Volume(secret.target()), AccessMode.ro)));
         return binds;
     }
 

@@ -35,21 +35,24 @@ public final class FigFile {
     /** Keys {@link ServiceReader} reads; {@link ContainerOptionsReader#KEYS} are the rest of compose's v1 schema and its additions. */
     private static final Set<String> SERVICE_KEYS = Set.of("image", "build", "dockerfile", "command", "links", "ports",
             "expose", "volumes", "environment", "env_file", "working_dir", "entrypoint", "user", "mem_limit", "networks",
-            "depends_on", "healthcheck", "restart", "cpus", "deploy", "scale", "labels", "stop_signal", "profiles");
-    private static final Set<String> TOP_LEVEL = Set.of("version", "services", "volumes", "networks", "name");
+            "depends_on", "healthcheck", "restart", "cpus", "deploy", "scale", "labels", "stop_signal", "profiles", SecretFiles.KEY);
+    private static final Set<String> TOP_LEVEL = Set.of("version", "services", "volumes", "networks", "name", SecretFiles.KEY);
 
     private final ProjectSpec project;
     private final List<String> warnings;
     private final String file;
     private final NodeReader nodes;
     private final Path directory;
+    private final StackSecrets secrets;
+    private final Map<String, String> generatedSecrets;
     /** What {@link #read} learns before it reads each service. */
     private boolean fig10;
     private final List<String> declaredVolumes = new ArrayList<>();
     private final List<String> declaredNetworks = new ArrayList<>();
     private final Map<String, Node> serviceNodes = new LinkedHashMap<>();
 
-    private FigFile(Path path, String projectName, List<String> profiles, Map<String, String> environment) {
+    private FigFile(Path path, String projectName, List<String> profiles, Map<String, String> environment,
+                    boolean generateSecrets) {
         this.file = path.getFileName().toString();
         this.directory = path.toAbsolutePath().getParent();
         this.warnings = new ArrayList<>();
@@ -57,16 +60,27 @@ public final class FigFile {
         this.nodes = new NodeReader(file, new Interpolation(variables, warnings::add), warnings::add);
         Node root = compose(path);
         String name = projectName != null ? projectName : variables.getOrDefault("COMPOSE_PROJECT_NAME", directory.getFileName().toString());
+        String project = name.toLowerCase().replaceAll("[^a-z0-9_-]", "");
+        this.secrets = StackSecrets.declared(nodes.entries((MappingNode) root, "the file").get(StackSecrets.KEY), nodes, project,
+                environment);
+        this.generatedSecrets = secrets.fill(variables, generateSecrets);
         Set<String> enabled = new LinkedHashSet<>(profiles);
         String fromEnvironment = variables.get("COMPOSE_PROFILES");
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             enabled.addAll(List.of(fromEnvironment.split(",")));
         }
-        this.project = read(root, name.toLowerCase().replaceAll("[^a-z0-9_-]", ""), enabled, path.normalize().toString());
+        this.project = read(root, project, enabled, path.normalize().toString());
     }
 
+    /** Reads the file, with the secrets it declares that are already stored. */
     public static FigFile load(Path path, String projectName, List<String> profiles, Map<String, String> environment) {
-        return new FigFile(path, projectName, profiles, environment);
+        return new FigFile(path, projectName, profiles, environment, false);
+    }
+
+    /** Reads the file, first generating and storing the declared secrets that no variable sets: before creating containers. */
+    public static FigFile loadGeneratingSecrets(Path path, String projectName, List<String> profiles,
+                                                Map<String, String> environment) {
+        return new FigFile(path, projectName, profiles, environment, true);
     }
 
     public ProjectSpec project() {
@@ -75,6 +89,30 @@ public final class FigFile {
 
     public List<String> warnings() {
         return warnings;
+    }
+
+    /** Where the stack's generated secrets are kept, whether or not any exist yet. */
+    public Path secretsFile() {
+        return secrets.file();
+    }
+
+    /**
+     * What loading generated, to tell the user once: where the secrets are stored, and the values
+     * the file wants shown (the admin's password, say). Empty when nothing was generated.
+     */
+    public List<String> secretsNotice() {
+        if (generatedSecrets.isEmpty()) {
+            return List.of();
+        }
+        List<String> notice = new ArrayList<>();
+        notice.add("Generated " + String.join(", ", generatedSecrets.keySet()) + " into " + secrets.file()
+                + " (mode 0600); docker-compose reads them with --env-file.");
+        generatedSecrets.forEach((name, value) -> {
+            if (secrets.shown(name)) {
+                notice.add(name + "=" + value + "  (shown this once; it stays in that file)");
+            }
+        });
+        return notice;
     }
 
     // --- reading ---
@@ -105,7 +143,7 @@ public final class FigFile {
         if (!fig10) {
             for (Map.Entry<String, NodeTuple> e : top.entrySet()) {
                 if (!TOP_LEVEL.contains(e.getKey()) && !e.getKey().startsWith("x-")) {
-                    throw nodes.error(e.getValue().getKeyNode(), e.getKey(), "unknown top-level key (want services, volumes, networks, version or x-...)");
+                    throw nodes.error(e.getValue().getKeyNode(), e.getKey(), "unknown top-level key (want services, volumes, networks, secrets, version or x-...)");
                 }
             }
             all = nodes.entries(top.get("services"), "services");
@@ -132,7 +170,9 @@ public final class FigFile {
         }
         ServiceReferences references = new ServiceReferences(enabled, nodes, this::key);
         Map<String, ServiceSpec> services = new LinkedHashMap<>();
-        ServiceReader reader = new ServiceReader(nodes, directory, fig10, declaredVolumes, declaredNetworks, references, this::key);
+        SecretFiles secretFiles = SecretFiles.declared(fig10 ? null : top.get(SecretFiles.KEY), nodes, directory);
+        ServiceReader reader = new ServiceReader(nodes, directory, fig10, declaredVolumes, declaredNetworks, secretFiles, references,
+                this::key);
         enabled.forEach((service, keys) -> services.put(service, reader.read(service, keys, serviceNodes.get(service), name,
                 enabled.keySet())));
         List<ServiceSpec> ordered = DependencyOrder.sort(services, serviceNodes, nodes::at, this::key);

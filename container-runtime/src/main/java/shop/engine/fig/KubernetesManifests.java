@@ -5,7 +5,9 @@ import static shop.engine.fig.KubernetesObjects.dnsLabel;
 import static shop.engine.fig.KubernetesObjects.map;
 import static shop.engine.fig.KubernetesObjects.putIfPresent;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +37,8 @@ public final class KubernetesManifests {
 
     /** PASS also matches PASSWORD. */
     private static final Pattern SECRET_VARIABLE = Pattern.compile("PASS|SECRET|TOKEN", Pattern.CASE_INSENSITIVE);
+    /** A URL carrying its account, such as EUREKA_URL's {@code http://eureka:secret@discovery:8761/}. */
+    private static final Pattern URL_WITH_PASSWORD = Pattern.compile("://[^/@\\s]*:[^/@\\s]*@");
     private static final Pattern EXPOSED_PORT = Pattern.compile("(\\d{1,5})(?:/(tcp|udp))?");
 
     private enum Workload { DEPLOYMENT, STATEFUL_SET, POD }
@@ -49,16 +53,20 @@ public final class KubernetesManifests {
     private final String secretName;
     /** Secret variables whose value differs between services get a key per service. */
     private final Set<String> ambiguousSecrets = new HashSet<>();
-    private final Map<String, String> secretData = new TreeMap<>();
+    private final Map<String, byte[]> secretData = new TreeMap<>();
     private final List<Map<String, Object>> objects = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+
+    private static boolean secret(String variable, String value) {
+        return SECRET_VARIABLE.matcher(variable).find() || URL_WITH_PASSWORD.matcher(value).find();
+    }
 
     private KubernetesManifests(ProjectSpec project) {
         this.project = project;
         this.secretName = dnsLabel(project.name()) + "-secrets";
         Map<String, Set<String>> secretValues = new HashMap<>();
         project.services().forEach(s -> s.environment().forEach((variable, value) -> {
-            if (SECRET_VARIABLE.matcher(variable).find()) {
+            if (secret(variable, value)) {
                 secretValues.computeIfAbsent(variable, v -> new HashSet<>()).add(value);
             }
         }));
@@ -73,7 +81,7 @@ public final class KubernetesManifests {
             Map<String, Object> secret = object("v1", "Secret", secretName);
             secret.put("type", "Opaque");
             Map<String, Object> data = new TreeMap<>();
-            secretData.forEach((key, value) -> data.put(key, base64(value.getBytes(StandardCharsets.UTF_8))));
+            secretData.forEach((key, value) -> data.put(key, base64(value)));
             secret.put("data", data);
             objects.add(secret);
         }
@@ -124,11 +132,14 @@ public final class KubernetesManifests {
         if (volumes.configMap() != null) {
             out.add(volumes.configMap());
         }
+        List<Map<String, Object>> mounts = new ArrayList<>(volumes.mounts());
+        List<Map<String, Object>> podVolumes = new ArrayList<>(volumes.podVolumes());
+        secretFiles(s, name, mounts, podVolumes);
         List<Port> ports = ports(s);
-        Map<String, Object> container = container(s, name, ports, volumes.mounts());
+        Map<String, Object> container = container(s, name, ports, mounts);
         Map<String, Object> pod = new LinkedHashMap<>();
         pod.put("containers", List.of(container));
-        putIfPresent(pod, "volumes", volumes.podVolumes());
+        putIfPresent(pod, "volumes", podVolumes);
         if (workload == Workload.STATEFUL_SET) {
             // The headless Service a StatefulSet names its pods under; it also resolves the service's name, any port.
             out.add(service(name, ports, true));
@@ -137,6 +148,26 @@ public final class KubernetesManifests {
         }
         out.add(workload(s, name, workload, pod, volumes.claims()));
         return out;
+    }
+
+    /** The service's secret files go into the stack's Secret, each mounted read-only at its target. */
+    private void secretFiles(ServiceSpec s, String name, List<Map<String, Object>> mounts, List<Map<String, Object>> podVolumes) {
+        if (s.secrets().isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (ServiceSpec.Secret secret : s.secrets()) {
+            String key = "file." + secret.name();
+            try {
+                secretData.put(key, Files.readAllBytes(secret.file()));
+            } catch (IOException e) {
+                throw new FigException("service " + s.name() + ": read secret " + secret.name() + " from " + secret.file()
+                        + ": " + e.getMessage(), e);
+            }
+            items.add(map("key", key, "path", key));
+            mounts.add(map("name", name + "-secrets", "mountPath", secret.target(), "subPath", key, "readOnly", true));
+        }
+        podVolumes.add(map("name", name + "-secrets", "secret", map("secretName", secretName, "items", items)));
     }
 
     /**
@@ -185,9 +216,9 @@ public final class KubernetesManifests {
         putIfPresent(c, "workingDir", s.workingDir());
         List<Map<String, Object>> env = new ArrayList<>();
         s.environment().forEach((variable, value) -> {
-            if (SECRET_VARIABLE.matcher(variable).find()) {
+            if (secret(variable, value)) {
                 String key = ambiguousSecrets.contains(variable) ? s.name() + "." + variable : variable;
-                secretData.put(key, value);
+                secretData.put(key, value.getBytes(StandardCharsets.UTF_8));
                 env.add(map("name", variable, "valueFrom", map("secretKeyRef", map("name", secretName, "key", key))));
             } else {
                 env.add(map("name", variable, "value", value));

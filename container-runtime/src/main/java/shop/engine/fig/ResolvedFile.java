@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -35,6 +36,8 @@ final class ResolvedFile {
             putIf(out, "ports", s.ports().isEmpty() ? null : s.ports());
             putIf(out, "expose", s.expose().isEmpty() ? null : s.expose());
             putIf(out, "volumes", s.volumes().isEmpty() ? null : s.volumes());
+            putIf(out, "secrets", s.secrets().isEmpty() ? null
+                    : s.secrets().stream().map(m -> Map.of("source", m.name(), "target", m.target())).toList());
             Map<String, Object> networks = new LinkedHashMap<>();
             s.networks().forEach((n, aliases) -> networks.put(n, aliases.isEmpty() ? null : Map.of("aliases", aliases)));
             out.put("networks", networks);
@@ -70,6 +73,9 @@ final class ResolvedFile {
         Map<String, Object> volumes = new LinkedHashMap<>();
         project.volumes().forEach(v -> volumes.put(v, null));
         root.put("volumes", volumes);
+        Map<String, Object> secrets = new TreeMap<>();
+        project.services().forEach(s -> s.secrets().forEach(m -> secrets.put(m.name(), Map.of("file", m.file().toString()))));
+        putIf(root, "secrets", secrets.isEmpty() ? null : secrets);
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return new Yaml(options).dump(root);

@@ -10,9 +10,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import shop.engine.support.Json;
 
@@ -22,8 +25,9 @@ import shop.engine.support.Json;
  * and registered in Eureka, then drain the old ones: take them out of service in Eureka, wait
  * until every client has refreshed its view, and only then stop and remove them.
  *
- * <p>Eureka is the stack's {@code discovery} service, reached through its published port; a
- * stack without one gets the health steps only.
+ * <p>Eureka is the stack's {@code discovery} service, reached through its published port with the
+ * account that service is given ({@code EUREKA_USER}, default {@code eureka}, and
+ * {@code EUREKA_PASSWORD}); a stack without one gets the health steps only.
  */
 final class RollingDeploy {
 
@@ -116,7 +120,7 @@ final class RollingDeploy {
                 String id = instanceId(eureka, serviceName, address(Stack.name(c)), null);
                 if (id != null) {
                     send(HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps/" + serviceName.toUpperCase() + "/" + id
-                            + "/status?value=OUT_OF_SERVICE")).PUT(HttpRequest.BodyPublishers.noBody()).build());
+                            + "/status?value=OUT_OF_SERVICE")).PUT(HttpRequest.BodyPublishers.noBody()));
                 }
             }
             out.println("Draining " + old.stream().map(Stack::name).toList() + " for " + DRAIN.toSeconds() + " s");
@@ -137,7 +141,7 @@ final class RollingDeploy {
     /** The Eureka instance id of the service at that address (with that status, if given), or null. */
     private String instanceId(String eureka, String serviceName, String ip, String status) {
         String body = send(HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps/" + serviceName.toUpperCase()))
-                .header("Accept", "application/json").GET().build());
+                .header("Accept", "application/json").GET());
         if (body == null) {
             return null;
         }
@@ -155,9 +159,12 @@ final class RollingDeploy {
     }
 
     /** The body of a 2xx answer; null for anything else (Eureka answers 404 for an app with no instance yet). */
-    private String send(HttpRequest request) {
+    private String send(HttpRequest.Builder request) {
+        Map<String, String> account = project.service(DISCOVERY).environment();
+        String credentials = account.getOrDefault("EUREKA_USER", "eureka") + ":" + account.getOrDefault("EUREKA_PASSWORD", "");
+        request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() / 100 == 2 ? response.body() : null;
         } catch (IOException e) {
             return null;

@@ -34,17 +34,19 @@ final class ServiceReader {
     private final boolean fig10;
     private final List<String> declaredVolumes;
     private final List<String> declaredNetworks;
+    private final SecretFiles secretFiles;
     private final ServiceReferences references;
     /** A service's key path as it is in the file: {@code services.web}, or {@code web} in a Fig 1.0 file. */
     private final Function<String, String> keyPath;
 
     ServiceReader(NodeReader nodes, Path directory, boolean fig10, List<String> declaredVolumes, List<String> declaredNetworks,
-                  ServiceReferences references, Function<String, String> keyPath) {
+                  SecretFiles secretFiles, ServiceReferences references, Function<String, String> keyPath) {
         this.nodes = nodes;
         this.directory = directory;
         this.fig10 = fig10;
         this.declaredVolumes = declaredVolumes;
         this.declaredNetworks = declaredNetworks;
+        this.secretFiles = secretFiles;
         this.references = references;
         this.keyPath = keyPath;
     }
@@ -95,7 +97,8 @@ final class ServiceReader {
                 : references.withLinkAliases(name, networks(keys.get("networks"), at));
         ServiceSpec spec = new ServiceSpec(name, image, build, command(keys.get("command"), at + ".command"),
                 command(keys.get("entrypoint"), at + ".entrypoint"), environment, ports(keys.get("ports"), at),
-                nodes.strings(keys.get("expose"), at + ".expose"), volumes(keys.get("volumes"), at), serviceNetworks,
+                nodes.strings(keys.get("expose"), at + ".expose"), volumes(keys.get("volumes"), at),
+                secretFiles.mounts(keys.get(SecretFiles.KEY), at), serviceNetworks,
                 references.dependencies(name, dependsOn(keys.get("depends_on"), at), options), references.links(name),
                 healthcheck(keys.get("healthcheck"), at), memory, cpus, replicas,
                 keys.containsKey("restart") ? restart(keys.get("restart"), at) : null,

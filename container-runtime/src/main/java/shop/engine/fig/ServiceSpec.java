@@ -13,6 +13,7 @@ import java.util.Map;
  * @param ports docker's publish syntax, {@code [ip:][host:]container[/tcp]}
  * @param volumes {@code source:target[:ro]}: an absolute host path, a volume of the stack by its short name, or
  *                (Fig 1.0) a named volume of the engine's that the stack does not own
+ * @param secrets the top-level secrets it mounts read-only, each file at its target in the container
  * @param networks the stack's networks it joins (short names), with its aliases on each; none in a Fig 1.0 file,
  *                 whose services share Docker's default bridge as docker-compose puts them there
  * @param dependsOn other services and the condition each must meet first
@@ -23,12 +24,16 @@ import java.util.Map;
  */
 public record ServiceSpec(String name, String image, Build build, List<String> command, List<String> entrypoint,
                           Map<String, String> environment, List<String> ports, List<String> expose,
-                          List<String> volumes, Map<String, List<String>> networks, Map<String, Condition> dependsOn,
+                          List<String> volumes, List<Secret> secrets, Map<String, List<String>> networks, Map<String, Condition> dependsOn,
                           List<String> links, Healthcheck healthcheck, long memoryBytes, double cpus, int replicas,
                           String restart, Map<String, String> labels, String user, String workingDir, String stopSignal,
                           ContainerOptions options, String configHash) {
 
     public record Build(Path context, String dockerfile, Map<String, String> args) {
+    }
+
+    /** A secret of the file's top-level {@code secrets:}: its name there, its host file, and its absolute target. */
+    public record Secret(String name, Path file, String target) {
     }
 
     /** Durations in nanoseconds; {@code test} as the API takes it (CMD, CMD-SHELL or NONE first). */
@@ -38,8 +43,8 @@ public record ServiceSpec(String name, String image, Build build, List<String> c
     public enum Condition { SERVICE_STARTED, SERVICE_HEALTHY, SERVICE_COMPLETED_SUCCESSFULLY }
 
     ServiceSpec withConfigHash(String configHash) {
-        return new ServiceSpec(name, image, build, command, entrypoint, environment, ports, expose, volumes, networks,
-                dependsOn, links, healthcheck, memoryBytes, cpus, replicas, restart, labels, user, workingDir, stopSignal,
+        return new ServiceSpec(name, image, build, command, entrypoint, environment, ports, expose, volumes, secrets,
+                networks, dependsOn, links, healthcheck, memoryBytes, cpus, replicas, restart, labels, user, workingDir, stopSignal,
                 options, configHash);
     }
 

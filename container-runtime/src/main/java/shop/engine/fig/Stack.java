@@ -46,7 +46,7 @@ public final class Stack {
         this.project = project;
         this.out = out;
         this.containers = new StackContainers(docker, project);
-        this.images = new StackImages(docker, containers, out);
+        this.images = new StackImages(docker, project, containers, out);
         this.conditions = new ServiceConditions(docker, containers);
         this.creation = new ContainerCreation(docker, project,
                 service -> containers.replicas(service, false).stream().map(Stack::name).toList());

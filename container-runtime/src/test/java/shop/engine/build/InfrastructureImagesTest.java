@@ -3,8 +3,10 @@ package shop.engine.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -89,22 +91,35 @@ class InfrastructureImagesTest {
     }
 
     @Test
-    void theRegistryImageServesTheDistributionApiAsItsOwnUserAndRefusesDeletes() throws Exception {
+    void theRegistryImageServesOnlyTheStacksAccountAsItsOwnUserAndRefusesDeletes() throws Exception {
         build("registry", "shop/registry:2");
-        String id = start("shop/registry:2", List.of());
+        String id = start("shop/registry:2", List.of("REGISTRY_USER=shop", "REGISTRY_PASSWORD=s3cret-Reg"));
+        String account = Base64.getEncoder().encodeToString("shop:s3cret-Reg".getBytes(StandardCharsets.UTF_8));
+        String wrong = Base64.getEncoder().encodeToString("shop:guess".getBytes(StandardCharsets.UTF_8));
         try {
-            String answer = awaitProbe(id, 30, null, "bash", "-c",
-                    "exec 3<>/dev/tcp/127.0.0.1/5000 && printf 'GET /v2/ HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3");
-            assertThat(answer).contains("200 OK");
+            assertThat(awaitProbe(id, 30, null, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/5000 && printf 'GET /v2/ HTTP/1.0\\r\\n"
+                    + "Authorization: Basic " + account + "\\r\\n\\r\\n' >&3 && head -1 <&3")).contains("200 OK");
+            assertThat(awaitProbe(id, 5, null, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/5000 && printf 'GET /v2/_catalog HTTP/1.0"
+                    + "\\r\\n\\r\\n' >&3 && head -1 <&3")).as("anonymous").contains("401");
+            assertThat(awaitProbe(id, 5, null, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/5000 && printf 'GET /v2/_catalog HTTP/1.0"
+                    + "\\r\\nAuthorization: Basic " + wrong + "\\r\\n\\r\\n' >&3 && head -1 <&3")).as("a wrong password").contains("401");
             // Deleting is off: with it on, an unknown manifest would be a 404, not an unsupported method.
             assertThat(awaitProbe(id, 5, null, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/5000 && printf 'DELETE"
-                    + " /v2/shop/x/manifests/sha256:" + "0".repeat(64) + " HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3"))
-                    .contains("405");
+                    + " /v2/shop/x/manifests/sha256:" + "0".repeat(64) + " HTTP/1.0\\r\\nAuthorization: Basic " + account
+                    + "\\r\\n\\r\\n' >&3 && head -1 <&3")).contains("405");
             assertThat(awaitProbe(id, 5, null, "sh", "-c", "ps -o user= -p 1 2>/dev/null || stat -c %U /proc/1"))
                     .contains("docker-registry");
             awaitHealthy(id, 40);
         } finally {
             engine.containers().remove(id, true, true);
+        }
+        String anonymous = start("shop/registry:2", List.of());
+        try {
+            assertThat(engine.containers().await(anonymous, ContainerService.WaitCondition.NOT_RUNNING))
+                    .as("a registry without a password does not start").isNotZero();
+            assertThat(logs(anonymous)).contains("REGISTRY_PASSWORD is not set");
+        } finally {
+            engine.containers().remove(anonymous, true, true);
         }
     }
 

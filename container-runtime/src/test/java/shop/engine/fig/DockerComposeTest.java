@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -164,7 +165,10 @@ class DockerComposeTest {
 
     @Test
     void theShopsFigYmlComesUpAndGoesDownThroughCompose() throws Exception {
-        DockerCompose shop = new DockerCompose(served.host(), SHOP_FIG_YML, "figdcshop", DIR.resolve("docker-config"));
+        // The passwords fig generates for the stack, read by docker-compose from the same file.
+        Map<String, String> secrets = Map.of("SHOP_SECRETS_DIR", DIR.resolve("secrets").toString());
+        Path secretsFile = FigFile.loadGeneratingSecrets(SHOP_FIG_YML, "figdcshop", List.of(), secrets).secretsFile();
+        DockerCompose shop = new DockerCompose(served.host(), SHOP_FIG_YML, "figdcshop", DIR.resolve("docker-config"), secretsFile);
         assertThat(shop.ok("config", "--services").lines()).contains("registry", "postgres", "rabbitmq", "gateway", "catalog");
         assertPortFree(5000);
         try {
@@ -174,7 +178,11 @@ class DockerComposeTest {
             assertThat(shop.ok("ps")).containsPattern("figdcshop_postgres_1 .* Up").containsPattern("figdcshop_registry_1 .* Up");
             awaitLogOf(shop, "postgres", "database system is ready to accept connections");
             awaitLogOf(shop, "registry", "listening on");
-            assertThat(read("127.0.0.1:5000", "GET /v2/ HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.0 200");
+            assertThat(read("127.0.0.1:5000", "GET /v2/ HTTP/1.0\r\n\r\n")).as("anonymous").startsWith("HTTP/1.0 401");
+            String account = Base64.getEncoder().encodeToString(("shop:" + EnvFiles.parse(secretsFile).get("REGISTRY_PASSWORD"))
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(read("127.0.0.1:5000", "GET /v2/ HTTP/1.0\r\nAuthorization: Basic " + account + "\r\n\r\n"))
+                    .as("the stack's account").startsWith("HTTP/1.0 200");
 
             ClientProcess.Result psql = shop.run("run", "--rm", "postgres", "psql", "--version");
             assertThat(psql.out()).contains("psql (PostgreSQL) 15");

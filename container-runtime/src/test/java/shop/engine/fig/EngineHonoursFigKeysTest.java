@@ -83,9 +83,19 @@ class EngineHonoursFigKeysTest {
                     command: ["sleep", "infinity"]
                     stop_signal: SIGKILL
                     tty: true
+                  secretive:
+                    image: debian:bookworm-slim
+                    command: ["sleep", "infinity"]
+                    stop_signal: SIGKILL
+                    secrets: [api_key, {source: db_password, target: /etc/db-password}]
                 volumes:
                   notes:
+                secrets:
+                  api_key: {file: ./api_key.txt}
+                  db_password: {file: ./db_password.txt}
                 """);
+        Files.writeString(DIR.resolve("api_key.txt"), "key-7f3a\n");
+        Files.writeString(DIR.resolve("db_password.txt"), "pw-91c2\n");
         Files.writeString(DIR.resolve("v1/fig.yml"), """
                 db:
                   image: debian:bookworm-slim
@@ -137,6 +147,13 @@ class EngineHonoursFigKeysTest {
         String host = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("CapEff"))
                 .findFirst().orElseThrow().split("\\s+")[1];
         assertThat(in("privileged", "grep CapEff /proc/self/status | cut -f2")).as("privileged: all of root's").isEqualTo(host);
+    }
+
+    @Test
+    void secretsAreReadOnlyFilesOutOfTheEnvironment() {
+        assertThat(in("secretive", "cat /run/secrets/api_key /etc/db-password")).isEqualTo("key-7f3a\npw-91c2");
+        assertThat(in("secretive", "echo x > /run/secrets/api_key 2>&1 || echo refused")).contains("refused");
+        assertThat(in("secretive", "env")).doesNotContain("key-7f3a", "pw-91c2");
     }
 
     @Test

@@ -32,7 +32,7 @@ class FigFileTest {
     @Test
     void theRepositorysStackLoadsAndDockerComposeAcceptsIt() throws Exception {
         Path figYml = Path.of("../fig.yml").toAbsolutePath().normalize();
-        FigFile fig = FigFile.load(figYml, "shop", List.of(), Map.of());
+        FigFile fig = FigFile.loadGeneratingSecrets(figYml, "shop", List.of(), Map.of("SHOP_SECRETS_DIR", dir.toString()));
 
         List<String> order = fig.project().services().stream().map(ServiceSpec::name).toList();
         assertThat(order).contains("jre", "registry", "postgres", "rabbitmq", "discovery", "gateway", "catalog", "inventory",
@@ -41,17 +41,18 @@ class FigFileTest {
         assertThat(order.indexOf("catalog")).isLessThan(order.indexOf("gateway"));
         assertThat(order.indexOf("profiles")).isLessThan(order.indexOf("gateway"));
         ServiceSpec gateway = fig.project().service("gateway");
-        assertThat(gateway.ports()).containsExactly("8080:8080");
+        assertThat(gateway.ports()).containsExactly("127.0.0.1:8080:8080");
         assertThat(gateway.image()).isEqualTo("localhost:5000/shop/gateway");
         assertThat(gateway.memoryBytes()).isPositive();
-        assertThat(fig.project().service("discovery").ports()).containsExactly("8761:8761");
+        assertThat(fig.project().service("discovery").ports()).containsExactly("127.0.0.1:8761:8761");
         assertThat(fig.project().services()).allMatch(s -> s.memoryBytes() > 0 || s.name().equals("jre"));
         assertThat(fig.warnings()).isEmpty();
 
-        Process compose = new ProcessBuilder("docker-compose", "-f", figYml.toString(), "config", "-q")
-                .redirectErrorStream(true).start();
+        Process compose = new ProcessBuilder("docker-compose", "--env-file", fig.secretsFile().toString(), "-f",
+                figYml.toString(), "config", "-q").redirectErrorStream(true).start();
         String output = new String(compose.getInputStream().readAllBytes());
         assertThat(compose.waitFor()).as(output).isZero();
+        assertThat(output).as("docker-compose finds every variable in fig's secrets file").doesNotContain("is not set");
     }
 
     @Test

@@ -163,7 +163,7 @@ class KubernetesManifestsTest {
     @Test
     void passwordsReachThePodsOnlyThroughTheSecret() {
         Map<String, String> environment = Map.of("POSTGRES_PASSWORD", "pg-Secret-1", "RABBITMQ_PASSWORD", "mq-Secret-2",
-                "SHOP_ADMIN_PASSWORD", "admin-Secret-3");
+                "SHOP_ADMIN_PASSWORD", "admin-Secret-3", "EUREKA_PASSWORD", "eu-Secret-4", "CATALOG_DB_PASSWORD", "db-Secret-5");
         String yaml = shop(environment).yaml();
         List<JsonNode> objects = documents(yaml);
 
@@ -174,7 +174,7 @@ class KubernetesManifestsTest {
         assertThat(decode(secret, "SHOP_ADMIN_PASSWORD")).isEqualTo("admin-Secret-3");
         for (JsonNode object : objects) {
             if (!object.path("kind").asText().equals("Secret")) {
-                assertThat(object.toString()).doesNotContain("Secret-1", "Secret-2", "Secret-3");
+                assertThat(object.toString()).doesNotContain("Secret-1", "Secret-2", "Secret-3", "Secret-4", "Secret-5");
             }
         }
         JsonNode env = find(objects, "Deployment", "billing").at("/spec/template/spec/containers/0/env");
@@ -182,6 +182,9 @@ class KubernetesManifestsTest {
                 .filter(e -> e.path("name").asText().equals("RABBITMQ_PASSWORD")).findFirst().orElseThrow();
         assertThat(password.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("shop-secrets");
         assertThat(password.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("RABBITMQ_PASSWORD");
+        // A URL that carries an account is a secret too; a password that differs by service gets a key per service.
+        assertThat(decode(secret, "EUREKA_URL")).isEqualTo("http://eureka:eu-Secret-4@discovery:8761/eureka/");
+        assertThat(decode(secret, "catalog.DB_PASSWORD")).isEqualTo("db-Secret-5");
     }
 
     @Test

@@ -61,7 +61,7 @@ class StackTest {
     private static ServiceSpec service(String name, String script, Map<String, ServiceSpec.Condition> dependsOn,
                                        ServiceSpec.Healthcheck healthcheck, List<String> ports, String hash) {
         return new ServiceSpec(name, "debian:bookworm-slim", null, List.of("bash", "-c", script), null,
-                Map.of("ROLE", name), ports, List.of(), List.of("data:/data"), Map.of("default", List.of()), dependsOn, List.of(),
+                Map.of("ROLE", name), ports, List.of(), List.of("data:/data"), List.of(), Map.of("default", List.of()), dependsOn, List.of(),
                 // perl as PID 1 ignores SIGTERM: SIGKILL spares each stop Docker's 10 s grace.
                 healthcheck, 64L << 20, 0, 1, null, Map.of(), null, null, "SIGKILL", ContainerOptions.NONE, hash);
     }
