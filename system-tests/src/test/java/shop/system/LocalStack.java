@@ -147,7 +147,7 @@ final class LocalStack {
         // is registered, then one registry fetch interval (5 s), so each caller knows the others.
         for (Service service : services()) {
             String name = service.process().toString().toUpperCase(Locale.ROOT);
-            discovery.awaitOk("http://127.0.0.1:" + discoveryPort + "/eureka/apps/" + name, START_TIMEOUT);
+            discovery.awaitOk(eureka + "apps/" + name, START_TIMEOUT);
         }
         try {
             Thread.sleep(Duration.ofSeconds(6).toMillis());

@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -151,10 +154,19 @@ final class ServiceProcess {
         }
     }
 
+    /** The status a GET of the URL answers; an account in the URL ({@code http://user:password@host/}) goes as HTTP Basic. */
     static int status(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            URI uri = URI.create(url);
+            HttpRequest.Builder request = HttpRequest.newBuilder(new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(),
+                    uri.getPath(), uri.getQuery(), null)).timeout(Duration.ofSeconds(10));
+            if (uri.getUserInfo() != null) {
+                request.header("Authorization", "Basic "
+                        + Base64.getEncoder().encodeToString(uri.getUserInfo().getBytes(StandardCharsets.UTF_8)));
+            }
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(url, e);
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
