@@ -77,7 +77,7 @@ final class StackSecrets {
 
     /**
      * Fills the declared names that {@code variables} lacks from the secrets file; when
-     * {@code generate}, makes and stores the ones still missing.
+     * {@code generate}, makes and stores the ones still missing, else leaves them empty.
      *
      * @return the generated values by name, in declaration order
      */
@@ -96,9 +96,8 @@ final class StackSecrets {
                 value = newSecret();
                 generated.put(name, value);
             }
-            if (value != null) {
-                variables.put(name, value);
-            }
+            // Before the first up a declared secret is empty, not an "unset variable" warning per use.
+            variables.put(name, value != null ? value : "");
         }
         if (!generated.isEmpty()) {
             stored.putAll(generated);

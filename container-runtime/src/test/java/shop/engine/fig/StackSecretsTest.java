@@ -79,7 +79,7 @@ class StackSecretsTest {
         FigFile config = FigFile.load(stack(STACK), "demo", List.of(), environment());
 
         assertThat(env(config, "db", "POSTGRES_PASSWORD")).isEmpty();
-        assertThat(config.warnings()).anyMatch(w -> w.contains("DB_PASSWORD variable is not set"));
+        assertThat(config.warnings()).as("a secret not generated yet is expected, not a mistake").isEmpty();
         assertThat(config.secretsFile()).doesNotExist();
 
         FigFile.loadGeneratingSecrets(stack(STACK), "demo", List.of(), environment());
