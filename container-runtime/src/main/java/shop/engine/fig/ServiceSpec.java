@@ -24,8 +24,8 @@ import java.util.Map;
  */
 public record ServiceSpec(String name, String image, Build build, List<String> command, List<String> entrypoint,
                           Map<String, String> environment, List<String> ports, List<String> expose,
-                          List<String> volumes, List<Secret> secrets, Map<String, List<String>> networks, Map<String, Condition> dependsOn,
-                          List<String> links, Healthcheck healthcheck, long memoryBytes, double cpus, int replicas,
+                          List<String> volumes, List<Secret> secrets, Map<String, List<String>> networks,
+                          Map<String, Condition> dependsOn, List<String> links, Healthcheck healthcheck, long memoryBytes, double cpus, int replicas,
                           String restart, Map<String, String> labels, String user, String workingDir, String stopSignal,
                           ContainerOptions options, String configHash) {
 
@@ -44,8 +44,8 @@ public record ServiceSpec(String name, String image, Build build, List<String> c
 
     ServiceSpec withConfigHash(String configHash) {
         return new ServiceSpec(name, image, build, command, entrypoint, environment, ports, expose, volumes, secrets,
-                networks, dependsOn, links, healthcheck, memoryBytes, cpus, replicas, restart, labels, user, workingDir, stopSignal,
-                options, configHash);
+                networks, dependsOn, links, healthcheck, memoryBytes, cpus, replicas, restart, labels, user, workingDir,
+                stopSignal, options, configHash);
     }
 
     /** The container names of the service's replicas follow the project's unless container_name fixes one. */

@@ -108,5 +108,23 @@ class SecretFilesTest {
                 secrets:
                   token: {file: ./token.txt}
                 """)).hasMessageContaining("is not a path in the container");
+        assertThatThrownBy(() -> load("""
+                services:
+                  web: {image: shop/web, secrets: [{source: token, owner: root}]}
+                secrets:
+                  token: {file: ./token.txt}
+                """)).hasMessage("fig.yml:2: services.web.secrets.owner: unknown key (want source, target, uid, gid or mode)");
+        assertThatThrownBy(() -> load("""
+                services:
+                  web: {image: shop/web, secrets: [{target: /etc/token}]}
+                secrets:
+                  token: {file: ./token.txt}
+                """)).hasMessage("fig.yml:2: services.web.secrets: a secret needs source:");
+        assertThatThrownBy(() -> load("""
+                services:
+                  web: {image: shop/web}
+                secrets:
+                  token: {environment: TOKEN}
+                """)).hasMessage("fig.yml:4: secrets.token.environment: unsupported (want file:)");
     }
 }

@@ -100,17 +100,27 @@ public class SigningKeys {
             stored.add(0, create(now));
         }
         StoredKey newest = stored.get(0);
+        RSAKey current = keys == null ? null : keys.signing();
+        if (current != null && current.getKeyID().equals(newest.kid())) {
+            // The same key as at the last look: no second PBKDF2 run to open it again.
+            return new Keys(current, published(stored, now));
+        }
         byte[] privateKey = PrivateKeySeal.isSealed(newest.privateKey()) ? seal.open(newest.kid(), newest.privateKey())
                 : newest.privateKey();
+        return new Keys(rsaKey(newest.kid(), newest.publicKey(), privateKey), published(stored, now));
+    }
+
+    /** The newest key's public part, and each older one's for one token lifetime after its successor took over. */
+    private JWKSet published(List<StoredKey> stored, Instant now) {
         List<JWK> published = new ArrayList<>();
-        published.add(rsaKey(newest.kid(), newest.publicKey(), null));
+        published.add(rsaKey(stored.get(0).kid(), stored.get(0).publicKey(), null));
         for (int i = 1; i < stored.size(); i++) {
             Instant replaced = stored.get(i - 1).createdAt();
             if (replaced.isAfter(now.minus(tokenTtl))) {
                 published.add(rsaKey(stored.get(i).kid(), stored.get(i).publicKey(), null));
             }
         }
-        return new Keys(rsaKey(newest.kid(), newest.publicKey(), privateKey), new JWKSet(published));
+        return new JWKSet(published);
     }
 
     private StoredKey create(Instant now) {
