@@ -82,49 +82,27 @@ class SecretFilesTest {
                 "fig.yml:4: services.web.secrets.mode is not applied to a secret from a file, as in docker-compose");
     }
 
+    /** A stack whose web service mounts {@code mounts} and whose one secret, token, is {@code token}. */
+    private String stack(String mounts, String token) {
+        return "services:\n  web: {image: shop/web, secrets: " + mounts + "}\nsecrets:\n  token: " + token + "\n";
+    }
+
     @Test
     void badSecretsNameTheFileTheLineAndTheKey() {
-        assertThatThrownBy(() -> load("""
-                services:
-                  web: {image: shop/web, secrets: [missing]}
-                secrets:
-                  token: {file: ./token.txt}
-                """)).hasMessage("fig.yml:2: services.web.secrets: secret \"missing\" is not declared under the top-level secrets");
-        assertThatThrownBy(() -> load("""
-                services:
-                  web: {image: shop/web}
-                secrets:
-                  token: {file: ./nowhere.txt}
-                """)).hasMessage("fig.yml:4: secrets.token.file: no file " + dir.resolve("nowhere.txt"));
-        assertThatThrownBy(() -> load("""
-                services:
-                  web: {image: shop/web}
-                secrets:
-                  token: {external: true}
-                """)).hasMessage("fig.yml:4: secrets.token.external: external secrets need a swarm; use file:");
-        assertThatThrownBy(() -> load("""
-                services:
-                  web: {image: shop/web, secrets: [{source: token, target: "../../etc/passwd"}]}
-                secrets:
-                  token: {file: ./token.txt}
-                """)).hasMessageContaining("is not a path in the container");
-        assertThatThrownBy(() -> load("""
-                services:
-                  web: {image: shop/web, secrets: [{source: token, owner: root}]}
-                secrets:
-                  token: {file: ./token.txt}
-                """)).hasMessage("fig.yml:2: services.web.secrets.owner: unknown key (want source, target, uid, gid or mode)");
-        assertThatThrownBy(() -> load("""
-                services:
-                  web: {image: shop/web, secrets: [{target: /etc/token}]}
-                secrets:
-                  token: {file: ./token.txt}
-                """)).hasMessage("fig.yml:2: services.web.secrets: a secret needs source:");
-        assertThatThrownBy(() -> load("""
-                services:
-                  web: {image: shop/web}
-                secrets:
-                  token: {environment: TOKEN}
-                """)).hasMessage("fig.yml:4: secrets.token.environment: unsupported (want file:)");
+        String file = "{file: ./token.txt}";
+        assertThatThrownBy(() -> load(stack("[missing]", file)))
+                .hasMessage("fig.yml:2: services.web.secrets: secret \"missing\" is not declared under the top-level secrets");
+        assertThatThrownBy(() -> load(stack("[]", "{file: ./nowhere.txt}")))
+                .hasMessage("fig.yml:4: secrets.token.file: no file " + dir.resolve("nowhere.txt"));
+        assertThatThrownBy(() -> load(stack("[]", "{external: true}")))
+                .hasMessage("fig.yml:4: secrets.token.external: external secrets need a swarm; use file:");
+        assertThatThrownBy(() -> load(stack("[]", "{environment: TOKEN}")))
+                .hasMessage("fig.yml:4: secrets.token.environment: unsupported (want file:)");
+        assertThatThrownBy(() -> load(stack("[{source: token, target: \"../../etc/passwd\"}]", file)))
+                .hasMessageContaining("is not a path in the container");
+        assertThatThrownBy(() -> load(stack("[{source: token, owner: root}]", file)))
+                .hasMessage("fig.yml:2: services.web.secrets.owner: unknown key (want source, target, uid, gid or mode)");
+        assertThatThrownBy(() -> load(stack("[{target: /etc/token}]", file)))
+                .hasMessage("fig.yml:2: services.web.secrets: a secret needs source:");
     }
 }
