@@ -20,7 +20,8 @@ import shop.catalog.v1.Product;
 /**
  * The catalog's gRPC contract on a loopback port, serving the products a test gives it, so a service's
  * tests need no other team's service. The service reaches it through its discovery client, like
- * the real catalog; the system tests use the real one.
+ * the real catalog, over mutual TLS with the catalog's certificate of {@link TestIdentities}; the
+ * system tests use the real one.
  */
 public final class CatalogOnLoopback implements AutoCloseable {
 
@@ -92,8 +93,8 @@ public final class CatalogOnLoopback implements AutoCloseable {
             }
         };
         try {
-            return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort)).addService(catalog)
-                    .build().start();
+            return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort), TestIdentities.server("catalog"))
+                    .addService(catalog).build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,20 +4,36 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
+import org.springframework.boot.ssl.SslBundle;
 
 /**
  * One gRPC channel per service name, resolved through discovery and balanced round-robin over
- * its instances. Channels are created on first use and closed with the application context.
+ * its instances. Channels are created on first use and closed with the application context. Each
+ * is mutual TLS: it presents this service's certificate and accepts only a server whose
+ * certificate the stack's authority issued to the service it asked for (the channel's authority
+ * is the service's name), so a stranger registered under that name in discovery gets no call.
  */
 public class ServiceChannels implements AutoCloseable {
 
     private final DiscoveryNameResolverProvider resolver;
+    private final ChannelCredentials credentials;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-    ServiceChannels(DiscoveryNameResolverProvider resolver) {
+    ServiceChannels(DiscoveryNameResolverProvider resolver, ChannelCredentials credentials) {
         this.resolver = resolver;
+        this.credentials = credentials;
+    }
+
+    /** This service's certificate to present, and the authority to check servers against. */
+    static ChannelCredentials credentials(SslBundle identity) {
+        return TlsChannelCredentials.newBuilder()
+                .keyManager(identity.getManagers().getKeyManagers())
+                .trustManager(identity.getManagers().getTrustManagers())
+                .build();
     }
 
     /*
@@ -27,11 +43,10 @@ public class ServiceChannels implements AutoCloseable {
      */
     @SuppressWarnings("deprecation")
     ManagedChannel channel(String service) {
-        return channels.computeIfAbsent(service, name -> ManagedChannelBuilder
-                .forTarget(DiscoveryNameResolverProvider.SCHEME + ":///" + name)
+        return channels.computeIfAbsent(service, name -> Grpc
+                .newChannelBuilder(DiscoveryNameResolverProvider.SCHEME + ":///" + name, credentials)
                 .nameResolverFactory(resolver)
                 .defaultLoadBalancingPolicy("round_robin")
-                .usePlaintext()
                 .build());
     }
 

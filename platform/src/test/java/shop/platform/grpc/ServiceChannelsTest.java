@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.grpc.Server;
@@ -29,16 +30,19 @@ import shop.catalog.v1.GetProductsResponse;
 import shop.catalog.v1.Product;
 import shop.platform.problem.CalleeFailed;
 import shop.testing.Eventually;
+import shop.testing.TestIdentities;
 
 /**
  * A service scaled out to two instances, found through the discovery client as Eureka would list
  * them: calls are balanced over both, and when one dies the retried calls go to the other.
- * The two servers are real gRPC servers on loopback that answer with their own name.
+ * The servers are real gRPC servers on loopback, on mutual TLS, that answer with their own name.
  */
 class ServiceChannelsTest {
 
     private final List<Server> servers = new ArrayList<>();
     private ServiceChannels channels;
+    /** Calls that reached a server's method. */
+    private final AtomicInteger answered = new AtomicInteger();
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -57,7 +61,7 @@ class ServiceChannelsTest {
         SimpleDiscoveryProperties registry = new SimpleDiscoveryProperties();
         registry.setInstances(Map.of("catalog", List.of(instance(first), instance(second))));
         channels = new ServiceChannels(new DiscoveryNameResolverProvider(new SimpleDiscoveryClient(registry),
-                Duration.ofMillis(200)));
+                Duration.ofMillis(200)), TestIdentities.client("billing"));
         Callee<CatalogServiceGrpc.CatalogServiceBlockingStub> catalog =
                 new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), null, null), channels)
                         .callee("catalog", CatalogServiceGrpc::newBlockingStub);
@@ -86,7 +90,7 @@ class ServiceChannelsTest {
         SimpleDiscoveryProperties registry = new SimpleDiscoveryProperties();
         registry.setInstances(new HashMap<>());
         channels = new ServiceChannels(new DiscoveryNameResolverProvider(new SimpleDiscoveryClient(registry),
-                Duration.ofMillis(200)));
+                Duration.ofMillis(200)), TestIdentities.client("billing"));
         Callee<CatalogServiceGrpc.CatalogServiceBlockingStub> catalog =
                 new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), Duration.ofSeconds(10), null), channels)
                         .callee("catalog", CatalogServiceGrpc::newBlockingStub);
@@ -110,11 +114,37 @@ class ServiceChannelsTest {
         });
     }
 
+    /**
+     * An impostor registered under the catalog's name (a stolen Eureka account, say) presents
+     * another service's certificate: the caller never sends it a call.
+     */
+    @Test
+    void aServerWithoutTheCalleesCertificateGetsNoCall() throws Exception {
+        Server impostor = serve("impostor", "shipping");
+        SimpleDiscoveryProperties registry = new SimpleDiscoveryProperties();
+        registry.setInstances(Map.of("catalog", List.of(instance(impostor))));
+        channels = new ServiceChannels(new DiscoveryNameResolverProvider(new SimpleDiscoveryClient(registry),
+                Duration.ofMillis(200)), TestIdentities.client("billing"));
+        Callee<CatalogServiceGrpc.CatalogServiceBlockingStub> catalog =
+                new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), null, null), channels)
+                        .callee("catalog", CatalogServiceGrpc::newBlockingStub);
+
+        assertThatThrownBy(() -> catalog.idempotent(stub -> stub.getProducts(GetProductsRequest.newBuilder().addIds(1).build())))
+                .isInstanceOfSatisfying(CalleeFailed.class, e -> assertThat(Status.fromThrowable(e).getCode())
+                        .isEqualTo(Status.Code.UNAVAILABLE));
+        assertThat(answered).hasValue(0);
+    }
+
     private Server serve(String name) throws IOException {
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        return serve(name, "catalog");
+    }
+
+    private Server serve(String name, String certifiedAs) throws IOException {
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), TestIdentities.server(certifiedAs))
                 .addService(new CatalogServiceGrpc.CatalogServiceImplBase() {
                     @Override
                     public void getProducts(GetProductsRequest request, StreamObserver<GetProductsResponse> response) {
+                        answered.incrementAndGet();
                         response.onNext(GetProductsResponse.newBuilder()
                                 .addProducts(Product.newBuilder().setId(1).setName(name)).build());
                         response.onCompleted();

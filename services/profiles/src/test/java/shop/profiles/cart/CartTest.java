@@ -10,7 +10,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +31,7 @@ import shop.testing.CatalogOnLoopback;
 import shop.testing.Eventually;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
+import shop.testing.TestIdentities;
 import tools.jackson.databind.JsonNode;
 
 /** The cart over REST for its shopper and over gRPC for billing, priced by the catalog. */
@@ -165,7 +165,7 @@ class CartTest {
     @Test
     void billingReadsAndClearsTheCartOverGrpc() throws InterruptedException {
         ann.put("/api/profiles/me/cart/items/1", Map.of("quantity", 2));
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcServer.getPort()).usePlaintext().build();
+        ManagedChannel channel = TestIdentities.channel(TestIdentities.client("billing"), "profiles", grpcServer.getPort());
         try {
             ProfilesServiceGrpc.ProfilesServiceBlockingStub profiles = ProfilesServiceGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(5, TimeUnit.SECONDS);

@@ -34,6 +34,7 @@ import shop.inventory.v1.ReserveResponse;
 import shop.platform.problem.CalleeFailed;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
+import shop.testing.TestIdentities;
 import shop.testing.TrustsTestTokens;
 
 /**
@@ -132,7 +133,8 @@ class InventoryClientTest {
             }
         };
         try {
-            return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(refusing).build()
+            return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), TestIdentities.server("inventory"))
+                    .addService(refusing).build()
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -14,6 +14,7 @@ import shop.catalog.product.Product;
 import shop.catalog.v1.CatalogServiceGrpc;
 import shop.catalog.v1.GetProductsRequest;
 import shop.catalog.v1.GetProductsResponse;
+import shop.platform.grpc.CalledBy;
 
 /** Products for other services (billing prices carts with it), in the order they were asked. */
 @Service
@@ -28,6 +29,7 @@ class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceImplBase {
     }
 
     @Override
+    @CalledBy(CalledBy.ANY_SERVICE)
     public void getProducts(GetProductsRequest request, StreamObserver<GetProductsResponse> response) {
         if (request.getIdsCount() > MAX_IDS) {
             response.onError(Status.INVALID_ARGUMENT

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +24,7 @@ import shop.catalog.v1.CatalogServiceGrpc;
 import shop.catalog.v1.GetProductsRequest;
 import shop.catalog.v1.GetProductsResponse;
 import shop.testing.FreshDatabase;
+import shop.testing.TestIdentities;
 
 /** GetProducts over a real gRPC connection, as billing and recommendations call it. */
 @FreshDatabase
@@ -46,7 +46,7 @@ class CatalogGrpcTest {
 
     @BeforeAll
     static void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        channel = TestIdentities.channel(TestIdentities.client("recommendations"), "catalog", grpcPort);
     }
 
     @AfterAll

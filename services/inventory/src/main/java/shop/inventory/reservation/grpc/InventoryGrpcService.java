@@ -19,6 +19,7 @@ import shop.inventory.v1.ReleaseRequest;
 import shop.inventory.v1.ReleaseResponse;
 import shop.inventory.v1.ReserveRequest;
 import shop.inventory.v1.ReserveResponse;
+import shop.platform.grpc.CalledBy;
 
 /** The reservation steps of billing's checkout saga. */
 @Service
@@ -34,6 +35,7 @@ class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceImplBase
     }
 
     @Override
+    @CalledBy("billing")
     public void reserve(ReserveRequest request, StreamObserver<ReserveResponse> response) {
         String problem = invalid(request);
         if (problem != null) {
@@ -53,6 +55,7 @@ class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceImplBase
     }
 
     @Override
+    @CalledBy("billing")
     public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> response) {
         if (request.getOrderId().isBlank()) {
             response.onError(Status.INVALID_ARGUMENT.withDescription("order_id: required").asRuntimeException());
@@ -65,6 +68,7 @@ class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceImplBase
     }
 
     @Override
+    @CalledBy("billing")
     public void commit(CommitRequest request, StreamObserver<CommitResponse> response) {
         if (request.getOrderId().isBlank()) {
             response.onError(Status.INVALID_ARGUMENT.withDescription("order_id: required").asRuntimeException());

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -35,6 +34,7 @@ import shop.inventory.v1.ReleaseRequest;
 import shop.inventory.v1.ReserveRequest;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
+import shop.testing.TestIdentities;
 
 /** Reserve, release and commit over real gRPC against a real PostgreSQL, including under contention. */
 @FreshDatabase
@@ -56,7 +56,7 @@ class ReservationsTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcServer.getPort()).usePlaintext().build();
+        channel = TestIdentities.channel(TestIdentities.client("billing"), "inventory", grpcServer.getPort());
         inventory = InventoryServiceGrpc.newBlockingStub(channel);
     }
 

@@ -19,6 +19,7 @@ import shop.payment.v1.PaymentServiceGrpc;
 import shop.payment.v1.PaymentStatus;
 import shop.payment.v1.RefundRequest;
 import shop.payment.v1.VoidRequest;
+import shop.platform.grpc.CalledBy;
 
 /** The payment steps of billing's checkout saga (and of cancellations). */
 @Service
@@ -31,6 +32,7 @@ class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBase {
     }
 
     @Override
+    @CalledBy("billing")
     public void authorize(AuthorizeRequest request, StreamObserver<Payment> response) {
         String problem = invalid(request);
         if (problem != null) {
@@ -44,21 +46,25 @@ class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBase {
     }
 
     @Override
+    @CalledBy("billing")
     public void capture(CaptureRequest request, StreamObserver<Payment> response) {
         step(Payments.Step.CAPTURE, request.getIdempotencyKey(), request.getPaymentId(), response);
     }
 
     @Override
+    @CalledBy("billing")
     public void void_(VoidRequest request, StreamObserver<Payment> response) {
         step(Payments.Step.VOID, request.getIdempotencyKey(), request.getPaymentId(), response);
     }
 
     @Override
+    @CalledBy("billing")
     public void refund(RefundRequest request, StreamObserver<Payment> response) {
         step(Payments.Step.REFUND, request.getIdempotencyKey(), request.getPaymentId(), response);
     }
 
     @Override
+    @CalledBy("billing")
     public void lookup(LookupRequest request, StreamObserver<Payment> response) {
         payments.byKey(request.getIdempotencyKey()).ifPresentOrElse(payment -> {
             response.onNext(toMessage(payment));

@@ -14,7 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +36,7 @@ import shop.payment.v1.PaymentStatus;
 import shop.payment.v1.RefundRequest;
 import shop.payment.v1.VoidRequest;
 import shop.testing.FreshDatabase;
+import shop.testing.TestIdentities;
 
 /** Authorise, capture, void and refund over real gRPC, against a real PostgreSQL. */
 @FreshDatabase
@@ -59,7 +59,7 @@ class PaymentsTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcServer.getPort()).usePlaintext().build();
+        channel = TestIdentities.channel(TestIdentities.client("billing"), "payment", grpcServer.getPort());
         payment = PaymentServiceGrpc.newBlockingStub(channel);
     }
 

@@ -5,6 +5,7 @@ import java.util.UUID;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import org.springframework.stereotype.Service;
+import shop.platform.grpc.CalledBy;
 import shop.profiles.cart.CartLine;
 import shop.profiles.cart.Carts;
 import shop.profiles.v1.Cart;
@@ -25,6 +26,7 @@ class ProfilesGrpcService extends ProfilesServiceGrpc.ProfilesServiceImplBase {
     }
 
     @Override
+    @CalledBy("billing")
     public void getCart(GetCartRequest request, StreamObserver<Cart> response) {
         UUID accountId = accountId(request.getUserId(), response);
         if (accountId == null) {
@@ -39,6 +41,7 @@ class ProfilesGrpcService extends ProfilesServiceGrpc.ProfilesServiceImplBase {
     }
 
     @Override
+    @CalledBy("billing")
     public void clearCart(ClearCartRequest request, StreamObserver<ClearCartResponse> response) {
         UUID accountId = accountId(request.getUserId(), response);
         if (accountId == null) {

@@ -6,6 +6,7 @@ import java.util.UUID;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import org.springframework.stereotype.Service;
+import shop.platform.grpc.CalledBy;
 import shop.platform.problem.InvalidFieldException;
 import shop.shipping.quote.Quote;
 import shop.shipping.quote.RateCard;
@@ -34,6 +35,7 @@ class ShippingGrpcService extends ShippingServiceGrpc.ShippingServiceImplBase {
     }
 
     @Override
+    @CalledBy("billing")
     public void cancelShipment(CancelShipmentRequest request, StreamObserver<CancelShipmentResponse> response) {
         UUID orderId;
         try {
@@ -52,6 +54,7 @@ class ShippingGrpcService extends ShippingServiceGrpc.ShippingServiceImplBase {
     }
 
     @Override
+    @CalledBy("billing")
     public void quote(QuoteRequest request, StreamObserver<QuoteResponse> response) {
         String problem = invalid(request);
         if (problem != null) {

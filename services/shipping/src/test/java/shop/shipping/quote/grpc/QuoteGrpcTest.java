@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +23,7 @@ import shop.shipping.v1.QuoteResponse;
 import shop.shipping.v1.ShippingServiceGrpc;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
+import shop.testing.TestIdentities;
 
 /**
  * Quote over real gRPC, as billing calls it, with the shop based in Germany (which the default
@@ -42,7 +42,7 @@ class QuoteGrpcTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcServer.getPort()).usePlaintext().build();
+        channel = TestIdentities.channel(TestIdentities.client("billing"), "shipping", grpcServer.getPort());
         shipping = ShippingServiceGrpc.newBlockingStub(channel);
     }
 
