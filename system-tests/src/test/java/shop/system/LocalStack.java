@@ -15,6 +15,7 @@ import shop.testing.TcpProxy;
 import shop.testing.TestBrokers;
 import shop.testing.TestDatabases;
 import shop.testing.TestDatabases.TestDatabase;
+import shop.testing.TestIdentities;
 
 /**
  * Eureka, the gateway and every service of services.txt as real processes on free loopback ports,
@@ -56,7 +57,7 @@ final class LocalStack {
     final ServiceProcess gateway;
 
     /** A domain service: its process, its ports and its database. */
-    record Service(ServiceProcess process, int port, TestDatabase database) {
+    record Service(ServiceProcess process, int port, int grpcPort, TestDatabase database) {
 
         String url() {
             return "http://127.0.0.1:" + port;
@@ -80,12 +81,15 @@ final class LocalStack {
 
     private Service newService(String name, Map<String, String> settings) {
         int port = ServiceProcess.freePort();
+        int grpcPort = ServiceProcess.freePort();
         TestDatabase database = TestDatabases.create(name + "system");
         Map<String, String> environment = new HashMap<>(settings);
         environment.putAll(Map.of(
                 "PORT", String.valueOf(port),
-                "GRPC_PORT", String.valueOf(ServiceProcess.freePort()),
+                "GRPC_PORT", String.valueOf(grpcPort),
                 "EUREKA_URL", eureka,
+                // The tests' own authority, whose certificates the tests' gRPC clients present too.
+                "SHOP_PKI_DIR", TestIdentities.directory().toString(),
                 "SPRING_DATASOURCE_URL", database.jdbcUrl(),
                 "SPRING_DATASOURCE_USERNAME", database.username(),
                 "SPRING_DATASOURCE_PASSWORD", database.password(),
@@ -96,7 +100,7 @@ final class LocalStack {
                 "RABBITMQ_VHOST", rabbitVirtualHost,
                 "RABBITMQ_USER", rabbit.username(),
                 "RABBITMQ_PASSWORD", rabbit.password()));
-        return new Service(new ServiceProcess(name, jar("services/" + name, name), environment), port, database);
+        return new Service(new ServiceProcess(name, jar("services/" + name, name), environment), port, grpcPort, database);
     }
 
     static synchronized LocalStack shared() {

@@ -190,7 +190,14 @@ class ShopStackTest {
         String admin = stored.getProperty("SHOP_ADMIN_PASSWORD");
         assertThat(upOutput).contains("SHOP_ADMIN_PASSWORD=" + admin).doesNotContain(stored.getProperty("POSTGRES_PASSWORD"));
         post("/api/profiles/login", null, "{\"email\":\"admin@shop.local\",\"password\":\"" + admin + "\"}", 200);
-        assertThat(fig("logs", "profiles").out()).contains("Created the ADMIN account").doesNotContain(admin);
+        assertThat(fig("logs", "profiles").out()).contains("Created the ADMIN account").doesNotContain(admin)
+                .contains("gRPC identity: profiles, certified by the authority in /run/secrets/pki");
+        // The stack's authority stays private to its owner; each service's key is its image's user's.
+        Path authority = SECRETS.resolve(PROJECT + ".pki");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(authority))).isEqualTo("rwx------");
+        assertThat(Files.getAttribute(authority.resolve("billing.key"), "unix:uid")).isEqualTo(10001);
+        assertThat(upOutput).contains("Issued the certificates of catalog, inventory, shipping, payment, billing, "
+                + "recommendations, profiles from the stack's authority in " + authority);
 
         String eureka = "http://127.0.0.1:8761/eureka/apps";
         assertThat(getAs(eureka, null).statusCode()).as("an anonymous read of Eureka").isEqualTo(401);
