@@ -20,12 +20,16 @@ bench_cleanup() {
 }
 trap bench_cleanup EXIT
 
-# Builds the jars when one is missing, so a fresh clone can run a benchmark directly.
+# Builds the jars when one is missing, so a fresh clone can run a benchmark directly; then gives
+# the services their gRPC certificates from the benchmarks' own authority, which fig makes.
 bench_jars() {
   local jar
-  for jar in "$@"; do
-    [[ -f $jar ]] || { ./mvnw -B -q -DskipTests package; return; }
+  for jar in "$@" container-runtime/target/shop-engine.jar; do
+    [[ -f $jar ]] || { ./mvnw -B -q -DskipTests package; break; }
   done
+  SHOP_PKI_DIR=$(SHOP_SECRETS_DIR=target/bench/secrets java -jar container-runtime/target/shop-engine.jar \
+    fig -p bench secrets | tail -1)
+  export SHOP_PKI_DIR
 }
 
 # A fresh database for this service, owned by its role (scripts/create-databases.sh made it).

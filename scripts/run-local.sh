@@ -4,35 +4,30 @@
 # shipping, payment, billing, recommendations and profiles on 8081..8087, gRPC on 9081..9087), with
 # events on the local RabbitMQ. SHOP_ADMIN_EMAIL and SHOP_ADMIN_PASSWORD set the admin account.
 # Eureka's password, the key that seals profiles' token signing keys and the admin's password,
-# unless set, are generated once into the secrets file
-# ~/.config/shop/secrets/local.env (0600; SHOP_SECRETS_DIR moves it), as fig does for its stacks,
-# and the admin's is shown on the terminal that made it. Every service listens on 127.0.0.1 only.
+# unless set, come from ~/.config/shop/secrets/local.env (0600; SHOP_SECRETS_DIR moves it), and the
+# services' gRPC certificates from local.pki beside it: `fig -p local secrets` makes both once, as
+# `fig up` does for its stacks, and shows the admin's password on the terminal that made it.
+# Every service listens on 127.0.0.1 only.
 # Ctrl-C stops them all. Logs go to target/run-local/<service>.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup-machine.sh
 SERVICES=($(scripts/services.sh))
-JARS=(discovery/target/discovery.jar gateway/target/gateway.jar)
+JARS=(container-runtime/target/shop-engine.jar discovery/target/discovery.jar gateway/target/gateway.jar)
 for service in "${SERVICES[@]}"; do JARS+=("services/$service/target/$service.jar"); done
 for jar in "${JARS[@]}"; do
   [[ -f $jar && -z "${REBUILD:-}" ]] || { ./mvnw -B -q -DskipTests package; break; }
 done
 
-secrets_dir=${SHOP_SECRETS_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/shop/secrets}
-secrets=$secrets_dir/local.env
-(umask 077 && mkdir -p "$secrets_dir" && touch "$secrets")
+# fig makes what fig.yml asks for, here for the project "local": the stack's passwords into
+# local.env (the admin's shown once) and each service's gRPC certificate into local.pki, the
+# development authority that a service started with no SHOP_PKI_DIR uses.
+secrets=$(java -jar container-runtime/target/shop-engine.jar fig -p local secrets | tee /dev/stderr | tail -2)
+secrets_file=$(sed -n 1p <<<"$secrets")
+export SHOP_PKI_DIR=$(sed -n 2p <<<"$secrets")
 for name in EUREKA_PASSWORD SHOP_SIGNING_KEY_SECRET SHOP_ADMIN_PASSWORD; do
-  [[ -z ${!name:-} ]] || continue
-  value=$(grep "^$name=" "$secrets" | cut -d= -f2- || true)
-  if [[ -z $value ]]; then
-    value=$(head -c 18 /dev/urandom | base64 | tr -d '+/=')
-    echo "$name=$value" >>"$secrets"
-    if [[ $name == SHOP_ADMIN_PASSWORD ]]; then
-      echo "The admin's password (shown this once; it stays in $secrets): $value"
-    fi
-  fi
-  export "$name=$value"
+  [[ -n ${!name:-} ]] || export "$name=$(grep "^$name=" "$secrets_file" | cut -d= -f2-)"
 done
 
 logs=target/run-local

@@ -12,7 +12,7 @@ engine_root=${SHOP_ENGINE_ROOT:-/var/lib/shop-engine}
 engine_socket=$engine_root/engine.sock
 
 echo "test-engine: building the engine"
-./mvnw -B -q -f container-runtime/pom.xml -DskipTests package
+./mvnw -B -q -pl container-runtime -am -DskipTests package
 
 engine_answers() {
   curl -sf --unix-socket "$engine_socket" http://engine/_ping >/dev/null 2>&1

@@ -8,7 +8,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 jar="$here/../../target/shop-engine.jar"
 if [ ! -f "$jar" ]; then
-    echo "build.sh: no $jar; build it first: ./mvnw -f container-runtime/pom.xml package -DskipTests" >&2
+    echo "build.sh: no $jar; build it first: ./mvnw -pl container-runtime -am package -DskipTests" >&2
     exit 1
 fi
 context=$(mktemp -d)

@@ -34,7 +34,7 @@ import shop.engine.terminal.LocalTerminal;
                 FigCommand.Build.class, FigCommand.Config.class, FigCommand.Scale.class, FigCommand.Start.class,
                 FigCommand.Stop.class, FigCommand.Restart.class, FigCommand.Kill.class, FigCommand.Rm.class,
                 FigCommand.Run.class, FigCommand.Exec.class, FigCommand.Port.class, FigCommand.Push.class,
-                FigCommand.Pull.class, FigCommand.Deploy.class, FigCommand.Convert.class})
+                FigCommand.Pull.class, FigCommand.Deploy.class, FigCommand.Convert.class, FigCommand.Secrets.class})
 final class FigCommand {
 
     @ParentCommand
@@ -195,6 +195,18 @@ final class FigCommand {
         @Override
         public Integer call() {
             fig.main.out.print(fig.file().render());
+            return 0;
+        }
+    }
+
+    @Command(name = "secrets", description = "Make the stack's secrets and service certificates that are missing or due for"
+            + " renewal, without touching a container; print where they are kept")
+    static final class Secrets extends Sub {
+        @Override
+        public Integer call() {
+            FigFile file = fig.generatingSecrets().file();
+            fig.main.out.println(file.secretsFile());
+            fig.main.out.println(file.certificatesFolder());
             return 0;
         }
     }

@@ -45,6 +45,8 @@ public final class FigFile {
     private final Path directory;
     private final StackSecrets secrets;
     private final Map<String, String> generatedSecrets;
+    private final ServiceCertificates certificates;
+    private final List<String> issuedCertificates;
     /** What {@link #read} learns before it reads each service. */
     private boolean fig10;
     private final List<String> declaredVolumes = new ArrayList<>();
@@ -64,6 +66,11 @@ public final class FigFile {
         this.secrets = StackSecrets.declared(nodes.entries((MappingNode) root, "the file").get(StackSecrets.KEY), nodes, project,
                 environment);
         this.generatedSecrets = secrets.fill(variables, generateSecrets);
+        Map<String, NodeTuple> top = nodes.entries((MappingNode) root, "the file");
+        this.certificates = ServiceCertificates.declared(top.get(ServiceCertificates.KEY), nodes,
+                secrets.file().resolveSibling(project + ".pki"));
+        certificates.checkNamed(top.containsKey("services") ? Set.copyOf(nodes.names(top.get("services"), "services")) : top.keySet());
+        this.issuedCertificates = generateSecrets ? certificates.issue() : List.of();
         Set<String> enabled = new LinkedHashSet<>(profiles);
         String fromEnvironment = variables.get("COMPOSE_PROFILES");
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
@@ -96,15 +103,24 @@ public final class FigFile {
         return secrets.file();
     }
 
+    /** Where the stack's certificate authority and its services' certificates are kept. */
+    public Path certificatesFolder() {
+        return certificates.folder();
+    }
+
     /**
      * What loading generated, to tell the user once: where the secrets are stored, and the values
      * the file wants shown (the admin's password, say). Empty when nothing was generated.
      */
     public List<String> secretsNotice() {
-        if (generatedSecrets.isEmpty()) {
-            return List.of();
-        }
         List<String> notice = new ArrayList<>();
+        if (!issuedCertificates.isEmpty()) {
+            notice.add("Issued the certificates of " + String.join(", ", issuedCertificates) + " from the stack's authority in "
+                    + certificates.folder() + ".");
+        }
+        if (generatedSecrets.isEmpty()) {
+            return notice;
+        }
         notice.add("Generated " + String.join(", ", generatedSecrets.keySet()) + " into " + secrets.file()
                 + " (mode 0600); docker-compose reads them with --env-file.");
         generatedSecrets.forEach((name, value) -> {
@@ -170,7 +186,7 @@ public final class FigFile {
         }
         ServiceReferences references = new ServiceReferences(enabled, nodes, this::key);
         Map<String, ServiceSpec> services = new LinkedHashMap<>();
-        SecretFiles secretFiles = SecretFiles.declared(fig10 ? null : top.get(SecretFiles.KEY), nodes, directory);
+        SecretFiles secretFiles = SecretFiles.declared(fig10 ? null : top.get(SecretFiles.KEY), nodes, directory, certificates);
         ServiceReader reader = new ServiceReader(nodes, directory, fig10, declaredVolumes, declaredNetworks, secretFiles, references,
                 this::key);
         enabled.forEach((service, keys) -> services.put(service, reader.read(service, keys, serviceNodes.get(service), name,

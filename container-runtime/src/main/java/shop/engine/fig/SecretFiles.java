@@ -26,14 +26,19 @@ final class SecretFiles {
 
     private final Map<String, Path> declared;
     private final NodeReader nodes;
+    private final ServiceCertificates certificates;
 
-    private SecretFiles(Map<String, Path> declared, NodeReader nodes) {
+    private SecretFiles(Map<String, Path> declared, NodeReader nodes, ServiceCertificates certificates) {
         this.declared = declared;
         this.nodes = nodes;
+        this.certificates = certificates;
     }
 
-    /** The top-level declarations (none when {@code top} is null); a missing file is an error at its line. */
-    static SecretFiles declared(NodeTuple top, NodeReader nodes, Path directory) {
+    /**
+     * The top-level declarations (none when {@code top} is null); a missing file is an error at its
+     * line. Services named by {@code certificates} mount their identity too.
+     */
+    static SecretFiles declared(NodeTuple top, NodeReader nodes, Path directory, ServiceCertificates certificates) {
         Map<String, Path> declared = new LinkedHashMap<>();
         if (top != null) {
             nodes.entries(top, KEY).forEach((name, entry) -> {
@@ -59,16 +64,20 @@ final class SecretFiles {
                 declared.put(name, file);
             });
         }
-        return new SecretFiles(declared, nodes);
+        return new SecretFiles(declared, nodes, certificates);
     }
 
-    /** The service's {@code secrets:} (none when absent): each a declared secret, and where it is mounted. */
-    List<ServiceSpec.Secret> mounts(NodeTuple tuple, String service) {
+    /**
+     * The service's {@code secrets:} (none when absent), each a declared secret and where it is
+     * mounted, then its certificates; {@code serviceKey} is the service's key path in the file.
+     */
+    List<ServiceSpec.Secret> mounts(NodeTuple tuple, String service, String serviceKey) {
         List<ServiceSpec.Secret> mounts = new ArrayList<>();
         if (tuple == null) {
+            mounts.addAll(certificates.mounts(service));
             return mounts;
         }
-        String at = service + "." + KEY;
+        String at = serviceKey + "." + KEY;
         for (Node item : nodes.sequence(tuple, at).getValue()) {
             String source;
             String target;
@@ -103,6 +112,7 @@ final class SecretFiles {
             }
             mounts.add(new ServiceSpec.Secret(source, declared.get(source), path));
         }
+        mounts.addAll(certificates.mounts(service));
         return mounts;
     }
 }

@@ -98,7 +98,7 @@ final class ServiceReader {
         ServiceSpec spec = new ServiceSpec(name, image, build, command(keys.get("command"), at + ".command"),
                 command(keys.get("entrypoint"), at + ".entrypoint"), environment, ports(keys.get("ports"), at),
                 nodes.strings(keys.get("expose"), at + ".expose"), volumes(keys.get("volumes"), at),
-                secretFiles.mounts(keys.get(SecretFiles.KEY), at), serviceNetworks,
+                secretFiles.mounts(keys.get(SecretFiles.KEY), name, at), serviceNetworks,
                 references.dependencies(name, dependsOn(keys.get("depends_on"), at), options), references.links(name),
                 healthcheck(keys.get("healthcheck"), at), memory, cpus, replicas,
                 keys.containsKey("restart") ? restart(keys.get("restart"), at) : null,

@@ -96,8 +96,11 @@ class KubernetesManifestsTest {
         }
     }
 
-    private static KubernetesManifests shop(Map<String, String> environment) {
-        return KubernetesManifests.of(FigFile.load(FIG_YML, "shop", List.of(), environment).project());
+    /** The shop's file as {@code fig convert} reads it: generating what is missing, here under {@code dir}. */
+    private KubernetesManifests shop(Map<String, String> environment) {
+        Map<String, String> withSecrets = new HashMap<>(environment);
+        withSecrets.put("SHOP_SECRETS_DIR", dir.resolve("secrets").toString());
+        return KubernetesManifests.of(FigFile.loadGeneratingSecrets(FIG_YML, "shop", List.of(), withSecrets).project());
     }
 
     private static String decode(JsonNode secret, String key) {
@@ -185,6 +188,13 @@ class KubernetesManifestsTest {
         // A URL that carries an account is a secret too; a password that differs by service gets a key per service.
         assertThat(decode(secret, "EUREKA_URL")).isEqualTo("http://eureka:eu-Secret-4@discovery:8761/eureka/");
         assertThat(decode(secret, "catalog.DB_PASSWORD")).isEqualTo("db-Secret-5");
+        // Each service's gRPC identity: its key only in the Secret, mounted where the image looks.
+        String catalogKey = StreamSupport.stream(((Iterable<String>) () -> secret.path("data").fieldNames()).spliterator(), false)
+                .filter(key -> key.startsWith("file.pki-catalog-key-")).findFirst().orElseThrow();
+        assertThat(decode(secret, catalogKey)).startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(find(objects, "Deployment", "catalog").at("/spec/template/spec/containers/0/volumeMounts").toString())
+                .contains("\"mountPath\":\"/run/secrets/pki/catalog.key\",\"name\":\"catalog-secrets\",\"readOnly\":true,"
+                        + "\"subPath\":\"" + catalogKey + "\"");
     }
 
     @Test
