@@ -23,9 +23,10 @@ done
 # fig makes what fig.yml asks for, here for the project "local": the stack's passwords into
 # local.env (the admin's shown once) and each service's gRPC certificate into local.pki, the
 # development authority that a service started with no SHOP_PKI_DIR uses.
-secrets=$(java -jar container-runtime/target/shop-engine.jar fig -p local secrets | tee /dev/stderr | tail -2)
-secrets_file=$(sed -n 1p <<<"$secrets")
-export SHOP_PKI_DIR=$(sed -n 2p <<<"$secrets")
+made=$(java -jar container-runtime/target/shop-engine.jar fig -p local secrets)
+head -n -2 <<<"$made" # what it made this time, with the admin's password if it made that
+secrets_file=$(tail -n 2 <<<"$made" | head -n 1)
+export SHOP_PKI_DIR=$(tail -n 1 <<<"$made")
 for name in EUREKA_PASSWORD SHOP_SIGNING_KEY_SECRET SHOP_ADMIN_PASSWORD; do
   [[ -n ${!name:-} ]] || export "$name=$(grep "^$name=" "$secrets_file" | cut -d= -f2-)"
 done
