@@ -7,12 +7,10 @@ import com.github.dockerjava.api.model.Container;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * A stack's lifecycle on any Docker Engine API: the containers, networks and volumes of one
@@ -225,17 +223,18 @@ public final class Stack {
 
     // --- the other commands ---
 
-    /** Stops and removes the containers, then the networks, and with {@code volumes} the volumes. */
+    /**
+     * Stops and removes the containers ({@link StopWaves}: together, dependents first), then the
+     * networks, and with {@code volumes} the volumes.
+     */
     public void down(boolean volumes) {
-        List<Container> all = new ArrayList<>(containers.withOneOffs(null, true));
-        Collections.reverse(all);
-        for (Container c : all) {
+        StopWaves.apply(containers.withOneOffs(null, true), containers, c -> {
             out.println("Stopping and removing " + Stack.name(c));
             if ("running".equals(c.getState())) {
                 docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(containers.serviceOf(c), null)).exec();
             }
             docker.removeContainerCmd(c.getId()).withForce(true).exec();
-        }
+        });
         for (var network : docker.listNetworksCmd().withFilter("label", List.of(ComposeLabels.PROJECT + "=" + project.name())).exec()) {
             out.println("Removing network " + network.getName());
             docker.removeNetworkCmd(network.getId()).exec();
@@ -304,24 +303,30 @@ public final class Stack {
         throw new FigException("service " + service + " does not publish port " + containerPort);
     }
 
-    /** Stops the containers, each after {@code timeout} seconds at most (null: the service's grace period, else 10). */
+    /**
+     * Stops the containers ({@link StopWaves}: together, dependents first), each after
+     * {@code timeout} seconds at most (null: the service's grace period, else 10).
+     */
     public void stop(List<String> services, Integer timeout) {
-        forEachContainer(services, c -> docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(containers.serviceOf(c), timeout)).exec(),
-                "Stopping");
+        StopWaves.apply(containers.of(services), containers, c -> {
+            out.println("Stopping " + Stack.name(c));
+            docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(containers.serviceOf(c), timeout)).exec();
+        });
     }
 
     public void start(List<String> services) {
-        forEachContainer(services, c -> docker.startContainerCmd(c.getId()).exec(), "Starting");
+        for (Container c : containers.of(services)) {
+            out.println("Starting " + Stack.name(c));
+            docker.startContainerCmd(c.getId()).exec();
+        }
     }
 
-    /** Sends the signal ({@link Signals#parse}'s form) to the running containers. */
+    /** Sends the signal ({@link Signals#parse}'s form) to the running containers, dependents first. */
     public void kill(List<String> services, String signal) {
-        for (Container c : containers.of(services)) {
-            if ("running".equals(c.getState())) {
-                out.println("Killing " + Stack.name(c));
-                docker.killContainerCmd(c.getId()).withSignal(signal).exec();
-            }
-        }
+        StopWaves.apply(containers.of(services).stream().filter(c -> "running".equals(c.getState())).toList(), containers, c -> {
+            out.println("Killing " + Stack.name(c));
+            docker.killContainerCmd(c.getId()).withSignal(signal).exec();
+        });
     }
 
     /** What {@code rm} removes: the stopped containers, one-offs included, as compose's rm; with stopFirst, all of them. */
@@ -332,23 +337,16 @@ public final class Stack {
                 .filter(c -> stopFirst || !"running".equals(c.getState())).toList();
     }
 
-    /** Removes them, stopping those running first; with volumes, their anonymous volumes too. */
+    /** Removes them, stopping those running first ({@link StopWaves}); with volumes, their anonymous volumes too. */
     public void remove(List<Container> chosen, boolean volumes) {
-        for (Container c : chosen) {
+        StopWaves.apply(chosen, containers, c -> {
             if ("running".equals(c.getState())) {
                 out.println("Stopping " + Stack.name(c));
                 docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(containers.serviceOf(c), null)).exec();
             }
             out.println("Removing " + Stack.name(c));
             docker.removeContainerCmd(c.getId()).withRemoveVolumes(volumes).exec();
-        }
-    }
-
-    private void forEachContainer(List<String> services, Consumer<Container> action, String verb) {
-        for (Container c : containers.of(services)) {
-            out.println(verb + " " + Stack.name(c));
-            action.accept(c);
-        }
+        });
     }
 
     /** Replaces the service's replicas one by one with new ones of a freshly built image; see {@link RollingDeploy}. */

@@ -53,6 +53,11 @@ final class StackContainers {
         return project.services().stream().filter(s -> s.name().equals(service)).findFirst().orElse(null);
     }
 
+    /** The file's services. */
+    List<ServiceSpec> services() {
+        return project.services();
+    }
+
     static int number(Container c) {
         try {
             return Integer.parseInt(c.getLabels().getOrDefault(ComposeLabels.NUMBER, "0"));

@@ -33,10 +33,13 @@ final class StackImages {
         this.out = out;
     }
 
-    /** Builds when asked to or when the image is missing and the service has a build; pulls when it has none. */
+    /**
+     * Builds when asked to, or when the service has a build and its image is missing or was made
+     * of other inputs ({@link BuildInputs}); pulls a missing image of a service without a build.
+     */
     String ensure(ServiceSpec service, boolean forceBuild) {
         boolean present = imageId(service.image()) != null;
-        if (service.build() != null && (forceBuild || !present)) {
+        if (service.build() != null && (forceBuild || !present || !builtOf(service.image(), BuildInputs.fingerprint(service.build())))) {
             build(service, false);
         } else if (!present) {
             pull(service);
@@ -46,6 +49,11 @@ final class StackImages {
             throw new FigException("service " + service.name() + ": image " + service.image() + " is not available");
         }
         return id;
+    }
+
+    private boolean builtOf(String image, String inputs) {
+        Map<String, String> labels = docker.inspectImageCmd(image).exec().getConfig().getLabels();
+        return labels != null && inputs.equals(labels.get(BuildInputs.LABEL));
     }
 
     private String imageId(String image) {
@@ -64,7 +72,8 @@ final class StackImages {
         out.println("Building " + service.name());
         var cmd = docker.buildImageCmd().withBaseDirectory(service.build().context().toFile())
                 .withDockerfile(service.build().context().resolve(service.build().dockerfile()).toFile())
-                .withTags(Set.of(service.image())).withNoCache(noCache).withPull(false);
+                .withTags(Set.of(service.image())).withNoCache(noCache).withPull(false)
+                .withLabels(Map.of(BuildInputs.LABEL, BuildInputs.fingerprint(service.build())));
         service.build().args().forEach(cmd::withBuildArg);
         try {
             cmd.start().awaitImageId();

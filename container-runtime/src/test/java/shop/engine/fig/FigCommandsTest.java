@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -169,6 +171,65 @@ class FigCommandsTest {
         FigRun word = fig("stop", "-t", "soon");
         assertThat(word.exit()).as(word.out()).isNotZero();
         assertThat(word.out()).contains("'soon' is not an int");
+    }
+
+    @Test
+    void stopTakesDependentsFirstThenTheRestTogether() {
+        up("web");
+        assertThat(fig("scale", "db=2").exit()).isZero();
+
+        FigRun stop = fig("stop");
+        assertThat(stop.exit()).as(stop.out()).isZero();
+
+        Instant web = finishedAt("figcmd_web_1");
+        Instant db1 = finishedAt("figcmd_db_1");
+        Instant db2 = finishedAt("figcmd_db_2");
+        assertThat(web).as("web depends on db, so it stops first").isBeforeOrEqualTo(db1).isBeforeOrEqualTo(db2);
+        // Each db replica waits its 2 s grace (sleep ignores SIGTERM): one after the other they would end 2 s apart.
+        assertThat(Duration.between(db1, db2).abs()).as("the replicas stop together").isLessThan(Duration.ofMillis(1_500));
+    }
+
+    @Test
+    void upBuildsAgainOnlyWhenWhatTheImageIsMadeOfChanged() throws Exception {
+        Path context = DIR.resolve("built");
+        Files.createDirectories(context);
+        Files.writeString(context.resolve("Dockerfile"), "FROM debian:bookworm-slim\nCOPY greeting.txt /greeting.txt\n");
+        Files.writeString(context.resolve("greeting.txt"), "hello\n");
+        Files.writeString(context.resolve("fig.yml"), """
+                services:
+                  app:
+                    build: .
+                    image: figbuilt/app:dev
+                    command: ["sleep", "infinity"]
+                    stop_signal: SIGKILL
+                """);
+        try {
+            assertThat(built(context, "up", "-d").out()).contains("Building app");
+            String first = inspect("figbuilt_app_1").getId();
+
+            Files.writeString(context.resolve("notes.md"), "not copied into the image\n");
+            FigRun unchanged = built(context, "up", "-d");
+            assertThat(unchanged.out()).doesNotContain("Building app").contains("figbuilt_app_1 is up-to-date");
+            assertThat(inspect("figbuilt_app_1").getId()).isEqualTo(first);
+
+            Files.writeString(context.resolve("greeting.txt"), "hello again\n");
+            assertThat(built(context, "up", "-d").out()).contains("Building app");
+            assertThat(inspect("figbuilt_app_1").getId()).as("a new image: a new container").isNotEqualTo(first);
+            assertThat(built(context, "run", "--rm", "-T", "app", "cat", "/greeting.txt").out()).contains("hello again");
+        } finally {
+            built(context, "down", "-v");
+        }
+    }
+
+    private static FigRun built(Path context, String... args) {
+        FigRun run = FigRun.of(List.of("-H", served.host(), "fig", "-f", context.resolve("fig.yml").toString(), "-p", "figbuilt"),
+                args);
+        assertThat(run.exit()).as(run.out()).isZero();
+        return run;
+    }
+
+    private static Instant finishedAt(String name) {
+        return Instant.parse(inspect(name).getState().getFinishedAt());
     }
 
     @Test
