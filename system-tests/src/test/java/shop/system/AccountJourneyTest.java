@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -41,7 +42,16 @@ class AccountJourneyTest {
             browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("form-message"), "Saved"));
 
             browser.driver.findElement(By.id("sign-out")).click();
-            browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-sign-in"))).click();
+            // Signing out rebuilds the header and goes home. A click on the new link can land while
+            // that is under way and be lost (CI saw it once), so click until the form shows, as a
+            // shopper would click again.
+            browser.wait.ignoring(StaleElementReferenceException.class).until(driver -> {
+                if (driver.findElements(By.id("sign-in-email")).stream().anyMatch(WebElement::isDisplayed)) {
+                    return true;
+                }
+                driver.findElement(By.id("nav-sign-in")).click();
+                return false;
+            });
             type(browser, "sign-in-email", email);
             type(browser, "sign-in-password", "not the password");
             browser.driver.findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
