@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,10 +32,11 @@ import shop.engine.terminal.LocalTerminal;
  */
 @Command(name = "fig", description = "Run the stack described in fig.yml",
         subcommands = {FigCommand.Up.class, FigCommand.Down.class, FigCommand.Ps.class, FigCommand.Logs.class,
-                FigCommand.Build.class, FigCommand.Config.class, FigCommand.Scale.class, FigCommand.Start.class,
+                FigImageCommands.Build.class, FigCommand.Config.class, FigCommand.Scale.class, FigCommand.Start.class,
                 FigCommand.Stop.class, FigCommand.Restart.class, FigCommand.Kill.class, FigCommand.Rm.class,
-                FigCommand.Run.class, FigCommand.Exec.class, FigCommand.Port.class, FigCommand.Push.class,
-                FigCommand.Pull.class, FigCommand.Deploy.class, FigCommand.Convert.class, FigCommand.Secrets.class})
+                FigCommand.Run.class, FigCommand.Exec.class, FigCommand.Port.class, FigImageCommands.Push.class,
+                FigImageCommands.Pull.class, FigImageCommands.Deploy.class, FigImageCommands.Releases.class,
+                FigCommand.Convert.class, FigCommand.Secrets.class})
 final class FigCommand {
 
     @ParentCommand
@@ -110,15 +112,24 @@ final class FigCommand {
         boolean build;
         @Option(names = "--no-deps")
         boolean noDeps;
-        @Option(names = "--no-recreate")
-        boolean noRecreate;
+        @ArgGroup(exclusive = true)
+        Recreating recreating;
         @Parameters
         List<String> services = List.of();
+
+        static final class Recreating {
+            @Option(names = "--no-recreate", required = true, description = "Keep running containers even when they changed")
+            boolean never;
+            @Option(names = "--force-recreate", required = true, description = "Replace running containers even when nothing changed")
+            boolean always;
+        }
 
         @Override
         public Integer call() throws InterruptedException {
             Stack stack = fig.generatingSecrets().stack();
-            stack.up(services, new Stack.UpOptions(build, noDeps, noRecreate));
+            Stack.Recreate recreate = recreating == null ? Stack.Recreate.CHANGED
+                    : recreating.never ? Stack.Recreate.NEVER : Stack.Recreate.ALWAYS;
+            stack.up(services, new Stack.UpOptions(build, noDeps, recreate));
             stack.announce();
             if (!detach) {
                 stack.attach(fig.colour());
@@ -171,21 +182,6 @@ final class FigCommand {
             }
             Stack.LogOptions options = new Stack.LogOptions(follow, tail.equals("all") ? null : Integer.valueOf(tail), timestamps);
             fig.stack().logs(services, options, fig.colour() && !noColour);
-            return 0;
-        }
-    }
-
-    @Command(name = "build", description = "Build the services' images")
-    static final class Build extends Sub {
-        @Option(names = "--no-cache")
-        boolean noCache;
-        @Parameters
-        List<String> services = List.of();
-
-        @Override
-        public Integer call() {
-            Stack stack = fig.stack();
-            stack.select(services).forEach(s -> stack.build(s, noCache));
             return 0;
         }
     }
@@ -394,22 +390,6 @@ final class FigCommand {
         }
     }
 
-    @Command(name = "push", description = "Push the services' built images")
-    static final class Push extends OnServices {
-        @Override
-        void apply(Stack stack) {
-            stack.push(services);
-        }
-    }
-
-    @Command(name = "pull", description = "Pull the services' images")
-    static final class Pull extends OnServices {
-        @Override
-        void apply(Stack stack) {
-            stack.pull(services);
-        }
-    }
-
     @Command(name = "convert", description = "Write the stack as another platform's objects: Kubernetes manifests")
     static final class Convert extends Sub {
         @Option(names = "--to", required = true, description = "The platform: kubernetes")
@@ -431,18 +411,6 @@ final class FigCommand {
             } else {
                 manifests.write(Path.of(out), out.endsWith("/"));
             }
-            return 0;
-        }
-    }
-
-    @Command(name = "deploy", description = "Replace a service's containers with a new build, without a failed request")
-    static final class Deploy extends Sub {
-        @Parameters(index = "0")
-        String service;
-
-        @Override
-        public Integer call() {
-            fig.generatingSecrets().stack().deploy(service);
             return 0;
         }
     }

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine;
 import shop.engine.Engine;
 import shop.engine.client.EngineClients;
@@ -18,7 +19,7 @@ import shop.engine.support.EngineException;
  * The {@code shop-engine} command. Each subcommand only translates arguments into calls on the
  * engine's parts and their results into text; the logic lives in the packages.
  */
-@Command(name = "shop-engine", mixinStandardHelpOptions = true, version = "shop-engine 0.1",
+@Command(name = "shop-engine", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "shop-engine 0.1",
         description = "Builds images from Dockerfiles and runs them as containers on crun.",
         subcommands = {ImageCommands.Images.class, ImageCommands.Inspect.class, ImageCommands.Tag.class,
                 ImageCommands.Rmi.class, ImageCommands.Import.class, ImageCommands.Save.class, ImageCommands.Load.class,

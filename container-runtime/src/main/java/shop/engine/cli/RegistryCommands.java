@@ -1,24 +1,20 @@
 package shop.engine.cli;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.ResponseItem;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import shop.engine.client.StreamedProgress;
 import shop.engine.image.Reference;
 import shop.engine.registry.Credentials;
 import shop.engine.registry.DockerConfigFile;
-import shop.engine.registry.ProgressListener.LayerPhase;
-import shop.engine.registry.ProgressListener;
 import shop.engine.registry.RegistryHosts;
+import shop.engine.registry.TerminalProgress;
 import shop.engine.support.EngineException;
 
 /** pull, push, login through the engine's API, with credentials from the docker CLI's config.json. */
@@ -37,8 +33,8 @@ final class RegistryCommands {
         }
     }
 
-    private static TerminalProgress progress(Main main) {
-        return new TerminalProgress(main.out, main.out == System.out && System.console() != null);
+    private static <T extends ResponseItem> StreamedProgress<T> progress(Main main) {
+        return new StreamedProgress<>(new TerminalProgress(main.out, main.out == System.out && System.console() != null));
     }
 
     /** Credentials as the API takes them (X-Registry-Auth); an empty one is anonymous access. */
@@ -63,7 +59,7 @@ final class RegistryCommands {
         public Integer call() throws InterruptedException {
             Reference ref = Reference.parse(image);
             main.docker().pullImageCmd(ref.toString()).withAuthConfig(auth(config.file().find(ref.domain()), ref.domain()))
-                    .exec(new StreamedProgress<>(progress(main))).done();
+                    .exec(progress(main)).done();
             main.out.println(ref.familiar());
             return 0;
         }
@@ -84,59 +80,8 @@ final class RegistryCommands {
             String[] name = ImageCommands.splitTag(image);
             main.docker().pushImageCmd(name[0]).withTag(name[1] == null ? "latest" : name[1])
                     .withAuthConfig(auth(config.file().find(ref.domain()), ref.domain()))
-                    .exec(new StreamedProgress<>(progress(main))).done();
+                    .exec(progress(main)).done();
             return 0;
-        }
-    }
-
-    /**
-     * The API's progress stream drawn as the in-process registry client's would be: Docker's
-     * status words back into layer phases. A layer's last event carries no byte counts, so its
-     * size is the total it was moving.
-     */
-    private static final class StreamedProgress<T extends ResponseItem> extends ResultCallback.Adapter<T> {
-
-        private final ProgressListener listener;
-        private final Map<String, Long> totals = new HashMap<>();
-        private volatile String error;
-
-        StreamedProgress(ProgressListener listener) {
-            this.listener = listener;
-        }
-
-        @Override
-        public void onNext(T item) {
-            if (item.isErrorIndicated()) {
-                error = item.getErrorDetail() != null ? item.getErrorDetail().getMessage() : item.getError();
-                return;
-            }
-            String status = item.getStatus();
-            if (status == null) {
-                return;
-            }
-            LayerPhase phase = item.getId() == null ? null : Arrays.stream(LayerPhase.values())
-                    .filter(p -> p.text().equals(status)).findFirst().orElse(null);
-            if (phase == null) {
-                listener.status(item.getId(), status);
-                return;
-            }
-            ResponseItem.ProgressDetail detail = item.getProgressDetail();
-            long current = detail == null || detail.getCurrent() == null ? 0 : detail.getCurrent();
-            long total = detail == null || detail.getTotal() == null ? 0 : detail.getTotal();
-            if (total > 0) {
-                totals.put(item.getId(), total);
-            } else {
-                total = totals.getOrDefault(item.getId(), 0L);
-            }
-            listener.layer(item.getId(), phase, current, total);
-        }
-
-        /** Waits for the end of the stream; a failure it reported is the command's error. */
-        void done() throws InterruptedException {
-            awaitCompletion();
-            if (error != null) {
-                throw EngineException.failed(error, null);
-            }
         }
     }
 

@@ -272,10 +272,29 @@ final class ContainerSupervisor {
                 executor.schedule(() -> restartByPolicy(c.id()), 0, TimeUnit.MILLISECONDS);
             }
             if (c.state().running() && !exits.watched(c.id())) {
-                // The same host ports as before the engine went away; clients may hold them.
-                openPorts(c, c.ports());
-                watch(c, tasks.adopt(c.id(), c.state().pid(), Instant.parse(c.state().startedAt())));
-                health.schedule(c);
+                Container adopted = c.withPorts(reopenPorts(c));
+                records.save(adopted);
+                watch(adopted, tasks.adopt(c.id(), c.state().pid(), Instant.parse(c.state().startedAt())));
+                health.schedule(adopted);
+            }
+        }
+    }
+
+    /**
+     * The same host ports as before the engine went away, since clients may hold them. A port the
+     * engine had picked and something else took meanwhile is picked anew, as a restart would; one
+     * the client named and lost leaves the container running unpublished rather than unwatched.
+     */
+    private List<PortProxy.Binding> reopenPorts(Container c) {
+        try {
+            return openPorts(c, c.ports());
+        } catch (EngineException taken) {
+            try {
+                return openPorts(c, c.hostConfig().publishedPorts(c.config().exposedPorts()));
+            } catch (EngineException stillTaken) {
+                System.err.println("container " + c.name() + " keeps running without its published ports: "
+                        + stillTaken.getMessage());
+                return List.of();
             }
         }
     }

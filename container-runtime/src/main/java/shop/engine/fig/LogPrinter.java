@@ -52,6 +52,12 @@ final class LogPrinter implements Closeable {
                 .exec(rawCallback()));
     }
 
+    /** The last lines a container logged until now, each prefixed with its name. */
+    void last(String container, int lines) {
+        streams.add(docker.logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(lines)
+                .exec(new Lines(container + " | ")));
+    }
+
     /** Frames printed as they are, with no prefix (exec output). */
     ResultCallback.Adapter<Frame> rawCallback() {
         return new Lines("");

@@ -35,7 +35,7 @@ final class OneOffs {
     int run(String serviceName, Stack.RunOptions options) throws InterruptedException {
         ServiceSpec service = project.service(serviceName);
         if (!options.noDeps() && !service.dependsOn().isEmpty()) {
-            stack.up(new ArrayList<>(service.dependsOn().keySet()), new Stack.UpOptions(false, false, true));
+            stack.up(new ArrayList<>(service.dependsOn().keySet()), new Stack.UpOptions(false, false, Stack.Recreate.NEVER));
         }
         stack.createNetworks();
         stack.images().ensure(service, false);

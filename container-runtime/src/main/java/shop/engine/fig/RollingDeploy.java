@@ -20,10 +20,11 @@ import java.util.Objects;
 import shop.engine.support.Json;
 
 /**
- * {@code fig deploy SERVICE}, a team's release of its own service with no failed request:
- * build and push the image, start as many new replicas as run now, wait until they are healthy
- * and registered in Eureka, then drain the old ones: take them out of service in Eureka, wait
- * until every client has refreshed its view, and only then stop and remove them.
+ * How {@code fig deploy} replaces a service's replicas with no failed request: start as many new
+ * replicas as run now, wait until they are healthy and registered in Eureka, then drain the old
+ * ones: take them out of service in Eureka, wait until every client has refreshed its view, and
+ * only then stop and remove them. When a new replica fails (it exits, turns unhealthy or is not ready in time), the deploy prints its last log
+ * lines and withdraws the new replicas the same way; the old ones were never touched.
  *
  * <p>Eureka is the stack's {@code discovery} service, reached through its published port with the
  * account that service is given ({@code EUREKA_USER}, default {@code eureka}, and
@@ -34,6 +35,7 @@ final class RollingDeploy {
     /** Clients fetch the registry every 5 s and the gateway's load balancer caches it 5 s more (application.yml). */
     static final Duration DRAIN = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("FIG_DRAIN_SECONDS", "15")));
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    private static final int LAST_LINES = 40;
     private static final String DISCOVERY = "discovery";
     private static final int EUREKA_PORT = 8761;
 
@@ -50,32 +52,44 @@ final class RollingDeploy {
         this.out = out;
     }
 
-    void deploy(String serviceName) {
-        ServiceSpec service = project.service(serviceName);
+    /**
+     * Replaces the service's replicas with as many of the image its name now points at
+     * ({@link ServiceReleases} chose, built or tagged it); {@code version} names it in the output.
+     */
+    void roll(ServiceSpec service, String imageId, String version) {
+        String serviceName = service.name();
         if (service.publishesFixedPort()) {
             throw new FigException("service " + serviceName + " publishes a fixed host port: old and new replicas cannot both hold it");
         }
         stack.createNetworks();
-        stack.images().build(service, false);
-        stack.images().pushToStackRegistry(service);
-        String imageId = stack.images().ensure(service, false);
         List<Container> old = stack.containers(serviceName, false);
         int next = stack.containers(serviceName, true).stream().mapToInt(StackContainers::number).max().orElse(0) + 1;
         int count = Math.max(1, old.size());
-        List<String> fresh = new ArrayList<>();
-        for (int n = next; n < next + count; n++) {
-            String name = project.name() + "_" + serviceName + "_" + n;
-            out.println("Creating " + name);
-            stack.replicas().create(service, name, n);
-            docker.startContainerCmd(name).exec();
-            fresh.add(name);
-        }
         String eureka = eurekaAddress();
-        for (String name : fresh) {
-            awaitReady(serviceName, name, eureka);
+        List<String> fresh = new ArrayList<>();
+        try {
+            for (int n = next; n < next + count; n++) {
+                String name = project.name() + "_" + serviceName + "_" + n;
+                out.println("Creating " + name);
+                stack.replicas().create(service, name, n);
+                fresh.add(name);
+                docker.startContainerCmd(name).exec();
+            }
+            for (String name : fresh) {
+                awaitReady(serviceName, name, eureka);
+            }
+        } catch (RuntimeException e) {
+            out.println("Withdrawing the new replicas " + fresh);
+            try {
+                drain(serviceName, fresh, eureka);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
-        drain(serviceName, old, eureka);
-        out.println("Deployed " + serviceName + " (" + imageId.substring(0, Math.min(19, imageId.length())) + ") on " + fresh);
+        drain(serviceName, old.stream().map(Stack::name).toList(), eureka);
+        out.println("Deployed " + serviceName + (version == null ? "" : " " + version) + " ("
+                + imageId.substring(0, Math.min(19, imageId.length())) + ") on " + fresh);
     }
 
     /** http://host:port of Eureka's published port, or null when the stack has no discovery service running. */
@@ -98,14 +112,19 @@ final class RollingDeploy {
             var state = docker.inspectContainerCmd(container).exec().getState();
             String health = Objects.requireNonNullElse(ServiceConditions.health(state), "healthy");
             if (!Boolean.TRUE.equals(state.getRunning()) || "unhealthy".equals(health)) {
-                throw new FigException("deploy of " + serviceName + " stopped: " + container + " is "
-                        + (Boolean.TRUE.equals(state.getRunning()) ? "unhealthy" : "not running") + "; the old replicas keep serving");
+                printLastLines(container);
+                String why = Boolean.TRUE.equals(state.getRunning()) ? "is unhealthy"
+                        : Boolean.TRUE.equals(state.getOOMKilled()) ? "was killed for going over its memory limit"
+                        : "exited with code " + state.getExitCodeLong();
+                throw new FigException("deploy of " + serviceName + " stopped: " + container + " " + why
+                        + "; the old replicas keep serving");
             }
             if ("healthy".equals(health) && (eureka == null || instanceId(eureka, serviceName, ip, "UP") != null)) {
                 out.println(container + " is healthy" + (eureka == null ? "" : " and registered in Eureka"));
                 return;
             }
             if (System.nanoTime() > deadline) {
+                printLastLines(container);
                 throw new FigException("deploy of " + serviceName + ": " + container + " was not ready within "
                         + READY_TIMEOUT.toMinutes() + " min; the old replicas keep serving");
             }
@@ -113,23 +132,44 @@ final class RollingDeploy {
         }
     }
 
-    /** Takes every old replica out of service at once, waits once for the clients to notice, then stops them. */
-    private void drain(String serviceName, List<Container> old, String eureka) {
-        if (eureka != null && !old.isEmpty()) {
-            for (Container c : old) {
-                String id = instanceId(eureka, serviceName, address(Stack.name(c)), null);
+    /** What the replica said before it failed, so that the deploy's output tells why. */
+    private void printLastLines(String container) {
+        try (LogPrinter printer = new LogPrinter(docker, out, false)) {
+            printer.last(container, LAST_LINES);
+            printer.await();
+        } catch (IOException e) {
+            out.println("(the logs of " + container + " could not be read: " + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Takes the replicas out of service at once, waits once for every client to notice, then stops
+     * and removes them. A failed deploy drains its own new replicas this way, so it leaves nothing.
+     */
+    private void drain(String serviceName, List<String> replicas, String eureka) {
+        boolean registered = false;
+        if (eureka != null) {
+            for (String name : replicas) {
+                String id = instanceId(eureka, serviceName, address(name), null);
                 if (id != null) {
                     send(HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps/" + serviceName.toUpperCase() + "/" + id
                             + "/status?value=OUT_OF_SERVICE")).PUT(HttpRequest.BodyPublishers.noBody()));
+                    registered = true;
                 }
             }
-            out.println("Draining " + old.stream().map(Stack::name).toList() + " for " + DRAIN.toSeconds() + " s");
+        }
+        if (registered) {
+            out.println("Draining " + replicas + " for " + DRAIN.toSeconds() + " s");
             Stack.sleep(DRAIN.toMillis());
         }
-        for (Container c : old) {
-            out.println("Stopping and removing " + Stack.name(c));
-            docker.stopContainerCmd(c.getId()).withTimeout(30).exec();
-            docker.removeContainerCmd(c.getId()).exec();
+        for (String name : replicas) {
+            out.println("Stopping and removing " + name);
+            if (Boolean.TRUE.equals(docker.inspectContainerCmd(name).exec().getState().getRunning())) {
+                docker.stopContainerCmd(name).withTimeout(30).exec();
+            }
+            docker.removeContainerCmd(name).withForce(true).exec();
         }
     }
 

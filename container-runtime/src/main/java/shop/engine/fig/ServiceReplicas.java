@@ -29,9 +29,10 @@ final class ServiceReplicas {
 
     /**
      * Brings a service to {@code replicas} running containers: recreates those whose hash or image
-     * changed (unless noRecreate), starts stopped ones, adds missing numbers, removes the extra.
+     * changed (all or none, as {@code recreate} says), starts stopped ones, adds missing numbers,
+     * removes the extra.
      */
-    List<String> converge(ServiceSpec service, String imageId, int replicas, boolean noRecreate) {
+    List<String> converge(ServiceSpec service, String imageId, int replicas, Stack.Recreate recreate) {
         List<String> names = new ArrayList<>();
         List<Container> current = containers.replicas(service.name(), true);
         for (Container c : current) {
@@ -44,10 +45,14 @@ final class ServiceReplicas {
             int number = n;
             Container existing = current.stream().filter(c -> StackContainers.number(c) == number).findFirst().orElse(null);
             String containerName = service.containerName(project.name(), n);
-            if (existing != null && !noRecreate && (!service.configHash().equals(existing.getLabels().get(ComposeLabels.CONFIG_HASH))
-                    || !imageId.equals(existing.getImageId()))) {
+            boolean changed = existing != null && (!service.configHash().equals(existing.getLabels().get(ComposeLabels.CONFIG_HASH))
+                    || !imageId.equals(existing.getImageId()));
+            if (existing != null && (recreate == Stack.Recreate.ALWAYS || recreate == Stack.Recreate.CHANGED && changed)) {
                 out.println("Recreating " + containerName);
-                docker.stopContainerCmd(existing.getId()).withTimeout(Stack.stopTimeout(service, null)).exec();
+                if ("running".equals(existing.getState())) {
+                    // A stopped one: the engine, as Docker, answers a stop with 304, which docker-java throws.
+                    docker.stopContainerCmd(existing.getId()).withTimeout(Stack.stopTimeout(service, null)).exec();
+                }
                 docker.removeContainerCmd(existing.getId()).exec();
                 existing = null;
             }

@@ -51,8 +51,12 @@ public final class Stack {
         this.convergence = new ServiceReplicas(docker, project, containers, creation, out);
     }
 
-    public record UpOptions(boolean build, boolean noDeps, boolean noRecreate) {
+    /** {@code up}'s options: {@code --build}, {@code --no-deps}, and when a container is made anew. */
+    public record UpOptions(boolean build, boolean noDeps, Recreate recreate) {
     }
+
+    /** When {@code up} replaces a running container: when its configuration or image changed, never, or always. */
+    public enum Recreate { CHANGED, NEVER, ALWAYS }
 
     /** What {@code logs} prints of each container: with follow, until it stops; the last tail lines (null: all); times. */
     public record LogOptions(boolean follow, Integer tail, boolean timestamps) {
@@ -81,7 +85,7 @@ public final class Stack {
                 }
             }
             String imageId = images.ensure(service, options.build());
-            started.addAll(convergence.converge(service, imageId, service.replicas(), options.noRecreate()));
+            started.addAll(convergence.converge(service, imageId, service.replicas(), options.recreate()));
         }
         // Last, when the stack's registry (if it has one) is up too.
         services.forEach(images::pushToStackRegistry);
@@ -225,7 +229,7 @@ public final class Stack {
 
     /**
      * Stops and removes the containers ({@link StopWaves}: together, dependents first), then the
-     * networks, and with {@code volumes} the volumes.
+     * networks, and with {@code volumes} the volumes and the record of the releases whose images they held.
      */
     public void down(boolean volumes) {
         StopWaves.apply(containers.withOneOffs(null, true), containers, c -> {
@@ -248,6 +252,7 @@ public final class Stack {
                     // Never created, or removed already: nothing to do.
                 }
             }
+            ReleaseHistory.forget(project);
         }
     }
 
@@ -265,7 +270,7 @@ public final class Stack {
                     + ", so it cannot run more than one container");
         }
         createNetworks();
-        convergence.converge(spec, images.ensure(spec, false), replicas, true);
+        convergence.converge(spec, images.ensure(spec, false), replicas, Recreate.NEVER);
     }
 
     /** One row per container (one-offs while they run, as compose lists them): name, state, health and published ports. */
@@ -349,9 +354,28 @@ public final class Stack {
         });
     }
 
-    /** Replaces the service's replicas one by one with new ones of a freshly built image; see {@link RollingDeploy}. */
+    /** Builds the service and releases it with no failed request; see {@link ServiceReleases}. */
     public void deploy(String service) {
-        new RollingDeploy(this, docker, project, out).deploy(service);
+        releases().deploy(service);
+    }
+
+    /** Rolls the service back to its last good release before the one serving. */
+    public void rollBack(String service) {
+        releases().rollBack(service);
+    }
+
+    /** Rolls out an earlier release of the service, by its version. */
+    public void deploy(String service, String version) {
+        releases().deployVersion(service, version);
+    }
+
+    /** The service's releases, oldest first: version, image, when, by whom, outcome (the one serving says so). */
+    public List<List<String>> releases(String service) {
+        return releases().list(service);
+    }
+
+    private ServiceReleases releases() {
+        return new ServiceReleases(this, project, new RollingDeploy(this, docker, project, out));
     }
 
     /**

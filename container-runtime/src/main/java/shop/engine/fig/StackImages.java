@@ -3,12 +3,16 @@ package shop.engine.fig;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.ResponseItem;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import shop.engine.client.StreamedProgress;
+import shop.engine.registry.TerminalProgress;
 
 /**
  * The images of a stack's services: built from their {@code build:} where they have one, pulled
@@ -52,11 +56,17 @@ final class StackImages {
     }
 
     private boolean builtOf(String image, String inputs) {
-        Map<String, String> labels = docker.inspectImageCmd(image).exec().getConfig().getLabels();
+        Map<String, String> labels = labels(image);
         return labels != null && inputs.equals(labels.get(BuildInputs.LABEL));
     }
 
-    private String imageId(String image) {
+    /** The image's labels, or null when it has none. */
+    Map<String, String> labels(String image) {
+        var config = docker.inspectImageCmd(image).exec().getConfig();
+        return config == null ? null : config.getLabels();
+    }
+
+    String imageId(String image) {
         try {
             return docker.inspectImageCmd(image).exec().getId();
         } catch (NotFoundException e) {
@@ -70,41 +80,61 @@ final class StackImages {
             return;
         }
         out.println("Building " + service.name());
+        Map<String, String> labels = new HashMap<>(Map.of(BuildInputs.LABEL, BuildInputs.fingerprint(service.build())));
+        String version = ReleaseVersion.ofSources(service.build().context());
+        if (version != null) {
+            labels.put(ReleaseVersion.LABEL, version);
+        }
         var cmd = docker.buildImageCmd().withBaseDirectory(service.build().context().toFile())
                 .withDockerfile(service.build().context().resolve(service.build().dockerfile()).toFile())
-                .withTags(Set.of(service.image())).withNoCache(noCache).withPull(false)
-                .withLabels(Map.of(BuildInputs.LABEL, BuildInputs.fingerprint(service.build())));
+                .withTags(Set.of(service.image())).withNoCache(noCache).withPull(false).withLabels(labels);
         service.build().args().forEach(cmd::withBuildArg);
         try {
-            cmd.start().awaitImageId();
+            BuildProgress progress = cmd.exec(new BuildProgress(service.name(), out));
+            progress.awaitImageId();
+            out.println(progress.summary());
         } catch (RuntimeException e) {
             throw new FigException("service " + service.name() + ": build failed: " + e.getMessage(), e);
         }
     }
 
+    /** A pull's or push's layers as the engine's own CLI shows them: bars on a terminal, a line per change otherwise. */
+    private <T extends ResponseItem> StreamedProgress<T> transferProgress() {
+        return new StreamedProgress<>(new TerminalProgress(out, out == System.out && System.console() != null));
+    }
+
     void pull(ServiceSpec service) {
-        out.println("Pulling " + service.name() + " (" + service.image() + ")...");
+        pull(service.image());
+    }
+
+    /** Pulls an image, from the stack's registry with its account; a NotFoundException when no registry has it. */
+    void pull(String reference) {
+        out.println("Pulling " + reference + "...");
         try {
-            var pull = docker.pullImageCmd(service.image());
-            AuthConfig account = stackRegistryAccount(service.image());
-            (account == null ? pull : pull.withAuthConfig(account)).start().awaitCompletion();
+            var pull = docker.pullImageCmd(repository(reference)).withTag(tag(reference));
+            AuthConfig account = stackRegistryAccount(reference);
+            (account == null ? pull : pull.withAuthConfig(account)).exec(transferProgress()).done();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new FigException("interrupted while pulling " + service.image(), e);
+            throw new FigException("interrupted while pulling " + reference, e);
         }
     }
 
     void push(ServiceSpec service) {
-        out.println("Pushing " + service.name() + " (" + service.image() + ")...");
+        push(service, service.image());
+    }
+
+    private void push(ServiceSpec service, String reference) {
+        out.println("Pushing " + service.name() + " (" + reference + ")...");
         try {
-            var push = docker.pushImageCmd(service.image());
-            AuthConfig account = stackRegistryAccount(service.image());
-            (account == null ? push : push.withAuthConfig(account)).start().awaitCompletion();
+            var push = docker.pushImageCmd(repository(reference)).withTag(tag(reference));
+            AuthConfig account = stackRegistryAccount(reference);
+            (account == null ? push : push.withAuthConfig(account)).exec(transferProgress()).done();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new FigException("interrupted while pushing " + service.image(), e);
+            throw new FigException("interrupted while pushing " + reference, e);
         } catch (RuntimeException e) {
-            throw new FigException("service " + service.name() + ": push of " + service.image() + " failed: " + e.getMessage(), e);
+            throw new FigException("service " + service.name() + ": push of " + reference + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -114,7 +144,12 @@ final class StackImages {
      * registry as soon as the stack is up.
      */
     void pushToStackRegistry(ServiceSpec service) {
-        Matcher local = STACK_REGISTRY_IMAGE.matcher(service.image());
+        pushToStackRegistry(service, service.image());
+    }
+
+    /** Pushes one reference of a service's image (a release's version tag, say) as above. */
+    void pushToStackRegistry(ServiceSpec service, String reference) {
+        Matcher local = STACK_REGISTRY_IMAGE.matcher(reference);
         if (service.build() == null || !local.matches()) {
             return;
         }
@@ -122,8 +157,30 @@ final class StackImages {
         boolean served = containers.replicas(null, false).stream().anyMatch(c -> Arrays.stream(c.getPorts())
                 .anyMatch(p -> p.getPublicPort() != null && String.valueOf(p.getPublicPort()).equals(port)));
         if (served) {
-            push(service);
+            push(service, reference);
         }
+    }
+
+    /** Gives an image one more name, {@code repository:tag}, taken from any image that had it. */
+    void tag(String image, String reference) {
+        docker.tagImageCmd(image, repository(reference), tag(reference)).withForce().exec();
+    }
+
+    /** The image's name without its tag or digest: {@code localhost:5000/shop/catalog} of {@code localhost:5000/shop/catalog:2}. */
+    static String repository(String image) {
+        int at = image.indexOf('@');
+        if (at >= 0) {
+            return image.substring(0, at);
+        }
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        return colon > slash ? image.substring(0, colon) : image;
+    }
+
+    /** The image's tag or digest, {@code latest} when it names neither (as Docker reads it). */
+    static String tag(String image) {
+        String repository = repository(image);
+        return repository.length() == image.length() ? "latest" : image.substring(repository.length() + 1);
     }
 
     /** The stack registry's account for an image in it, or null for an image of any other registry. */

@@ -384,21 +384,25 @@ public final class BridgeNetworks implements NetworkService {
         network.endpoints().values().forEach(this::rewriteHostsOf);
     }
 
-    /** localhost, then every member of every network the container is on, itself included, then its own entries. */
+    /**
+     * localhost, then every member of every network the container is on, itself first (its line then
+     * stays put as others come and go), then its own entries.
+     */
     private void rewriteHostsOf(Endpoint member) {
-        Set<String> lines = new LinkedHashSet<>();
+        Set<String> own = new LinkedHashSet<>();
+        Set<String> others = new LinkedHashSet<>();
         for (Network network : list()) {
             if (network.endpoints().containsKey(member.containerId())) {
                 for (Endpoint e : network.endpoints().values()) {
-                    Set<String> names = new LinkedHashSet<>();
-                    if (e.containerId().equals(member.containerId())) {
-                        names.addAll(member.hostNames());
-                    }
+                    boolean itself = e.containerId().equals(member.containerId());
+                    Set<String> names = new LinkedHashSet<>(itself ? member.hostNames() : List.of());
                     names.addAll(e.names());
-                    lines.add(e.ipAddress() + "\t" + String.join(" ", names));
+                    (itself ? own : others).add(e.ipAddress() + "\t" + String.join(" ", names));
                 }
             }
         }
+        List<String> lines = new ArrayList<>(own);
+        lines.addAll(others);
         HostsFile hosts = member.hosts();
         if (lines.isEmpty() && hosts.ownNames().isEmpty()) {
             // An endpoint recorded before host names were kept: its host name is its short id.
@@ -407,8 +411,7 @@ public final class BridgeNetworks implements NetworkService {
         Path file = hosts.file();
         try {
             if (Files.exists(file)) {
-                // In place: the running container sees this file through a bind mount of its inode.
-                Files.writeString(file, hosts.render(List.copyOf(lines)));
+                hosts.rewrite(lines);
             }
         } catch (IOException e) {
             throw EngineException.failed("write " + file + ": " + e.getMessage(), e);

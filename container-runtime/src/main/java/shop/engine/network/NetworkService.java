@@ -1,6 +1,11 @@
 package shop.engine.network;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +55,23 @@ public interface NetworkService {
             memberLines.forEach(line -> text.append(line).append('\n'));
             entries.forEach(line -> text.append(line).append('\n'));
             return text.toString();
+        }
+
+        /**
+         * Rewrites the file in place, since a running container sees it through a bind mount of its
+         * inode, and never empties it on the way (a truncating write would, and a program reading it
+         * then finds not even its own host name): the new text overwrites the old from the start,
+         * then the file is cut to length. The lines up to the container's own stay as they were.
+         */
+        public void rewrite(List<String> memberLines) throws IOException {
+            ByteBuffer text = ByteBuffer.wrap(render(memberLines).getBytes(StandardCharsets.UTF_8));
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                int length = text.remaining();
+                while (text.hasRemaining()) {
+                    channel.write(text);
+                }
+                channel.truncate(length);
+            }
         }
     }
 

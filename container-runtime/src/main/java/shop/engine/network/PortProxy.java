@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import shop.engine.support.EngineException;
 
@@ -59,7 +61,8 @@ public final class PortProxy {
         }
     }
 
-    private record Listener(ServerSocket server, Set<Socket> connections, Semaphore slots) {
+    /** A bound port; {@code acceptorGone} opens once its accepting thread has left, and with it the port. */
+    private record Listener(ServerSocket server, Set<Socket> connections, Semaphore slots, CountDownLatch acceptorGone) {
     }
 
     /** Connections one published port relays at once by default. */
@@ -99,7 +102,8 @@ public final class PortProxy {
                 throw EngineException.conflict("Bind for " + binding.hostIp() + ":" + binding.hostPort()
                         + " failed: " + (e.getMessage() == null ? "port is already allocated" : e.getMessage()));
             }
-            Listener listener = new Listener(server, ConcurrentHashMap.newKeySet(), new Semaphore(maxConnectionsPerPort));
+            Listener listener = new Listener(server, ConcurrentHashMap.newKeySet(), new Semaphore(maxConnectionsPerPort),
+                    new CountDownLatch(1));
             opened.add(listener);
             bound.add(new Binding(binding.containerPort(), binding.hostIp(), server.getLocalPort()));
             InetSocketAddress target = new InetSocketAddress(targetIp, binding.privatePort());
@@ -121,25 +125,41 @@ public final class PortProxy {
         List.copyOf(listeners.keySet()).forEach(this::close);
     }
 
+    /**
+     * Closes the port and returns once it is free to bind again. A socket closed while another
+     * thread waits in its accept is released only when that thread has left it, so an engine that
+     * re-bound the port at once (a restart, a recovery) could find it still taken.
+     */
     private static void shut(Listener listener) {
         closeQuietly(listener.server());
+        // An acceptor waiting for a free slot rather than in accept wakes and sees the port closed.
+        listener.slots().release();
         listener.connections().forEach(PortProxy::closeQuietly);
+        try {
+            listener.acceptorGone().await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void accept(Listener listener, InetSocketAddress target) {
-        while (!listener.server().isClosed()) {
-            try {
-                listener.slots().acquire();
-            } catch (InterruptedException e) {
-                return;
+        try {
+            while (!listener.server().isClosed()) {
+                try {
+                    listener.slots().acquire();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    Socket client = listener.server().accept();
+                    threads.execute(() -> relay(listener, client, target));
+                } catch (IOException e) {
+                    listener.slots().release();
+                    return;
+                }
             }
-            try {
-                Socket client = listener.server().accept();
-                threads.execute(() -> relay(listener, client, target));
-            } catch (IOException e) {
-                listener.slots().release();
-                return;
-            }
+        } finally {
+            listener.acceptorGone().countDown();
         }
     }
 

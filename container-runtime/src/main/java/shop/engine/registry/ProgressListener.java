@@ -48,6 +48,16 @@ public interface ProgressListener {
             return text;
         }
 
+        /** The phase Docker's stream names with these words, or null for a status of the whole image. */
+        public static LayerPhase of(String text) {
+            for (LayerPhase phase : values()) {
+                if (phase.text.equals(text)) {
+                    return phase;
+                }
+            }
+            return null;
+        }
+
         /** The layer's last event in this pull or push; {@code total} is its size. */
         public boolean done() {
             return this == PULL_COMPLETE || this == ALREADY_EXISTS || this == LAYER_EXISTS || this == MOUNTED || this == PUSHED;

@@ -344,7 +344,14 @@ public final class CliRuntime implements OciRuntime {
     @Override
     public void delete(String id) {
         if (Files.exists(stateRoot.resolve(id))) {
-            HostCommands.run(runtimeCommand(List.of("delete", "--force", id)), null, "delete " + id);
+            try {
+                HostCommands.run(runtimeCommand(List.of("delete", "--force", id)), null, "delete " + id);
+            } catch (EngineException e) {
+                // Deleted meanwhile by the container's exit (crun: "cannot rm state directory"): done all the same.
+                if (Files.exists(stateRoot.resolve(id))) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -25,6 +25,9 @@ import shop.engine.support.HostCommands;
  */
 public final class OverlaySnapshotter implements Snapshotter {
 
+    /** The last pause before giving up on a busy mount: 50 + 100 + ... + 1600 ms, about 3 s in all. */
+    private static final long BUSY_PATIENCE_MS = 1600;
+
     private final Path layers;
     private final Path active;
     private final SafeTarExtractor extractor;
@@ -114,10 +117,26 @@ public final class OverlaySnapshotter implements Snapshotter {
         return Mounts.isMountPoint(rootfs(key));
     }
 
+    /**
+     * Unmounts, trying again for a few seconds while the mount is busy: a build in CI once found a
+     * snapshot it had just copied into still busy for a moment, with no file of its own open there.
+     */
     @Override
     public void unmount(String key) {
-        if (isMounted(key)) {
-            HostCommands.run(List.of("umount", rootfs(key).toString()), null, "unmount snapshot " + key);
+        for (long pause = 50; isMounted(key); pause *= 2) {
+            try {
+                HostCommands.run(List.of("umount", rootfs(key).toString()), null, "unmount snapshot " + key);
+            } catch (EngineException e) {
+                if (pause > BUSY_PATIENCE_MS || !String.valueOf(e.getMessage()).contains("busy")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

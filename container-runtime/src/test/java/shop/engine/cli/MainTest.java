@@ -75,6 +75,20 @@ public class MainTest {
     }
 
     @Test
+    void everyCommandAnswersHelpButACommandsOwnArgumentsAreLeftToIt() {
+        Result fig = cli("fig", "--help");
+        assertThat(fig.exit()).isZero();
+        assertThat(fig.out()).contains("Usage: shop-engine fig").contains("deploy").contains("releases");
+        Result up = cli("fig", "up", "-h");
+        assertThat(up.exit()).isZero();
+        assertThat(up.out()).contains("Usage: shop-engine fig up").contains("--detach");
+        TestEngines.open("crun").containers().close();
+        Result printed = cli("run", "--rm", "debian:bookworm-slim", "printf", "[%s]", "--help");
+        assertThat(printed.exit()).isZero();
+        assertThat(printed.out()).isEqualTo("[--help]");
+    }
+
+    @Test
     void runPrintsTheOutputAndExitsWithTheContainersStatus() {
         TestEngines.open("crun").containers().close();
         Result r = cli("run", "--rm", "-e", "WHO=world", "debian:bookworm-slim", "sh", "-c", "echo hello $WHO; exit 5");

@@ -212,10 +212,18 @@ class FigCommandsTest {
             assertThat(unchanged.out()).doesNotContain("Building app").contains("figbuilt_app_1 is up-to-date");
             assertThat(inspect("figbuilt_app_1").getId()).isEqualTo(first);
 
+            // Stopped meanwhile: it is recreated all the same, not stopped again.
+            built(context, "stop");
             Files.writeString(context.resolve("greeting.txt"), "hello again\n");
-            assertThat(built(context, "up", "-d").out()).contains("Building app");
+            assertThat(built(context, "up", "-d").out()).contains("Building app", "Recreating figbuilt_app_1");
             assertThat(inspect("figbuilt_app_1").getId()).as("a new image: a new container").isNotEqualTo(first);
             assertThat(built(context, "run", "--rm", "-T", "app", "cat", "/greeting.txt").out()).contains("hello again");
+
+            // Each step is shown as it runs, and the summary says what the cache saved.
+            assertThat(built(context, "build", "app").out())
+                    .contains("app | Step 1/2 : FROM debian:bookworm-slim\n", "app | Step 2/2 : COPY greeting.txt /greeting.txt\n",
+                            "app |  ---> Using cache\n")
+                    .containsPattern("Built app in \\d+\\.\\d s \\(1 of 2 steps from the cache\\)");
         } finally {
             built(context, "down", "-v");
         }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import shop.engine.Engine;
 import shop.engine.ServedEngine;
 import shop.engine.TestEngines;
@@ -60,7 +62,13 @@ class StackTest {
 
     private static ServiceSpec service(String name, String script, Map<String, ServiceSpec.Condition> dependsOn,
                                        ServiceSpec.Healthcheck healthcheck, List<String> ports, String hash) {
-        return new ServiceSpec(name, "debian:bookworm-slim", null, List.of("bash", "-c", script), null,
+        return service(name, "debian:bookworm-slim", null, script, dependsOn, healthcheck, ports, hash);
+    }
+
+    private static ServiceSpec service(String name, String image, ServiceSpec.Build build, String script,
+                                       Map<String, ServiceSpec.Condition> dependsOn, ServiceSpec.Healthcheck healthcheck,
+                                       List<String> ports, String hash) {
+        return new ServiceSpec(name, image, build, List.of("bash", "-c", script), null,
                 Map.of("ROLE", name), ports, List.of(), List.of("data:/data"), List.of(), Map.of("default", List.of()), dependsOn, List.of(),
                 // perl as PID 1 ignores SIGTERM: SIGKILL spares each stop Docker's 10 s grace.
                 healthcheck, 64L << 20, 0, 1, null, Map.of(), null, null, "SIGKILL", ContainerOptions.NONE, hash);
@@ -71,12 +79,16 @@ class StackTest {
 
     /** db serves; setup waits for db healthy and writes what db said into the shared volume; web waits for setup to finish and serves. */
     private static ProjectSpec project(String webHash) {
+        return project(webHash, "cat /data/greeting; " + TestEngines.HELLO_SERVER);
+    }
+
+    private static ProjectSpec project(String webHash, String webScript) {
         Map<String, ServiceSpec.Condition> afterDb = new LinkedHashMap<>(Map.of("db", ServiceSpec.Condition.SERVICE_HEALTHY));
         Map<String, ServiceSpec.Condition> afterSetup = Map.of("setup", ServiceSpec.Condition.SERVICE_COMPLETED_SUCCESSFULLY);
         return new ProjectSpec("figtest", List.of(
                 service("db", TestEngines.HELLO_SERVER, Map.of(), LISTENING, List.of(), "hash-db"),
                 service("setup", "exec 3<>/dev/tcp/db/8080 && cat <&3 > /data/greeting", afterDb, null, List.of(), "hash-setup"),
-                service("web", "cat /data/greeting; " + TestEngines.HELLO_SERVER, afterSetup, LISTENING,
+                service("web", webScript, afterSetup, LISTENING,
                         List.of("127.0.0.1::8080"), webHash)),
                 List.of("default"), List.of("data"), DIR, List.of("fig.yml"));
     }
@@ -84,7 +96,7 @@ class StackTest {
     @Test
     void upStartsInDependencyOrderAndRecreatesOnlyWhatChanged() throws Exception {
         Stack stack = stack(project("hash-1"));
-        stack.up(List.of(), new Stack.UpOptions(false, false, false));
+        stack.up(List.of(), new Stack.UpOptions(false, false, Stack.Recreate.CHANGED));
 
         Container db = stack.containers("db", false).get(0);
         assertThat(db.getNames()[0]).isEqualTo("/figtest_db_1");
@@ -106,20 +118,25 @@ class StackTest {
         stack.start(List.of("web"));
         awaitHealthy(webId);
 
-        stack.up(List.of(), new Stack.UpOptions(false, false, false));
+        stack.up(List.of(), new Stack.UpOptions(false, false, Stack.Recreate.CHANGED));
         assertThat(stack.containers("web", false).get(0).getId()).as("unchanged: kept").isEqualTo(webId);
         assertThat(output.toString()).contains("figtest_web_1 is up-to-date");
 
         Stack changed = stack(project("hash-2"));
-        changed.up(List.of("web"), new Stack.UpOptions(false, true, false));
+        changed.up(List.of("web"), new Stack.UpOptions(false, true, Stack.Recreate.CHANGED));
         assertThat(changed.containers("web", false).get(0).getId()).as("changed: recreated").isNotEqualTo(webId);
         assertThat(changed.containers("db", false).get(0).getId()).as("db untouched").isEqualTo(db.getId());
+
+        String changedWeb = changed.containers("web", false).get(0).getId();
+        changed.up(List.of("web"), new Stack.UpOptions(false, true, Stack.Recreate.ALWAYS));
+        assertThat(changed.containers("web", false).get(0).getId()).as("--force-recreate: recreated unchanged").isNotEqualTo(changedWeb);
+        assertThat(changed.containers("db", false).get(0).getId()).as("--no-deps: db untouched").isEqualTo(db.getId());
     }
 
     @Test
     void scaleAddsAndRemovesReplicasEachWithItsOwnPort() throws Exception {
         Stack stack = stack(project("hash-1"));
-        stack.up(List.of(), new Stack.UpOptions(false, false, false));
+        stack.up(List.of(), new Stack.UpOptions(false, false, Stack.Recreate.CHANGED));
 
         stack.scale("web", 2);
 
@@ -134,7 +151,7 @@ class StackTest {
     @Test
     void runExecAndARollingDeploy() throws Exception {
         Stack stack = stack(project("hash-1"));
-        stack.up(List.of(), new Stack.UpOptions(false, false, false));
+        stack.up(List.of(), new Stack.UpOptions(false, false, Stack.Recreate.CHANGED));
         String oldWeb = stack.containers("web", false).get(0).getId();
 
         assertThat(stack.run("db", new Stack.RunOptions(List.of("bash", "-c", "echo one-off $ROLE; exit 4"), null, Map.of(), false,
@@ -154,12 +171,84 @@ class StackTest {
     }
 
     @Test
+    void aDeployWhoseNewReplicaFailsSaysWhyAndLeavesTheOldOneServing() throws Exception {
+        Stack stack = stack(project("hash-1"));
+        stack.up(List.of(), new Stack.UpOptions(false, false, Stack.Recreate.CHANGED));
+        String oldWeb = stack.containers("web", false).get(0).getId();
+        awaitHealthy(oldWeb);
+
+        assertThatThrownBy(() -> stack(project("hash-2", "echo no database here; exit 3")).deploy("web"))
+                .isInstanceOf(FigException.class)
+                .hasMessageContaining("figtest_web_2 exited with code 3; the old replicas keep serving");
+        assertThat(output.toString()).as("the new replica's last words")
+                .contains("figtest_web_2 | no database here", "Stopping and removing figtest_web_2");
+        assertThat(stack.containers("web", true)).as("nothing of the failed deploy is left")
+                .extracting(Container::getId).containsExactly(oldWeb);
+        assertThat(read(stack.port("web", 8080, 1))).startsWith("hello from ");
+    }
+
+    @Test
+    void releasesAreVersionedRecordedAndRolledBack(@TempDir Path context) throws Exception {
+        // Outside git, so a release goes by its image id. The registry's port is closed: pulls stay on loopback.
+        Files.writeString(context.resolve("Dockerfile"), "FROM debian:bookworm-slim\nCOPY greeting /greeting\n");
+        Files.writeString(context.resolve("greeting"), "release one\n");
+        ServiceSpec web = service("web", "localhost:5999/figtest/web", new ServiceSpec.Build(context, "Dockerfile", Map.of()),
+                "cat /greeting; " + TestEngines.HELLO_SERVER, Map.of(), LISTENING, List.of("127.0.0.1::8080"), "hash-web");
+        Stack stack = stack(new ProjectSpec("figtest", List.of(web), List.of("default"), List.of("data"), DIR, List.of("fig.yml")));
+        stack.up(List.of(), new Stack.UpOptions(false, false, Stack.Recreate.CHANGED));
+        assertThatThrownBy(() -> stack.rollBack("web")).isInstanceOf(FigException.class)
+                .hasMessageContaining("no release of it was recorded yet");
+
+        Files.writeString(context.resolve("greeting"), "release two\n");
+        stack.deploy("web");
+        assertThat(greeting(stack)).isEqualTo("release two");
+        List<List<String>> releases = stack.releases("web");
+        assertThat(releases).extracting(r -> r.get(4)).containsExactly("deployed: started by fig up", "serving: built from the sources");
+        String one = releases.get(0).get(0);
+        String two = releases.get(1).get(0);
+        assertThat(one).matches("[0-9a-f]{12}").isNotEqualTo(two);
+
+        stack.rollBack("web");
+        assertThat(greeting(stack)).isEqualTo("release one");
+        List<String> back = stack.releases("web").get(2);
+        assertThat(back.get(0)).isEqualTo(one);
+        assertThat(back.get(4)).isEqualTo("serving: rollback from " + two);
+        assertThat(stack.images().imageId("localhost:5999/figtest/web")).as("latest names what serves")
+                .isEqualTo(stack.images().imageId("localhost:5999/figtest/web:" + one));
+
+        stack.deploy("web", two);
+        assertThat(greeting(stack)).isEqualTo("release two");
+        assertThatThrownBy(() -> stack.deploy("web", "0123456789ab")).isInstanceOf(FigException.class)
+                .hasMessageContaining("release 0123456789ab is neither in the engine nor in the registry");
+        assertThatThrownBy(() -> stack.deploy("web", "../etc")).isInstanceOf(FigException.class).hasMessageContaining("not a version");
+        assertThat(greeting(stack)).as("a refused release changes nothing").isEqualTo("release two");
+        assertThat(stack.releases("web")).hasSize(4);
+
+        Files.writeString(context.resolve("Dockerfile"), "FROM debian:bookworm-slim\nCOPY greeting /greeting\nRUN rm /usr/bin/perl\n");
+        assertThatThrownBy(() -> stack.deploy("web")).isInstanceOf(FigException.class).hasMessageContaining("exited with code");
+        assertThat(greeting(stack)).isEqualTo("release two");
+        assertThat(stack.releases("web")).extracting(r -> r.get(4).replaceFirst("(?s):.*", ""))
+                .containsExactly("deployed", "deployed", "deployed", "serving", "failed");
+        assertThat(stack.images().imageId("localhost:5999/figtest/web")).as("latest back on what serves")
+                .isEqualTo(stack.images().imageId("localhost:5999/figtest/web:" + two));
+
+        Stack plain = stack(project("hash-1"));
+        assertThatThrownBy(() -> plain.rollBack("db")).isInstanceOf(FigException.class).hasMessageContaining("db has no build");
+        assertThatThrownBy(() -> plain.deploy("nope")).isInstanceOf(FigException.class).hasMessageContaining("no such service");
+    }
+
+    /** The first line the service's replica logged: the release's greeting. */
+    private String greeting(Stack stack) throws InterruptedException {
+        return logs(stack.containers("web", false).get(0).getId()).lines().findFirst().orElse("");
+    }
+
+    @Test
     void aDependencyThatCannotBecomeHealthyStopsTheUp() {
         ServiceSpec broken = service("db", "exit 1", Map.of(), LISTENING, List.of(), "hash-broken");
         ServiceSpec web = service("web", "sleep 60", Map.of("db", ServiceSpec.Condition.SERVICE_HEALTHY), null, List.of(), "h");
         Stack stack = stack(new ProjectSpec("figtest", List.of(broken, web), List.of("default"), List.of("data"), DIR, List.of("fig.yml")));
 
-        assertThatThrownBy(() -> stack.up(List.of(), new Stack.UpOptions(false, false, false)))
+        assertThatThrownBy(() -> stack.up(List.of(), new Stack.UpOptions(false, false, Stack.Recreate.CHANGED)))
                 .isInstanceOf(FigException.class).hasMessageContaining("figtest_db_1 is not running");
         assertThat(stack.containers("web", true)).as("never created").isEmpty();
     }

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -131,22 +133,40 @@ class NetworkTest {
 
     @Test
     void anEngineRestartPublishesTheSamePortAgain() throws Exception {
-        Container web = server("survivor", NetworkService.DEFAULT, Map.of("8080/tcp", List.of(new HostConfig.PortBinding("127.0.0.1", ""))));
-        int port = containers.inspect(web.id()).ports().get(0).hostPort();
+        // A port the kernel never hands out on its own, so nothing else can take it while the engine is away.
+        int port = freePortBelowTheEphemeralRange();
+        Container web = server("survivor", NetworkService.DEFAULT,
+                Map.of("8080/tcp", List.of(new HostConfig.PortBinding("127.0.0.1", String.valueOf(port)))));
         // As if the engine's process ended: its listeners close. The new engine could not bind the
         // same port again if the old listener were still open.
-        containers.close();
+        restartEngine();
 
-        engine = TestEngines.open("crun");
-        containers = engine.containers();
-        containers.recover();
-
+        assertThat(containers.inspect(web.id()).ports().get(0).hostPort()).isEqualTo(port);
         assertThat(read(port)).isEqualTo("hello from " + web.shortId() + "\n");
     }
 
     @Test
+    void aPickedPortTakenWhileTheEngineWasAwayIsPickedAnewAndTheRestRecover() throws Exception {
+        Container web = server("moved", NetworkService.DEFAULT, Map.of("8080/tcp", List.of(new HostConfig.PortBinding("127.0.0.1", ""))));
+        Container other = server("unmoved", NetworkService.DEFAULT, Map.of("8080/tcp", List.of(new HostConfig.PortBinding("127.0.0.1", ""))));
+        int port = containers.inspect(web.id()).ports().get(0).hostPort();
+        int otherPort = containers.inspect(other.id()).ports().get(0).hostPort();
+        containers.close();
+        try (ServerSocket squatter = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            engine = TestEngines.open("crun");
+            containers = engine.containers();
+            containers.recover();
+
+            int moved = containers.inspect(web.id()).ports().get(0).hostPort();
+            assertThat(moved).isNotEqualTo(port);
+            assertThat(read(moved)).isEqualTo("hello from " + web.shortId() + "\n");
+            assertThat(read(otherPort)).isEqualTo("hello from " + other.shortId() + "\n");
+        }
+    }
+
+    @Test
     void aTakenHostPortFailsTheStartAndRunsNothing() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             HostConfig host = TestEngines.hostConfig(Map.of("PortBindings",
                     Map.of("8080", List.of(new HostConfig.PortBinding("127.0.0.1", String.valueOf(taken.getLocalPort()))))));
             Container c = containers.create(new ContainerService.CreateRequest("clash", BaseImages.DEBIAN,
@@ -224,6 +244,26 @@ class NetworkTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         containers.exec(c.id(), new ContainerService.ExecRequest(List.of("bash", "-c", script), List.of(), null, null), null, out, out);
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private void restartEngine() {
+        containers.close();
+        engine = TestEngines.open("crun");
+        containers = engine.containers();
+        containers.recover();
+    }
+
+    private static int freePortBelowTheEphemeralRange() throws IOException {
+        int lowest = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                .strip().split("\\s+")[0]);
+        for (int port = lowest - 1; port > lowest - 2_000; port--) {
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // Try the next one down.
+            }
+        }
+        throw new IOException("no free port below " + lowest);
     }
 
     private static String read(int port) throws IOException {

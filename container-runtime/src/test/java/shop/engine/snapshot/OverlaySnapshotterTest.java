@@ -1,9 +1,11 @@
 package shop.engine.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.engine.TestTars;
 import shop.engine.content.Digest;
+import shop.engine.support.EngineException;
 
 /** Real overlayfs mounts (needs root, as the engine does). */
 @Tag("root")
@@ -59,6 +62,30 @@ class OverlaySnapshotterTest {
             assertThat(d).extracting(p -> p.getFileName().toString()).containsExactly("y");
         }
         assertThat(snapshots.isMounted("c1")).isTrue();
+    }
+
+    @Test
+    void aMountBusyForAMomentIsUnmountedOnceFreeAndOneThatStaysBusyIsAnError() throws Exception {
+        Layer base = layer("l1", new TestTars().file("a", "1").bytes());
+        Path rootfs = snapshots.mount("c1", List.of(base));
+        InputStream held = Files.newInputStream(rootfs.resolve("a"));
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                held.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        releaser.start();
+        snapshots.unmount("c1");
+        releaser.join();
+        assertThat(snapshots.isMounted("c1")).isFalse();
+
+        Path again = snapshots.mount("c2", List.of(base));
+        try (InputStream kept = Files.newInputStream(again.resolve("a"))) {
+            assertThatThrownBy(() -> snapshots.unmount("c2")).isInstanceOf(EngineException.class).hasMessageContaining("busy");
+        }
     }
 
     @Test

@@ -1,17 +1,16 @@
-package shop.engine.cli;
+package shop.engine.registry;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import shop.engine.registry.ProgressListener;
-import shop.engine.registry.ProgressText;
 
 /**
  * Pull and push progress for people: on a terminal one line per layer, redrawn in place with a
  * bar, bytes and speed, as {@code docker pull} shows it; otherwise (a pipe, a log) one plain
- * line per layer event, without the byte-by-byte updates.
+ * line per layer event, without the byte-by-byte updates. The engine's CLI and fig both show
+ * their pulls and pushes through it.
  */
-final class TerminalProgress implements ProgressListener {
+public final class TerminalProgress implements ProgressListener {
 
     private static final long REDRAW_NANOS = 100_000_000L;
 
@@ -23,7 +22,7 @@ final class TerminalProgress implements ProgressListener {
     private int drawn;
     private long lastDraw;
 
-    TerminalProgress(PrintStream out, boolean terminal) {
+    public TerminalProgress(PrintStream out, boolean terminal) {
         this.out = out;
         this.terminal = terminal;
     }
@@ -43,7 +42,7 @@ final class TerminalProgress implements ProgressListener {
         if (!terminal) {
             if (before != phase) {
                 // A layer's last word carries its size, so a log (or bench/ship) can tell how much moved.
-                out.println(id + ": " + phase.text() + (phase.done() ? " (" + ProgressText.megabytes(total) + ")" : ""));
+                out.println(id + ": " + phase.text() + (phase.done() && total > 0 ? " (" + ProgressText.megabytes(total) + ")" : ""));
             }
             return;
         }

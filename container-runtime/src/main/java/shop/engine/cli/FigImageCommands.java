@@ -1,0 +1,89 @@
+package shop.engine.cli;
+
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import shop.engine.fig.Stack;
+
+/** fig's commands on the services' images and their releases: build, push, pull, deploy, releases. */
+final class FigImageCommands {
+
+    private FigImageCommands() {
+    }
+
+    @Command(name = "build", description = "Build the services' images")
+    static final class Build extends FigCommand.Sub {
+        @Option(names = "--no-cache")
+        boolean noCache;
+        @Parameters
+        List<String> services = List.of();
+
+        @Override
+        public Integer call() {
+            Stack stack = fig.stack();
+            stack.select(services).forEach(s -> stack.build(s, noCache));
+            return 0;
+        }
+    }
+
+    @Command(name = "push", description = "Push the services' built images")
+    static final class Push extends FigCommand.OnServices {
+        @Override
+        void apply(Stack stack) {
+            stack.push(services);
+        }
+    }
+
+    @Command(name = "pull", description = "Pull the services' images")
+    static final class Pull extends FigCommand.OnServices {
+        @Override
+        void apply(Stack stack) {
+            stack.pull(services);
+        }
+    }
+
+    @Command(name = "deploy", description = "Release a service: a new build, or an earlier release, without a failed request")
+    static final class Deploy extends FigCommand.Sub {
+        @ArgGroup(exclusive = true)
+        Earlier earlier;
+        @Parameters(index = "0")
+        String service;
+
+        static final class Earlier {
+            @Option(names = "--rollback", required = true, description = "Back to the last good release before the one serving")
+            boolean rollback;
+            @Option(names = "--to", required = true, paramLabel = "VERSION", description = "An earlier release, by its version (fig releases)")
+            String version;
+        }
+
+        @Override
+        public Integer call() {
+            Stack stack = fig.generatingSecrets().stack();
+            if (earlier == null) {
+                stack.deploy(service);
+            } else if (earlier.rollback) {
+                stack.rollBack(service);
+            } else {
+                stack.deploy(service, earlier.version);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "releases", description = "A service's releases by fig deploy, oldest first")
+    static final class Releases extends FigCommand.Sub {
+        @Parameters(index = "0")
+        String service;
+
+        @Override
+        public Integer call() {
+            List<List<String>> releases = fig.stack().releases(service);
+            String format = "%-40s %-19s %-20s %-10s %s%n";
+            fig.main.out.printf(format, "VERSION", "IMAGE", "DEPLOYED", "BY", "OUTCOME");
+            releases.forEach(r -> fig.main.out.printf(format, r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)));
+            return 0;
+        }
+    }
+}
