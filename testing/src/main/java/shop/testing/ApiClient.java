@@ -46,7 +46,12 @@ public final class ApiClient {
 
         /** Asserts a 400 problem whose {@code errors} list names the field. */
         public Response assertBadField(String field) {
-            assertProblem(400);
+            return assertProblem(400, field);
+        }
+
+        /** Asserts a problem with this status whose {@code errors} list names the field. */
+        public Response assertProblem(int expectedStatus, String field) {
+            assertProblem(expectedStatus);
             JsonNode errors = json().get("errors");
             assertThat(errors).as("errors in %s", body).isNotNull();
             assertThat(errors.findValuesAsString("field")).contains(field);

@@ -96,6 +96,8 @@ public final class TcpProxy implements AutoCloseable {
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
             }
         }, "tcp-proxy-pump-" + port);
         thread.setDaemon(true);

@@ -58,6 +58,11 @@ public class DeadLetters {
                 });
     }
 
+    /** How many dead letters of this type wait, counted by the broker; nothing is taken. */
+    public long depth(String type) {
+        return onQueue(type, Channel::messageCount);
+    }
+
     /** Drops dead letters for good; {@code eventId} null drops all of them. */
     public int purge(String type, String eventId) {
         return visit(type, matches(eventId), message -> {
@@ -77,35 +82,46 @@ public class DeadLetters {
      */
     private int visit(String type, Predicate<Message> take, Consumer<Message> taken,
             Consumer<Message> left) {
+        return onQueue(type, (channel, queue) -> {
+            int takenCount = 0;
+            long lastGiveBack = -1;
+            GetResponse response;
+            // Until empty: what this visit holds unacked is not handed out again meanwhile.
+            while ((response = channel.basicGet(queue, false)) != null) {
+                MessageProperties properties = converter.toMessageProperties(response.getProps(),
+                        response.getEnvelope(), StandardCharsets.UTF_8.name());
+                Message message = new Message(response.getBody(), properties);
+                long tag = response.getEnvelope().getDeliveryTag();
+                if (take.test(message)) {
+                    taken.accept(message);
+                    channel.basicAck(tag, false);
+                    takenCount++;
+                } else {
+                    left.accept(message);
+                    lastGiveBack = tag;
+                }
+            }
+            if (lastGiveBack >= 0) {
+                channel.basicNack(lastGiveBack, true, true);
+                // A synchronous call to the same queue after the asynchronous nack: once it
+                // answers, the messages given back are in the queue for the next visit.
+                channel.messageCount(queue);
+            }
+            return takenCount;
+        });
+    }
+
+    private interface QueueWork<T> {
+        T run(Channel channel, String queue) throws java.io.IOException;
+    }
+
+    /** Runs on a channel of its own, given the dead-letter queue of this type. */
+    private <T> T onQueue(String type, QueueWork<T> work) {
         String queue = subscription(type).deadLetterQueue(consumers.service());
         try (Connection connection = connections.createConnection()) {
             Channel channel = connection.createChannel(false);
             try {
-                int takenCount = 0;
-                long lastGiveBack = -1;
-                GetResponse response;
-                // Until empty: what this visit holds unacked is not handed out again meanwhile.
-                while ((response = channel.basicGet(queue, false)) != null) {
-                    MessageProperties properties = converter.toMessageProperties(response.getProps(),
-                            response.getEnvelope(), StandardCharsets.UTF_8.name());
-                    Message message = new Message(response.getBody(), properties);
-                    long tag = response.getEnvelope().getDeliveryTag();
-                    if (take.test(message)) {
-                        taken.accept(message);
-                        channel.basicAck(tag, false);
-                        takenCount++;
-                    } else {
-                        left.accept(message);
-                        lastGiveBack = tag;
-                    }
-                }
-                if (lastGiveBack >= 0) {
-                    channel.basicNack(lastGiveBack, true, true);
-                    // A synchronous call to the same queue after the asynchronous nack: once it
-                    // answers, the messages given back are in the queue for the next visit.
-                    channel.messageCount(queue);
-                }
-                return takenCount;
+                return work.run(channel, queue);
             } finally {
                 channel.close();
             }

@@ -3,9 +3,11 @@ package shop.platform.events;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -39,13 +41,16 @@ import tools.jackson.databind.json.JsonMapper;
  * to the dead letters, with the reason); in one transaction insert the event id into the
  * service's {@code inbox} table and, only if it was new, apply the handler; ack after the commit.
  * A handler failure re-publishes the delivery to the retry queue, whose per-message TTL sends it
- * back after a doubling backoff, and after {@code maxAttempts} (at once for {@link EventRejected}) to
- * the dead-letter queue; the copy is confirmed by the broker before the original is acked, so a
- * crash loses nothing (at worst the event comes twice, and the inbox drops the second).
+ * back after a doubling backoff. A failure is taken as passing (a database, broker or callee
+ * away) and retried for {@code retryFor} from the first one, an hour by default; only then, or
+ * at once for {@link EventRejected}, does the event go to the dead-letter queue, logged at ERROR
+ * with its reason. The copy is confirmed by the broker before the original is acked, so a crash
+ * loses nothing (at worst the event comes twice, and the inbox drops the second).
  */
 public class EventConsumers implements SmartLifecycle {
 
     static final String ATTEMPTS = "x-shop-attempts";
+    static final String FIRST_FAILED_AT = "x-shop-first-failed-at";
     static final String REASON = "x-shop-reason";
     static final String DEAD_AT = "x-shop-dead-at";
 
@@ -123,7 +128,7 @@ public class EventConsumers implements SmartLifecycle {
             event = read(subscription, message);
         } catch (UnreadableEvent e) {
             park(subscription.deadLetterQueue(service), message, attempts(message), e.getMessage());
-            log.warn("{}: dead-lettered unreadable event {}: {}", consumer,
+            log.error("{}: dead-lettered unreadable event {}: {}", consumer,
                     message.getMessageProperties().getMessageId(), e.getMessage());
             return;
         }
@@ -138,13 +143,17 @@ public class EventConsumers implements SmartLifecycle {
             });
         } catch (RuntimeException failure) {
             int attempts = attempts(message) + 1;
+            Instant firstFailedAt = firstFailedAt(message).orElseGet(Instant::now);
             String reason = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-            if (failure instanceof EventRejected || attempts >= settings.maxAttempts()) {
+            if (failure instanceof EventRejected
+                    || !Instant.now().isBefore(firstFailedAt.plus(settings.retryFor()))) {
                 park(subscription.deadLetterQueue(service), message, attempts, reason);
-                log.warn("{}: event {} failed {} times, dead-lettered: {}", consumer, event.eventId(), attempts, reason);
+                log.error("{}: event {} dead-lettered after {} attempts since {}: {}", consumer, event.eventId(),
+                        attempts, firstFailedAt, reason);
             } else {
                 Duration wait = backoff(attempts);
                 Message retry = copy(message, attempts, null);
+                retry.getMessageProperties().getHeaders().put(FIRST_FAILED_AT, firstFailedAt.toString());
                 retry.getMessageProperties().setExpiration(String.valueOf(wait.toMillis()));
                 publishConfirmed(subscription.retryQueue(service), retry);
                 log.info("{}: event {} failed (attempt {}), retrying in {}: {}", consumer, event.eventId(), attempts,
@@ -164,6 +173,12 @@ public class EventConsumers implements SmartLifecycle {
         if (version == null || !version.isIntegralNumber() || version.asInt() != subscription.schemaVersion()) {
             throw new UnreadableEvent("unknown schema version " + version + " of " + tree.path("type").asString("?")
                     + ": this consumer reads version " + subscription.schemaVersion());
+        }
+        List<String> violations = tree.hasNonNull("payload")
+                ? EventSchemas.violations(subscription.type(), version.asInt(), tree.get("payload")) : List.of("no payload");
+        if (!violations.isEmpty()) {
+            throw new UnreadableEvent("the payload breaks the schema of " + subscription.type() + " version " + version.asInt()
+                    + ": " + violations);
         }
         try {
             UUID eventId = UUID.fromString(tree.required("eventId").asString());
@@ -198,10 +213,14 @@ public class EventConsumers implements SmartLifecycle {
         }
     }
 
+    /** A copy with these attempts; attempts 0 starts afresh, as a replay does, forgetting the first failure. */
     static Message copy(Message message, int attempts, String reason) {
         Message copy = MessageBuilder.fromClonedMessage(message).build();
         Map<String, Object> headers = copy.getMessageProperties().getHeaders();
         headers.put(ATTEMPTS, attempts);
+        if (attempts == 0) {
+            headers.remove(FIRST_FAILED_AT);
+        }
         if (reason != null) {
             headers.put(REASON, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
             headers.put(DEAD_AT, Instant.now().toString());
@@ -213,6 +232,15 @@ public class EventConsumers implements SmartLifecycle {
     static int attempts(Message message) {
         Object attempts = message.getMessageProperties().getHeaders().get(ATTEMPTS);
         return attempts instanceof Number number ? number.intValue() : 0;
+    }
+
+    private static Optional<Instant> firstFailedAt(Message message) {
+        Object at = message.getMessageProperties().getHeaders().get(FIRST_FAILED_AT);
+        try {
+            return at == null ? Optional.empty() : Optional.of(Instant.parse(at.toString()));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     private Duration backoff(int attempts) {
@@ -244,6 +272,9 @@ public class EventConsumers implements SmartLifecycle {
             container.setPrefetchCount(settings.prefetch());
             // Starts while the broker is away and keeps trying; the queues are declared on connect.
             container.setMissingQueuesFatal(false);
+            // A stopping consumer leaves when its wait for the next message ends: 1 s by default,
+            // the longest part of a service's shutdown.
+            container.setReceiveTimeout(200);
             container.setMessageListener(listener(subscription));
             container.afterPropertiesSet();
             container.start();

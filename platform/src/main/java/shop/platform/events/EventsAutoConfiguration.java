@@ -2,6 +2,9 @@ package shop.platform.events;
 
 import java.util.List;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -110,6 +113,21 @@ public class EventsAutoConfiguration {
         @Bean
         DeadLetters deadLetters(EventConsumers eventConsumers, ConnectionFactory connections) {
             return new DeadLetters(eventConsumers, connections);
+        }
+
+        /**
+         * {@code shop.events.dead.letters{type}}: the depth of each dead-letter queue, read from
+         * the broker when the metric is read (NaN while the broker is away). Anything above 0
+         * needs an operator; each letter was logged at ERROR with its reason when it was parked.
+         */
+        @Bean
+        @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+        MeterBinder deadLetterDepths(EventConsumers eventConsumers, DeadLetters deadLetters) {
+            return registry -> eventConsumers.subscriptions().forEach(subscription -> Gauge
+                    .builder("shop.events.dead.letters", deadLetters, letters -> letters.depth(subscription.type()))
+                    .tag("type", subscription.type())
+                    .description("events this service parked in its dead-letter queue")
+                    .register(registry));
         }
 
         @Bean

@@ -48,15 +48,17 @@ public record EventsProperties(String exchange, Outbox outbox, Consumer consumer
     }
 
     /**
-     * @param maxAttempts handlings of one event before it goes to the dead-letter queue
+     * @param retryFor how long a failing event is retried, from its first failure, before it goes
+     *                 to the dead-letter queue: long enough to ride out a database, broker or
+     *                 callee that is away (an hour by default)
      * @param retryBackoff the wait before the second attempt; doubled for each further one
      * @param maxRetryBackoff the longest wait between two attempts
      * @param prefetch unacknowledged deliveries a consumer holds at once
      */
-    public record Consumer(Integer maxAttempts, Duration retryBackoff, Duration maxRetryBackoff, Integer prefetch) {
+    public record Consumer(Duration retryFor, Duration retryBackoff, Duration maxRetryBackoff, Integer prefetch) {
 
         public Consumer {
-            maxAttempts = maxAttempts == null ? 5 : maxAttempts;
+            retryFor = retryFor == null ? Duration.ofHours(1) : retryFor;
             retryBackoff = retryBackoff == null ? Duration.ofSeconds(1) : retryBackoff;
             maxRetryBackoff = maxRetryBackoff == null ? Duration.ofMinutes(1) : maxRetryBackoff;
             prefetch = prefetch == null ? 10 : prefetch;

@@ -1,6 +1,7 @@
 package shop.platform.events;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,11 +32,16 @@ public class Outbox {
      * Adds an event to the current transaction.
      *
      * @return its event id
-     * @throws IllegalStateException outside a transaction, where the event could outlive a rolled-back change
+     * @throws IllegalStateException outside a transaction, where the event could outlive a rolled-back change,
+     *         or when the payload breaks its type's schema ({@link EventSchemas})
      */
     public UUID add(String type, int schemaVersion, String aggregateId, Object payload) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("an event must be added in the transaction of its state change: " + type);
+        }
+        List<String> violations = EventSchemas.violations(type, schemaVersion, json.valueToTree(payload));
+        if (!violations.isEmpty()) {
+            throw new IllegalStateException("event " + type + " version " + schemaVersion + " breaks its schema: " + violations);
         }
         UUID eventId = UUID.randomUUID();
         String envelope = json.writeValueAsString(

@@ -46,7 +46,11 @@ public class GrpcCalls {
         this.properties = properties;
         this.channels = channels;
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .slidingWindowSize(20)
+                // The calls of the last 10 s, not the last 20: a restarted service's first calls, slow
+                // while it connects on a cold JVM, once opened its breaker a minute later, when enough
+                // good calls had come to pass the minimum while the old failures still counted.
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+                .slidingWindowSize(10)
                 // A recovered callee closes the breaker after a few good probes, not the default ten.
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .minimumNumberOfCalls(10)

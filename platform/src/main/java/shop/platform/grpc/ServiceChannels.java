@@ -12,10 +12,11 @@ import org.springframework.boot.ssl.SslBundle;
 
 /**
  * One gRPC channel per service name, resolved through discovery and balanced round-robin over
- * its instances. Channels are created on first use and closed with the application context. Each
- * is mutual TLS: it presents this service's certificate and accepts only a server whose
- * certificate the stack's authority issued to the service it asked for (the channel's authority
- * is the service's name), so a stranger registered under that name in discovery gets no call.
+ * its instances. Channels are made, and start connecting, on first use (when a client is made, at
+ * start-up) and are closed with the application context. Each is mutual TLS: it presents this
+ * service's certificate and accepts only a server whose certificate the stack's authority issued
+ * to the service it asked for (the channel's authority is the service's name), so a stranger
+ * registered under that name in discovery gets no call.
  */
 public class ServiceChannels implements AutoCloseable {
 
@@ -43,11 +44,18 @@ public class ServiceChannels implements AutoCloseable {
      */
     @SuppressWarnings("deprecation")
     ManagedChannel channel(String service) {
-        return channels.computeIfAbsent(service, name -> Grpc
-                .newChannelBuilder(DiscoveryNameResolverProvider.SCHEME + ":///" + name, credentials)
-                .nameResolverFactory(resolver)
-                .defaultLoadBalancingPolicy("round_robin")
-                .build());
+        return channels.computeIfAbsent(service, name -> {
+            ManagedChannel channel = Grpc
+                    .newChannelBuilder(DiscoveryNameResolverProvider.SCHEME + ":///" + name, credentials)
+                    .nameResolverFactory(resolver)
+                    .defaultLoadBalancingPolicy("round_robin")
+                    .build();
+            // Connects now, while the service starts, rather than on the first call: on a cold JVM the
+            // TLS handshakes took longer than a call's deadline, and a restarted service failed its
+            // first calls under load.
+            channel.getState(true);
+            return channel;
+        });
     }
 
     @Override

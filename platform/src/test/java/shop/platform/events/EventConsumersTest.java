@@ -109,7 +109,7 @@ class EventConsumersTest {
         publisher = new RabbitTemplate(connections);
         consumers = new EventConsumers(service, List.of(subscription), connections, publisher, jdbc,
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), JSON,
-                new EventsProperties.Consumer(3, Duration.ofMillis(200), Duration.ofSeconds(1), 5));
+                new EventsProperties.Consumer(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(1), 5));
         deadLetters = new DeadLetters(consumers, connections);
         consumers.start();
     }
@@ -171,18 +171,32 @@ class EventConsumersTest {
     }
 
     @Test
-    void aPoisonEventIsDeadLetteredAfterItsAttemptsAndAReplayAfterTheFixAppliesIt() {
+    void aFailureThatPassesWithinTheRetryPeriodLosesNothingAndParksNothing() {
+        broken.set(true);
+        publish(envelope(UUID.randomUUID(), 1, Map.of("counter", "limes", "amount", 8)));
+        sleep(Duration.ofMillis(1000));
+        assertThat(total("limes")).isZero();
+        broken.set(false);
+        await(() -> total("limes") == 8);
+        assertThat(deadLetters.depth("counter.added")).isZero();
+    }
+
+    @Test
+    void aPoisonEventIsDeadLetteredAfterTheRetryPeriodAndAReplayAfterTheFixAppliesIt() {
         broken.set(true);
         UUID poison = UUID.randomUUID();
         UUID other = UUID.randomUUID();
+        long start = System.nanoTime();
         publish(envelope(poison, 1, Map.of("counter", "figs", "amount", 5)));
         publish(envelope(other, 1, Map.of("counter", "kiwis", "amount", 1)));
-        await(() -> deadLetters.list("counter.added").size() == 2);
+        await(() -> deadLetters.depth("counter.added") == 2);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("retried for the whole period first")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         List<DeadLetters.DeadLetter> letters = deadLetters.list("counter.added");
         assertThat(letters).extracting(DeadLetters.DeadLetter::eventId)
                 .containsExactlyInAnyOrder(poison.toString(), other.toString());
         assertThat(letters).allSatisfy(letter -> {
-            assertThat(letter.attempts()).isEqualTo(3);
+            assertThat(letter.attempts()).isBetween(4, 6);
             assertThat(letter.reason()).contains("counter store is broken");
             assertThat(letter.deadAt()).isNotBlank();
         });
@@ -206,6 +220,16 @@ class EventConsumersTest {
         publisher.send(exchange, "counter.added", new Message("{not json".getBytes(StandardCharsets.UTF_8), properties));
         await(() -> deadLetters.list("counter.added").size() == 1);
         assertThat(deadLetters.list("counter.added").get(0).reason()).startsWith("not a JSON event envelope");
+    }
+
+    @Test
+    void aPayloadThatBreaksItsSchemaIsDeadLetteredAtOnceNamingTheField() {
+        publish(envelope(UUID.randomUUID(), 1, Map.of("counter", "plums", "amount", "three")));
+        await(() -> deadLetters.list("counter.added").size() == 1);
+        DeadLetters.DeadLetter letter = deadLetters.list("counter.added").get(0);
+        assertThat(letter.reason()).contains("breaks the schema of counter.added version 1").contains("amount");
+        assertThat(letter.attempts()).as("parked at once: no retry can mend it").isZero();
+        assertThat(total("plums")).isZero();
     }
 
     private String envelope(UUID eventId, int version, Map<String, Object> payload) {

@@ -182,8 +182,21 @@ class OutboxRelayTest {
 
     @Test
     void anEventOutsideATransactionIsRefused() {
-        assertThatThrownBy(() -> outbox.add("test.happened", 1, "a", Map.of()))
-                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> outbox.add("test.happened", 1, "a", Map.of("sequence", 0)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("transaction");
+    }
+
+    @Test
+    void anEventThatBreaksItsSchemaIsRefusedWithItsChange() {
+        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
+            jdbc.sql("insert into outbox (event_id, type, aggregate_id, envelope) values (?, 'state.change', 'b', '{}')")
+                    .param(UUID.randomUUID()).update();
+            outbox.add("test.happened", 1, "b", Map.of("sequence", "first"));
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("breaks its schema").hasMessageContaining("sequence");
+        assertThat(jdbc.sql("select count(*) from outbox where aggregate_id = 'b'").query(Integer.class).single())
+                .as("the state change it reported was rolled back with it").isZero();
+        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> outbox.add("nothing.known", 1, "c", Map.of())))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no schema for event nothing.known version 1");
     }
 
     /**

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +20,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import shop.billing.order.Address;
-import shop.billing.order.OrderLine;
 import shop.billing.order.OrderStore;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
@@ -110,13 +108,7 @@ class OrderEventsTest {
         }
     }
 
-    /** An order as a checkout leaves it just before confirming it. */
     private UUID placedOrder(UUID owner) {
-        UUID id = UUID.randomUUID();
-        orders.start(id, owner, UUID.randomUUID().toString(), "digest",
-                new Address("1 Main St", null, "Springfield", "12345", "us"), Duration.ofMinutes(1));
-        orders.priced(id, List.of(new OrderLine(7, "KIT-007", "Tea Kettle", 2, 1250, 900)), 2500, "USD");
-        orders.place(id, 499, "Parcel Post", UUID.randomUUID(), "visa", "4242", Duration.ofMinutes(1));
-        return id;
+        return PlacedOrders.placed(orders, owner, new Address("1 Main St", null, "Springfield", "12345", "us"));
     }
 }

@@ -14,9 +14,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import shop.billing.order.Address;
-import shop.billing.order.OrderLine;
 import shop.billing.order.OrderStore;
 import shop.testing.ApiClient;
+import shop.testing.Eventually;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
 import shop.testing.TestTokens;
@@ -89,6 +89,8 @@ class OrdersApiTest {
                 "expYear", 2099, "cvc", "123"))).assertBadField("payment.expMonth");
         keyed.post("/api/billing/orders", checkout(ADDRESS, Map.of("cardNumber", "4242424242424242", "expMonth", 1,
                 "expYear", 2099, "cvc", "12a"))).assertBadField("payment.cvc");
+        keyed.post("/api/billing/orders", Map.of("shippingAddress", ADDRESS, "payment", CARD, "cartVersion", -1))
+                .assertBadField("cartVersion");
         keyed.post("/api/billing/orders", Map.of("shippingAddress", ADDRESS)).assertBadField("payment");
         keyed.post("/api/billing/orders", "{not json").assertProblem(400);
         assertThat(ordersStartedBy(annId)).isZero();
@@ -102,7 +104,7 @@ class OrdersApiTest {
         refused.assertProblem(503);
         assertThat(refused.json().get("detail").asString()).contains("profiles");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
-        // The failed checkout is remembered for its key, but it is not an order of hers.
+        // Nothing was started, so nothing stands in the way of the same key once profiles is back.
         assertThat(ann.get("/api/billing/orders").json()).isEmpty();
     }
 
@@ -138,7 +140,7 @@ class OrdersApiTest {
     }
 
     @Test
-    void onlyTheOwnerCancelsAConfirmedOrderAndNothingChangesWhileShippingIsDown() {
+    void onlyTheOwnerCancelsAConfirmedOrderAndWhileShippingIsDownTheRequestIsKeptNotApplied() {
         UUID pending = placedOrder(annId);
         ann.post("/api/billing/orders/" + pending + "/cancel", Map.of()).assertProblem(409);
 
@@ -149,20 +151,34 @@ class OrdersApiTest {
         ann.post("/api/billing/orders/not-a-uuid/cancel", Map.of()).assertBadField("id");
         ApiClient.Response shippingDown = ann.post("/api/billing/orders/" + confirmed + "/cancel", Map.of());
         shippingDown.assertProblem(503);
-        assertThat(shippingDown.json().get("detail").asString()).contains("shipping", "unchanged");
+        assertThat(shippingDown.json().get("detail").asString()).contains("shipping", "not cancelled yet", "keep");
         assertThat(ann.get("/api/billing/orders/" + confirmed).json().get("status").asString()).isEqualTo("CONFIRMED");
+        assertThat(stepAndEpoch(confirmed)).isEqualTo("CANCELLING 1");
+        // Asked again: this request takes the cancellation over, and any earlier one is fenced off.
+        ann.post("/api/billing/orders/" + confirmed + "/cancel", Map.of()).assertProblem(503);
+        assertThat(stepAndEpoch(confirmed)).isEqualTo("CANCELLING 2");
         assertThat(jdbc.sql("select count(*) from outbox where type = 'order.cancelled'").query(Integer.class).single())
                 .isZero();
     }
 
-    /** An order stored as a checkout stores it just after authorising the payment. */
+    @Test
+    void aCheckoutThatStalledPastItsLeaseCannotPlaceItsOrderOnceRecoveryTookItOver() {
+        UUID stalled = UUID.randomUUID();
+        orders.start(stalled, UUID.randomUUID(), key(), "digest", 1,
+                new Address("1 Main St", null, "Springfield", "12345", "US"), Duration.ofMillis(1));
+        Eventually.await(() -> !stepAndEpoch(stalled).endsWith(" 0"));
+        assertThat(orders.place(stalled, OrderStore.FIRST_EPOCH, 499, "Parcel Post", UUID.randomUUID(), "visa", "4242",
+                Duration.ofMinutes(1))).isFalse();
+        assertThat(stepAndEpoch(stalled)).startsWith("NEW ");
+    }
+
+    private String stepAndEpoch(UUID orderId) {
+        return jdbc.sql("select step || ' ' || lease_epoch from customer_order where id = ?").param(orderId)
+                .query(String.class).single();
+    }
+
     private UUID placedOrder(UUID owner) {
-        UUID id = UUID.randomUUID();
-        orders.start(id, owner, key(), "digest", new Address("1 Main St", null, "Springfield <Upper>", "12345", "US"),
-                Duration.ofMinutes(1));
-        orders.priced(id, List.of(new OrderLine(7, "KIT-007", "Tea Kettle", 2, 1250, 900)), 2500, "USD");
-        orders.place(id, 499, "Parcel Post", UUID.randomUUID(), "visa", "4242", Duration.ofMinutes(1));
-        return id;
+        return PlacedOrders.placed(orders, owner, new Address("1 Main St", null, "Springfield <Upper>", "12345", "US"));
     }
 
     private long ordersStartedBy(UUID userId) {

@@ -6,10 +6,15 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
 import shop.billing.order.Address;
 
-/** What a shopper sends to check out their cart: where to ship, and the card to pay with. */
-public record CheckoutRequest(@NotNull @Valid Address shippingAddress, @NotNull @Valid Card payment) {
+/**
+ * What a shopper sends to check out their cart: where to ship, the card to pay with and,
+ * optionally, the version of the cart they saw, so that a cart changed since is not bought.
+ */
+public record CheckoutRequest(@NotNull @Valid Address shippingAddress, @NotNull @Valid Card payment,
+        @PositiveOrZero Long cartVersion) {
 
     /** The card as typed. Passed on to payment and never stored or logged here. */
     public record Card(

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -59,39 +61,90 @@ class CheckoutSaga {
 
     /** What a checkout has reached so far, so that a failure gives back only what it took. */
     private static final class Progress {
-        String service = "profiles";
+        String service = "catalog";
         boolean reserveTried;
         boolean authorizeTried;
     }
 
     /**
-     * Checks out the shopper's cart once per idempotency key: a repeated key returns the first
-     * checkout's order, or its failure, and never charges again.
+     * Checks out the shopper's cart once per idempotency key and once per cart version: a
+     * repeated key returns the first checkout's order, or its failure; a second checkout of the
+     * same cart (another tab, another key) returns the order of the first. Neither charges again.
      *
      * @throws CheckoutFailed when no order came of it; whatever it had taken is given back
      */
     Order checkout(UUID userId, String idempotencyKey, CheckoutRequest request) {
         String digest = digest(request);
-        UUID orderId = UUID.randomUUID();
-        if (!orders.start(orderId, userId, idempotencyKey, digest, request.shippingAddress(), properties.sagaLease())) {
+        if (orders.byKey(userId, idempotencyKey).isPresent()) {
             return replay(userId, idempotencyKey, digest);
+        }
+        if (request.cartVersion() != null) {
+            // Another tab may have bought the cart this page showed, which changed the cart since.
+            Optional<Order> first = firstOrderOf(userId, request.cartVersion());
+            if (first.isPresent()) {
+                return first.get();
+            }
+        }
+        ShopperCart cart = cartToBuy(userId, request.cartVersion());
+        UUID orderId = UUID.randomUUID();
+        while (!orders.start(orderId, userId, idempotencyKey, digest, cart.version(), request.shippingAddress(),
+                properties.sagaLease())) {
+            if (orders.byKey(userId, idempotencyKey).isPresent()) {
+                return replay(userId, idempotencyKey, digest);
+            }
+            Optional<Order> first = firstOrderOf(userId, cart.version());
+            if (first.isPresent()) {
+                return first.get();
+            }
+            // The other checkout of this cart failed meanwhile, which frees the cart for this one.
         }
         Progress progress = new Progress();
         UUID paymentId;
         try {
-            paymentId = place(orderId, userId, request, progress);
+            paymentId = place(orderId, userId, cart.items(), request, progress);
         } catch (CheckoutFailed failure) {
             undo(orderId, progress, failure);
             throw failure;
         } catch (CalleeFailed e) {
             log.warn("checkout {} failed at {}: {}", orderId, progress.service, e.getMessage());
-            CheckoutFailed failure = new CheckoutFailed(503, "The " + progress.service + " service is not answering "
-                    + "right now. Nothing was charged and your cart is unchanged; please try again shortly.");
+            CheckoutFailed failure = unavailable(progress.service);
             undo(orderId, progress, failure);
             throw failure;
         }
         complete(orderId, userId, paymentId);
         return orders.order(userId, orderId).orElseThrow();
+    }
+
+    /** The order of another checkout of this cart version, once it has one; empty when there is none, or it failed. */
+    private Optional<Order> firstOrderOf(UUID userId, long cartVersion) {
+        return settled(() -> orders.byCart(userId, cartVersion), "Another checkout of this cart is in progress, in "
+                + "another tab or window. Its order will show under your orders shortly.")
+                .map(saga -> orders.order(userId, saga.id()).orElseThrow());
+    }
+
+    /** The cart as it is now, if it is the version the shopper saw (when they named one) and not empty. */
+    private ShopperCart cartToBuy(UUID userId, Long seenVersion) {
+        ShopperCart cart;
+        try {
+            cart = profiles.cart(userId);
+        } catch (CalleeFailed e) {
+            log.warn("checkout could not read the cart: {}", e.getMessage());
+            throw unavailable("profiles");
+        }
+        if (seenVersion != null && seenVersion != cart.version()) {
+            throw new CheckoutFailed(409, "Your cart changed since you opened the checkout (version " + seenVersion
+                    + ", now " + cart.version() + "). Nothing was charged; review your cart and check out again.",
+                    "cartVersion");
+        }
+        if (cart.items().isEmpty()) {
+            throw new CheckoutFailed(409, "Your cart is empty: add something before checking out.");
+        }
+        return cart;
+    }
+
+    private static CheckoutFailed unavailable(String service) {
+        return new CheckoutFailed(503, "The " + service + " service is not answering right now. Nothing was "
+                + "charged and your cart is unchanged; please try again shortly.");
     }
 
     /** Finishes or undoes a checkout that its request left unfinished (billing crashed, or a step failed). */
@@ -110,7 +163,8 @@ class CheckoutSaga {
                     log.info("failed checkout {} undone", saga.id());
                 }
                 case PLACED -> complete(saga.id(), saga.userId(), saga.paymentId());
-                case DONE -> {
+                case CANCELLING, DONE -> {
+                    // Not a checkout's to finish: OrderCancellation resumes CANCELLING.
                 }
             }
         } catch (CalleeFailed e) {
@@ -119,12 +173,8 @@ class CheckoutSaga {
         }
     }
 
-    private UUID place(UUID orderId, UUID userId, CheckoutRequest request, Progress progress) {
-        Map<Long, Integer> cart = profiles.cart(userId);
-        if (cart.isEmpty()) {
-            throw new CheckoutFailed(409, "Your cart is empty: add something before checking out.");
-        }
-        progress.service = "catalog";
+    private UUID place(UUID orderId, UUID userId, Map<Long, Integer> cart, CheckoutRequest request,
+            Progress progress) {
         CatalogProducts products = catalog.products(cart.keySet());
         String currency = currency(products);
         List<OrderLine> lines = lines(cart, products);
@@ -141,9 +191,9 @@ class CheckoutSaga {
         progress.service = "payment";
         progress.authorizeTried = true;
         CardPayment authorized = authorize(orderId, userId, request.payment(), itemsCents + quote.costCents(), currency);
-        if (!orders.place(orderId, quote.costCents(), quote.carrier(), authorized.id(), authorized.cardBrand(),
-                authorized.cardLast4(), properties.sagaLease())) {
-            // Took so long that the recovery job gave the checkout up; its failure stands.
+        if (!orders.place(orderId, OrderStore.FIRST_EPOCH, quote.costCents(), quote.carrier(), authorized.id(),
+                authorized.cardBrand(), authorized.cardLast4(), properties.sagaLease())) {
+            // Took so long that the recovery job took the checkout over to give it up; its failure stands.
             throw new CheckoutFailed(503, "The checkout took too long and was cancelled. Nothing was charged.");
         }
         return authorized.id();
@@ -210,20 +260,36 @@ class CheckoutSaga {
         return new CheckoutFailed(400, "Invalid " + e.field() + ": " + e.getMessage() + ".", e.field());
     }
 
-    /** After the order is stored: take the money, sell the stock, empty the cart. Each step is idempotent. */
+    /**
+     * After the order is stored: sell the stock, take the money, take what was bought out of the
+     * cart. Each step is idempotent. The stock goes first: a hold that lapsed meanwhile (the order
+     * waited for a service that was down) is taken again if there is enough, and if there is not,
+     * the order is cancelled before anything is charged.
+     */
     private void complete(UUID orderId, UUID userId, UUID paymentId) {
         try {
-            payment.capture(orderId + ":capture", paymentId);
             try {
                 inventory.commit(orderId);
             } catch (ReservationLapsed e) {
-                // The hold expired before the order was finished: it is paid, so it is not undone here.
-                log.error("order {} is paid but its stock reservation had lapsed: {}", orderId, e.getMessage());
+                soldOut(orderId, e);
+                return;
             }
-            profiles.clearCart(userId);
+            payment.capture(orderId + ":capture", paymentId);
+            profiles.takeOut(userId, orderId, orders.order(userId, orderId).orElseThrow().lines());
             orders.confirmed(orderId);
         } catch (CalleeFailed e) {
             log.warn("order {} is placed; finishing it later: {}", orderId, e.getMessage());
+        }
+    }
+
+    /** Cancels a placed order whose stock is gone, and voids its authorisation (now, or in recovery). */
+    private void soldOut(UUID orderId, ReservationLapsed lapsed) {
+        log.warn("order {} is cancelled: its stock hold lapsed and could not be taken again ({})", orderId,
+                lapsed.getMessage());
+        if (orders.soldOut(orderId, "Part of your order sold out while it was being completed, so it is "
+                + "cancelled. Your card was not charged, and its authorisation is released.")) {
+            voidAuthorization(orderId);
+            orders.undone(orderId);
         }
     }
 
@@ -262,38 +328,55 @@ class CheckoutSaga {
 
     /** The first answer for this key, once the checkout that holds it has one. */
     private Order replay(UUID userId, String idempotencyKey, String digest) {
+        SagaState first = orders.byKey(userId, idempotencyKey).orElseThrow();
+        if (!first.requestDigest().equals(digest)) {
+            throw new CheckoutFailed(422, "This Idempotency-Key was already used for a different checkout (another "
+                    + "cart or other details). Send a new key for a new checkout.", "Idempotency-Key");
+        }
+        SagaState saga = settled(() -> orders.byKey(userId, idempotencyKey), "A checkout with this Idempotency-Key is "
+                + "still in progress. Ask again in a moment for its result.").orElseThrow();
+        if ("FAILED".equals(saga.status())) {
+            throw new CheckoutFailed(saga.problemStatus(), saga.problemDetail(), saga.problemField());
+        }
+        return orders.order(userId, saga.id()).orElseThrow();
+    }
+
+    /**
+     * Waits for the checkout that {@code lookup} finds to get past its first step (placed, or
+     * failed), for at most {@code duplicateWait}; empty when there is none any more.
+     *
+     * @throws CheckoutFailed 409 with {@code busy} when it is still running after that
+     */
+    private Optional<SagaState> settled(Supplier<Optional<SagaState>> lookup, String busy) {
         Instant giveUp = Instant.now().plus(properties.duplicateWait());
         while (true) {
-            SagaState saga = orders.byKey(userId, idempotencyKey).orElseThrow();
-            if (!saga.requestDigest().equals(digest)) {
-                throw new CheckoutFailed(422, "This Idempotency-Key was already used for a different checkout. "
-                        + "Send a new key for a new checkout.", "Idempotency-Key");
-            }
-            if ("FAILED".equals(saga.status())) {
-                throw new CheckoutFailed(saga.problemStatus(), saga.problemDetail(), saga.problemField());
-            }
-            if (saga.step() != OrderStore.Step.NEW) {
-                return orders.order(userId, saga.id()).orElseThrow();
+            Optional<SagaState> saga = lookup.get();
+            if (saga.isEmpty() || saga.get().step() != OrderStore.Step.NEW) {
+                return saga;
             }
             if (Instant.now().isAfter(giveUp)) {
-                throw new CheckoutFailed(409, "A checkout with this Idempotency-Key is still in progress. "
-                        + "Ask again in a moment for its result.");
+                throw new CheckoutFailed(409, busy);
             }
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new CheckoutFailed(503, "Interrupted while waiting for the checkout with this key.");
+                throw new CheckoutFailed(503, "Interrupted while waiting for another checkout to finish.");
             }
         }
     }
 
-    /** Tells apart two requests under one key by what they ask for, without keeping the card number. */
+    /**
+     * Tells apart two requests under one key by what they ask for, without keeping the card
+     * number. The cart version counts only when the request names one, so digests of requests
+     * that name none stay as they were.
+     */
     private static String digest(CheckoutRequest request) {
         CheckoutRequest.Card card = request.payment();
         String digits = card.digits();
         String fingerprint = request.shippingAddress() + "|" + digits.substring(Math.max(0, digits.length() - 4))
-                + "|" + card.expMonth() + "/" + card.expYear();
+                + "|" + card.expMonth() + "/" + card.expYear()
+                + (request.cartVersion() == null ? "" : "|cart " + request.cartVersion());
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(fingerprint.getBytes(StandardCharsets.UTF_8)));

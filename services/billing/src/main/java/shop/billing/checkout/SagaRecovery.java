@@ -10,8 +10,8 @@ import shop.billing.order.OrderStore.SagaState;
 
 /**
  * Finishes or undoes checkouts that their request left unfinished: billing crashed mid-saga,
- * or a service was down when the order needed its last steps; and refunds cancelled orders
- * whose refund failed. Runs at start-up and then every
+ * or a service was down when the order needed its last steps; finishes cancellations left
+ * unfinished the same way; and refunds cancelled orders whose refund failed. Runs at start-up and then every
  * few seconds, in every replica; each claims orders under a lease, so none is worked on twice.
  */
 @Component
@@ -40,7 +40,11 @@ class SagaRecovery {
             if (abandoned.isEmpty()) {
                 return;
             }
-            saga.resume(abandoned.get());
+            if (abandoned.get().step() == OrderStore.Step.CANCELLING) {
+                cancellation.resume(abandoned.get());
+            } else {
+                saga.resume(abandoned.get());
+            }
         }
     }
 }

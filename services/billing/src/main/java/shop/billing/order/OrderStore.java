@@ -26,12 +26,18 @@ import tools.jackson.databind.json.JsonMapper;
 @Transactional
 public class OrderStore {
 
-    /** How far a checkout got: see V1__orders.sql. */
-    public enum Step { NEW, PLACED, UNDOING, DONE }
+    /** How far a checkout or a cancellation got: see V1__orders.sql and V6__cancellation_saga_and_fencing.sql. */
+    public enum Step { NEW, PLACED, UNDOING, CANCELLING, DONE }
 
-    /** What the saga needs to know to resume an order: its ids, step and failure, if any. */
+    /** The lease epoch a checkout starts under; each takeover raises it. */
+    public static final int FIRST_EPOCH = 0;
+
+    /**
+     * What a saga needs to know to resume an order: its ids, step, failure if any, and the lease
+     * epoch it was read under.
+     */
     public record SagaState(UUID id, UUID userId, String idempotencyKey, String requestDigest, String status,
-            Step step, Instant leaseUntil, UUID paymentId, Integer problemStatus, String problemDetail,
+            Step step, Instant leaseUntil, int epoch, UUID paymentId, Integer problemStatus, String problemDetail,
             String problemField) {
     }
 
@@ -45,19 +51,24 @@ public class OrderStore {
         this.outbox = outbox;
     }
 
-    /** Starts a checkout; false when this shopper already used the key (the earlier one stands). */
-    public boolean start(UUID id, UUID userId, String idempotencyKey, String requestDigest, Address address,
-            Duration lease) {
+    /**
+     * Starts a checkout of one version of the shopper's cart. False when this shopper already
+     * used the key, or another checkout of this cart version is under way or succeeded: the
+     * earlier one stands ({@link #byKey}, {@link #byCart}).
+     */
+    public boolean start(UUID id, UUID userId, String idempotencyKey, String requestDigest, long cartVersion,
+            Address address, Duration lease) {
         return jdbc.sql("""
-                insert into customer_order (id, user_id, idempotency_key, request_digest, status, step, lease_until,
-                                            shipping_address)
-                values (:id, :user, :key, :digest, 'PENDING', 'NEW', now() + :lease * interval '1 millisecond',
+                insert into customer_order (id, user_id, idempotency_key, request_digest, cart_version, status, step,
+                                            lease_until, shipping_address)
+                values (:id, :user, :key, :digest, :cart, 'PENDING', 'NEW', now() + :lease * interval '1 millisecond',
                         :address::jsonb)
-                on conflict (user_id, idempotency_key) do nothing""")
+                on conflict do nothing""")
                 .param("id", id)
                 .param("user", userId)
                 .param("key", idempotencyKey)
                 .param("digest", requestDigest)
+                .param("cart", cartVersion)
                 .param("lease", lease.toMillis())
                 .param("address", json.writeValueAsString(address))
                 .update() == 1;
@@ -67,6 +78,13 @@ public class OrderStore {
     public Optional<SagaState> byKey(UUID userId, String idempotencyKey) {
         return jdbc.sql(SAGA + " where user_id = ? and idempotency_key = ?").params(userId, idempotencyKey)
                 .query(OrderStore::sagaState).optional();
+    }
+
+    /** The checkout of this cart version that is under way or succeeded, if any. */
+    @Transactional(readOnly = true)
+    public Optional<SagaState> byCart(UUID userId, long cartVersion) {
+        return jdbc.sql(SAGA + " where user_id = ? and cart_version = ? and status <> 'FAILED'")
+                .params(userId, cartVersion).query(OrderStore::sagaState).optional();
     }
 
     /** The priced lines, kept so that a recovery or the invoice never asks the catalog again. */
@@ -87,17 +105,19 @@ public class OrderStore {
 
     /**
      * The payment is authorised: the order and its invoice become real and the saga may only go
-     * forward from here. False when the order is no longer NEW (the recovery job gave it up).
+     * forward from here. False when the order is no longer NEW, or the recovery job took it over
+     * since {@code epoch} (it is giving the checkout up).
      */
-    public boolean place(UUID id, long shippingCents, String carrier, UUID paymentId, String cardBrand,
+    public boolean place(UUID id, int epoch, long shippingCents, String carrier, UUID paymentId, String cardBrand,
             String cardLast4, Duration lease) {
         int placed = jdbc.sql("""
                 update customer_order
                 set step = 'PLACED', shipping_cents = :shipping, total_cents = items_cents + :shipping,
                     carrier = :carrier, payment_id = :payment, card_brand = :brand, card_last4 = :last4,
                     lease_until = now() + :lease * interval '1 millisecond', updated_at = now()
-                where id = :id and step = 'NEW'""")
+                where id = :id and step = 'NEW' and lease_epoch = :epoch""")
                 .param("id", id)
+                .param("epoch", epoch)
                 .param("shipping", shippingCents)
                 .param("carrier", carrier)
                 .param("payment", paymentId)
@@ -130,19 +150,61 @@ public class OrderStore {
     }
 
     /**
-     * The shopper cancelled a confirmed order whose shipment was stopped: {@code order.cancelled}
-     * (stock back in inventory) goes out with this commit.
-     *
-     * @return the payment to refund; empty when the order was not CONFIRMED (a concurrent cancel got there first)
+     * The shopper asks to cancel a confirmed order: the cancellation saga takes its lease (over
+     * one left by an earlier request or a crash, raising the epoch). Empty when the order is not
+     * this shopper's CONFIRMED order, or a checkout step still runs on it.
      */
-    public Optional<UUID> cancelled(UUID userId, UUID id) {
-        Optional<UUID> payment = jdbc.sql("""
-                update customer_order set status = 'CANCELLED', cancelled_at = now(), updated_at = now()
-                where id = ? and user_id = ? and status = 'CONFIRMED' returning payment_id""")
-                .params(id, userId).query(UUID.class).optional();
-        payment.ifPresent(paid -> outbox.add(OrderCancelled.TYPE, OrderCancelled.SCHEMA_VERSION, id.toString(),
-                new OrderCancelled(id, userId, OrderEvents.lines(order(userId, id).orElseThrow()))));
-        return payment;
+    public Optional<SagaState> cancelling(UUID userId, UUID id, Duration lease) {
+        return jdbc.sql("""
+                update customer_order
+                set step = 'CANCELLING', lease_until = now() + :lease * interval '1 millisecond',
+                    lease_epoch = lease_epoch + 1, updated_at = now()
+                where id = :id and user_id = :user and status = 'CONFIRMED' and step in ('DONE', 'CANCELLING')
+                returning""" + SAGA_COLUMNS)
+                .param("id", id)
+                .param("user", userId)
+                .param("lease", lease.toMillis())
+                .query(OrderStore::sagaState).optional();
+    }
+
+    /**
+     * The shipment is stopped: the order becomes CANCELLED with {@code order.cancelled} (stock
+     * back in inventory) in this commit.
+     *
+     * @return the payment to refund; empty when the cancellation was taken over since {@code epoch}
+     *     or is already done
+     */
+    public Optional<UUID> cancelled(UUID id, int epoch) {
+        Optional<SagaState> cancelled = jdbc.sql("""
+                update customer_order
+                set status = 'CANCELLED', step = 'DONE', cancel_reason = 'Cancelled at your request.',
+                    cancelled_at = now(), updated_at = now()
+                where id = ? and step = 'CANCELLING' and lease_epoch = ? returning""" + SAGA_COLUMNS)
+                .params(id, epoch).query(OrderStore::sagaState).optional();
+        cancelled.ifPresent(saga -> outbox.add(OrderCancelled.TYPE, OrderCancelled.SCHEMA_VERSION, id.toString(),
+                new OrderCancelled(id, saga.userId(), OrderEvents.lines(order(saga.userId(), id).orElseThrow()))));
+        return cancelled.map(SagaState::paymentId);
+    }
+
+    /** The parcel had left: the order stays CONFIRMED and the cancellation ends. */
+    public void cancelRefused(UUID id, int epoch) {
+        jdbc.sql("update customer_order set step = 'DONE', updated_at = now() where id = ? and step = 'CANCELLING' "
+                + "and lease_epoch = ?").params(id, epoch).update();
+    }
+
+    /**
+     * A placed order whose stock was gone when it was to be completed (its hold lapsed and the
+     * stock went to others) is cancelled, never confirmed. Nothing was captured, so no refund is
+     * owed: the order waits in UNDOING until its authorisation is voided. False when the order
+     * was not PLACED (a concurrent completion got there first).
+     */
+    public boolean soldOut(UUID id, String reason) {
+        return jdbc.sql("""
+                update customer_order
+                set status = 'CANCELLED', step = 'UNDOING', cancel_reason = ?, cancelled_at = now(),
+                    refunded_at = now(), updated_at = now()
+                where id = ? and step = 'PLACED'""")
+                .params(reason, id).update() == 1;
     }
 
     /** The payment of a cancelled order was given back. */
@@ -188,7 +250,8 @@ public class OrderStore {
      */
     public Optional<SagaState> claimAbandoned(Duration lease) {
         return jdbc.sql("""
-                update customer_order set lease_until = now() + :lease * interval '1 millisecond'
+                update customer_order
+                set lease_until = now() + :lease * interval '1 millisecond', lease_epoch = lease_epoch + 1
                 where id = (select id from customer_order
                             where step <> 'DONE' and lease_until < now()
                             order by lease_until limit 1 for update skip locked)
@@ -229,10 +292,10 @@ public class OrderStore {
     }
 
     private static final String SAGA_COLUMNS = " id, user_id, idempotency_key, request_digest, status, step,"
-            + " lease_until, payment_id, problem_status, problem_detail, problem_field";
+            + " lease_until, lease_epoch, payment_id, problem_status, problem_detail, problem_field";
     private static final String SAGA = "select" + SAGA_COLUMNS + " from customer_order";
     private static final String ORDER = """
-            select o.id, o.user_id, o.status, o.created_at, o.shipping_address::text as address, o.items_cents,
+            select o.id, o.user_id, o.status, o.cancel_reason, o.created_at, o.shipping_address::text as address, o.items_cents,
                    o.shipping_cents, o.total_cents, o.currency, o.carrier, o.card_brand, o.card_last4,
                    i.id as invoice_id, i.number as invoice_number, i.issued_at
             from customer_order o left join invoice i on i.order_id = o.id""";
@@ -241,13 +304,13 @@ public class OrderStore {
         return new SagaState(row.getObject("id", UUID.class), row.getObject("user_id", UUID.class),
                 row.getString("idempotency_key"), row.getString("request_digest"), row.getString("status"),
                 Step.valueOf(row.getString("step")), row.getTimestamp("lease_until").toInstant(),
-                row.getObject("payment_id", UUID.class), (Integer) row.getObject("problem_status"),
+                row.getInt("lease_epoch"), row.getObject("payment_id", UUID.class), (Integer) row.getObject("problem_status"),
                 row.getString("problem_detail"), row.getString("problem_field"));
     }
 
     private Order order(ResultSet row, List<OrderLine> lines) throws SQLException {
         return new Order(row.getObject("id", UUID.class), row.getObject("user_id", UUID.class),
-                row.getString("status"), row.getTimestamp("created_at").toInstant(),
+                row.getString("status"), row.getString("cancel_reason"), row.getTimestamp("created_at").toInstant(),
                 json.readValue(row.getString("address"), Address.class), lines,
                 (Long) row.getObject("items_cents"), (Long) row.getObject("shipping_cents"),
                 (Long) row.getObject("total_cents"), row.getString("currency"), row.getString("carrier"),

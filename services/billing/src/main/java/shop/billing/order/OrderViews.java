@@ -15,6 +15,7 @@ public final class OrderViews {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("orderId", order.id());
         view.put("status", order.status());
+        view.put("cancelReason", order.cancelReason());
         amounts(order, view);
         view.put("invoiceId", order.invoiceId());
         view.put("invoiceNumber", order.invoiceNumber());

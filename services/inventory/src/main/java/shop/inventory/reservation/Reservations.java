@@ -18,7 +18,8 @@ import shop.inventory.InventoryProperties;
  * Stock held for orders during checkout. Lifecycle of a reservation, keyed by its order id:
  * Reserve takes the stock off (all items or none) and holds it until {@code expiresAt};
  * then either Commit makes the sale final, or Release (or expiry) puts the stock back; a
- * cancelled order's sold stock is put back once more by {@link #returnCancelled}.
+ * cancelled order's sold stock is put back once more by {@link #returnCancelled}. Commit of a
+ * hold that lapsed takes the stock again if there is enough, because the order it is for was paid.
  * Each step is idempotent, so the saga may repeat any of them after a crash.
  *
  * <p>No oversell under concurrency: stock is taken with one conditional UPDATE per SKU
@@ -53,10 +54,7 @@ public class Reservations {
         }
         List<String> shortOf = new ArrayList<>();
         for (Map.Entry<String, Integer> item : merged(items).entrySet()) {
-            int taken = jdbc.sql("update stock set available = available - ?, updated_at = now() where sku = ? and available >= ?")
-                    .params(item.getValue(), item.getKey(), item.getValue())
-                    .update();
-            if (taken == 0) {
+            if (!take(item.getKey(), item.getValue())) {
                 shortOf.add(item.getKey());
             } else {
                 jdbc.sql("insert into reservation_line (order_id, sku, quantity) values (?, ?, ?)")
@@ -85,23 +83,48 @@ public class Reservations {
     }
 
     /**
-     * @throws ReservationRefused NOT_HELD when the hold was released or has expired; an expired
-     *     hold found here is released on the way, so that change must not roll back
+     * Sells the order's stock. A hold past its expiry that the sweep has not returned yet still
+     * holds the stock; one already returned (expired or released) takes it again, all or nothing.
+     *
+     * @throws ReservationRefused OUT_OF_STOCK when a lapsed hold cannot be taken again; NOT_HELD
+     *     when the order never reserved anything or was cancelled. Nothing changes then.
      */
-    @Transactional(noRollbackFor = ReservationRefused.class)
     public void commit(String orderId) {
         Optional<String> status = lockedStatus(orderId);
         if (status.filter("COMMITTED"::equals).isPresent()) {
             return;
         }
-        boolean expired = jdbc.sql("select expires_at < now() from reservation where order_id = ?")
-                .param(orderId).query(Boolean.class).optional().orElse(true);
-        if (status.filter("RESERVED"::equals).isEmpty() || expired) {
-            status.filter("RESERVED"::equals).ifPresent(held -> putBack(orderId));
-            throw new ReservationRefused(ReservationRefused.Reason.NOT_HELD,
-                    "order " + orderId + " holds no stock (never reserved, released or expired)");
+        if (status.filter("RELEASED"::equals).isPresent()) {
+            takeAgain(orderId);
+        } else if (status.filter("RESERVED"::equals).isEmpty()) {
+            throw new ReservationRefused(ReservationRefused.Reason.NOT_HELD, "order " + orderId + " holds no stock ("
+                    + status.map(returned -> "it was cancelled").orElse("it never reserved any") + ")");
         }
         jdbc.sql("update reservation set status = 'COMMITTED' where order_id = ?").param(orderId).update();
+    }
+
+    /** Takes a released order's lines off the stock again, in SKU order; refused (and rolled back) if short. */
+    private void takeAgain(String orderId) {
+        List<ReservationItem> lines = jdbc.sql("select sku, quantity from reservation_line where order_id = ?")
+                .param(orderId)
+                .query((row, n) -> new ReservationItem(row.getString("sku"), row.getInt("quantity")))
+                .list();
+        List<String> shortOf = new ArrayList<>();
+        for (Map.Entry<String, Integer> line : merged(lines).entrySet()) {
+            if (!take(line.getKey(), line.getValue())) {
+                shortOf.add(line.getKey());
+            }
+        }
+        if (!shortOf.isEmpty()) {
+            throw refusal(shortOf);
+        }
+    }
+
+    /** One conditional UPDATE: takes the quantity only if that much is available. */
+    private boolean take(String sku, int quantity) {
+        return jdbc.sql("update stock set available = available - ?, updated_at = now() where sku = ? and available >= ?")
+                .params(quantity, sku, quantity)
+                .update() == 1;
     }
 
     /**

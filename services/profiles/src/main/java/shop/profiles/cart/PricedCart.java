@@ -12,14 +12,17 @@ import org.springframework.web.server.ResponseStatusException;
 import shop.profiles.ProfilesProperties;
 import shop.profiles.cart.grpc.CatalogClient;
 
-/** The cart as the shopper sees it: each line priced from the catalog now, and the total. */
+/**
+ * The cart as the shopper sees it: each line priced from the catalog now, the total, and the
+ * version a checkout names to buy exactly this cart.
+ */
 @Service
 public class PricedCart {
 
     public record Line(long productId, String sku, String name, int quantity, long priceCents) {
     }
 
-    public record View(List<Line> items, long totalCents, String currency) {
+    public record View(List<Line> items, long totalCents, String currency, long version) {
     }
 
     private final Carts carts;
@@ -33,12 +36,15 @@ public class PricedCart {
     }
 
     public View view(UUID accountId) {
-        List<CartLine> lines = carts.lines(accountId);
-        CatalogProducts found = catalog.products(lines.stream().map(CartLine::productId).toList());
-        carts.remove(accountId, found.notSoldIds());
+        Carts.StoredCart stored = carts.cart(accountId);
+        CatalogProducts found = catalog.products(stored.lines().stream().map(CartLine::productId).toList());
+        if (!found.notSoldIds().isEmpty()) {
+            carts.remove(accountId, found.notSoldIds());
+            stored = carts.cart(accountId);
+        }
         Map<Long, CatalogProduct> products = found.sold().stream()
                 .collect(Collectors.toMap(CatalogProduct::id, Function.identity()));
-        List<Line> priced = lines.stream()
+        List<Line> priced = stored.lines().stream()
                 .filter(line -> products.containsKey(line.productId()))
                 .map(line -> {
                     CatalogProduct product = products.get(line.productId());
@@ -49,7 +55,7 @@ public class PricedCart {
         long total = priced.stream().mapToLong(line -> line.priceCents() * line.quantity()).sum();
         String currency = products.values().stream().map(CatalogProduct::currency).findFirst()
                 .orElse(properties.currency());
-        return new View(priced, total, currency);
+        return new View(priced, total, currency, stored.version());
     }
 
     /** @throws ResponseStatusException 404 when the catalog does not sell this product */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
@@ -52,6 +53,9 @@ class OrderHistoryTest {
 
     @Autowired
     JsonMapper json;
+
+    @Autowired
+    MeterRegistry meters;
 
     ApiClient api;
 
@@ -103,9 +107,15 @@ class OrderHistoryTest {
         assertThat(letter.get("attempts").asInt()).as("no retry can create the account").isOne();
         assertThat(jdbc.sql("select count(*) from inbox").query(Integer.class).single())
                 .as("not marked handled, so a replay after a fix applies it").isZero();
+        assertThat(deadLetterDepth()).as("the metric an alert watches").isOne();
 
         signUp("bob@example.com", "Bob").get("/actuator/deadletters").assertProblem(403);
         assertThat(operator.delete("/actuator/deadletters/order.placed").json().get("messages").asInt()).isOne();
+        assertThat(deadLetterDepth()).isZero();
+    }
+
+    private double deadLetterDepth() {
+        return meters.get("shop.events.dead.letters").tag("type", "order.placed").gauge().value();
     }
 
     private ApiClient signUp(String email, String name) {

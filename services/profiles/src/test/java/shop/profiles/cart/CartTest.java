@@ -23,6 +23,7 @@ import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.beans.factory.annotation.Autowired;
 import shop.catalog.v1.Product;
 import shop.profiles.v1.Cart;
+import shop.profiles.v1.CartItem;
 import shop.profiles.v1.ClearCartRequest;
 import shop.profiles.v1.GetCartRequest;
 import shop.profiles.v1.ProfilesServiceGrpc;
@@ -177,14 +178,58 @@ class CartTest {
             profiles.clearCart(ClearCartRequest.newBuilder().setUserId(annId).build());
             profiles.clearCart(ClearCartRequest.newBuilder().setUserId(annId).build());
             assertThat(profiles.getCart(GetCartRequest.newBuilder().setUserId(annId).build()).getItemsList()).isEmpty();
-            try {
-                profiles.getCart(GetCartRequest.newBuilder().setUserId("not-a-uuid").build());
-                throw new AssertionError("expected INVALID_ARGUMENT");
-            } catch (StatusRuntimeException e) {
-                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            }
+            assertInvalid(() -> profiles.getCart(GetCartRequest.newBuilder().setUserId("not-a-uuid").build()), "user_id");
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void everyChangeRaisesTheVersionAndAnOrderTakesOutOnlyWhatItBoughtOnce() throws InterruptedException {
+        long empty = ann.get("/api/profiles/me/cart").json().get("version").asLong();
+        long one = ann.put("/api/profiles/me/cart/items/1", Map.of("quantity", 2)).json().get("version").asLong();
+        long two = ann.put("/api/profiles/me/cart/items/2", Map.of("quantity", 1)).json().get("version").asLong();
+        assertThat(one).isGreaterThan(empty);
+        assertThat(two).isGreaterThan(one);
+        ManagedChannel channel = TestIdentities.channel(TestIdentities.client("billing"), "profiles", grpcServer.getPort());
+        try {
+            ProfilesServiceGrpc.ProfilesServiceBlockingStub profiles = ProfilesServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(5, TimeUnit.SECONDS);
+            GetCartRequest read = GetCartRequest.newBuilder().setUserId(annId).build();
+            assertThat(profiles.getCart(read).getVersion()).isEqualTo(two);
+
+            // The order bought 2 × product 1 and 1 × product 2; meanwhile the shopper raised product 2 to 3
+            // and added product 3. Billing's retry of the same order takes nothing more out.
+            ann.put("/api/profiles/me/cart/items/2", Map.of("quantity", 3));
+            ann.put("/api/profiles/me/cart/items/3", Map.of("quantity", 1));
+            ClearCartRequest bought = ClearCartRequest.newBuilder().setUserId(annId)
+                    .setOrderId(UUID.randomUUID().toString())
+                    .addBought(CartItem.newBuilder().setProductId(1).setQuantity(2))
+                    .addBought(CartItem.newBuilder().setProductId(2).setQuantity(1))
+                    .build();
+            profiles.clearCart(bought);
+            profiles.clearCart(bought);
+            JsonNode left = ann.get("/api/profiles/me/cart").json();
+            assertThat(left.get("items").valueStream().map(item -> item.get("productId").asLong() + "x"
+                    + item.get("quantity").asInt())).containsExactly("2x2", "3x1");
+            assertThat(left.get("version").asLong()).isGreaterThan(two);
+
+            assertInvalid(() -> profiles.clearCart(bought.toBuilder().setOrderId("not-a-uuid").build()), "order_id");
+            assertInvalid(() -> profiles.clearCart(bought.toBuilder().setOrderId(UUID.randomUUID().toString())
+                    .setBought(0, CartItem.newBuilder().setProductId(3).setQuantity(-5)).build()), "bought.quantity");
+            assertThat(ann.get("/api/profiles/me/cart").json().get("items")).hasSize(2);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertInvalid(Runnable call, String field) {
+        try {
+            call.run();
+            throw new AssertionError("expected INVALID_ARGUMENT naming " + field);
+        } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).startsWith(field + ":");
         }
     }
 }

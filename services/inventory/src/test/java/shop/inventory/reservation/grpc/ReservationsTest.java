@@ -130,23 +130,39 @@ class ReservationsTest {
         inventory.release(ReleaseRequest.newBuilder().setOrderId("order-5").build());
         inventory.release(ReleaseRequest.newBuilder().setOrderId("order-5").build());
         assertThat(available("OFF-001")).isEqualTo(8);
-        assertThatThrownBy(() -> inventory.commit(CommitRequest.newBuilder().setOrderId("order-5").build()))
-                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION));
     }
 
     @Test
-    void expiredHoldsReturnTheirStockAndCannotBeCommitted() {
+    void aLapsedHoldIsCommittedWhenItsStockCanBeTakenAgainAndNeverAfterACancellation() {
         stock("AUD-001", 4);
         reserve("order-6", item("AUD-001", 3));
         reserve("order-7", item("AUD-001", 1));
         jdbc.sql("update reservation set expires_at = now() - interval '1 second' where order_id in ('order-6', 'order-7')")
                 .update();
-        assertThat(reservations.releaseExpired(1)).isOne();
-        assertThat(available("AUD-001")).isIn(1, 3);
+        // Past its expiry but not yet swept: the hold still has the stock, so it is sold as it is.
+        inventory.commit(CommitRequest.newBuilder().setOrderId("order-6").build());
+        assertThat(reservations.releaseExpired(10)).isOne();
+        assertThat(available("AUD-001")).isOne();
+
+        // Swept, and the unit it held went to another order: all or nothing, nothing is taken.
+        reserve("order-8", item("AUD-001", 1));
         assertThatThrownBy(() -> inventory.commit(CommitRequest.newBuilder().setOrderId("order-7").build()))
-                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION));
-        reservations.releaseExpired(10);
-        assertThat(available("AUD-001")).isEqualTo(4);
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION))
+                .satisfies(e -> assertThat(errorInfo(e).getReason()).isEqualTo("OUT_OF_STOCK"))
+                .satisfies(e -> assertThat(errorInfo(e).getMetadataMap()).containsExactly(entry("skus", "AUD-001")));
+        assertThat(available("AUD-001")).isZero();
+
+        // Back in stock: the paid order takes it again, once.
+        inventory.release(ReleaseRequest.newBuilder().setOrderId("order-8").build());
+        inventory.commit(CommitRequest.newBuilder().setOrderId("order-7").build());
+        inventory.commit(CommitRequest.newBuilder().setOrderId("order-7").build());
+        assertThat(available("AUD-001")).isZero();
+
+        reservations.returnCancelled("order-6");
+        assertThat(available("AUD-001")).isEqualTo(3);
+        assertThatThrownBy(() -> inventory.commit(CommitRequest.newBuilder().setOrderId("order-6").build()))
+                .satisfies(e -> assertThat(errorInfo(e).getReason()).isEqualTo("NOT_HELD"));
+        assertThat(available("AUD-001")).isEqualTo(3);
     }
 
     @Test

@@ -15,7 +15,7 @@ import shop.profiles.v1.ClearCartResponse;
 import shop.profiles.v1.GetCartRequest;
 import shop.profiles.v1.ProfilesServiceGrpc;
 
-/** Carts for billing's checkout: read one, and clear it once the order is placed. */
+/** Carts for billing's checkout: read one, and take out what the order bought once it is paid. */
 @Service
 class ProfilesGrpcService extends ProfilesServiceGrpc.ProfilesServiceImplBase {
 
@@ -32,8 +32,9 @@ class ProfilesGrpcService extends ProfilesServiceGrpc.ProfilesServiceImplBase {
         if (accountId == null) {
             return;
         }
-        Cart.Builder cart = Cart.newBuilder().setUserId(request.getUserId());
-        for (CartLine line : carts.lines(accountId)) {
+        Carts.StoredCart stored = carts.cart(accountId);
+        Cart.Builder cart = Cart.newBuilder().setUserId(request.getUserId()).setVersion(stored.version());
+        for (CartLine line : stored.lines()) {
             cart.addItems(CartItem.newBuilder().setProductId(line.productId()).setQuantity(line.quantity()));
         }
         response.onNext(cart.build());
@@ -47,17 +48,35 @@ class ProfilesGrpcService extends ProfilesServiceGrpc.ProfilesServiceImplBase {
         if (accountId == null) {
             return;
         }
-        carts.clear(accountId);
+        if (request.getOrderId().isEmpty()) {
+            carts.clear(accountId);
+        } else {
+            UUID orderId = uuid("order_id", request.getOrderId(), response);
+            if (orderId == null) {
+                return;
+            }
+            if (request.getBoughtList().stream().anyMatch(item -> item.getQuantity() <= 0)) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription("bought.quantity: must be positive")
+                        .asRuntimeException());
+                return;
+            }
+            carts.checkedOut(accountId, orderId, request.getBoughtList().stream()
+                    .map(item -> new CartLine(item.getProductId(), item.getQuantity())).toList());
+        }
         response.onNext(ClearCartResponse.getDefaultInstance());
         response.onCompleted();
     }
 
-    /** The account id, or null after answering INVALID_ARGUMENT. */
     private static UUID accountId(String userId, StreamObserver<?> response) {
+        return uuid("user_id", userId, response);
+    }
+
+    /** The field as a UUID, or null after answering INVALID_ARGUMENT naming it. */
+    private static UUID uuid(String field, String value, StreamObserver<?> response) {
         try {
-            return UUID.fromString(userId);
+            return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription("user_id: not a UUID: '" + userId + "'")
+            response.onError(Status.INVALID_ARGUMENT.withDescription(field + ": not a UUID: '" + value + "'")
                     .asRuntimeException());
             return null;
         }
