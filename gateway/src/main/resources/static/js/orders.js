@@ -6,23 +6,40 @@ const INVOICE_MESSAGES = { 404: 'We couldn’t find that invoice in your account
 
 // A checkout attempt keeps its Idempotency-Key until billing gives a definitive answer: when the
 // answer is lost, paying again sends the same key, and billing answers with the order it may
-// already have taken (or its failure) instead of charging a second time. A changed cart is a new
-// attempt. Billing keeps keys per shopper, so another shopper in this tab cannot collide with one.
-let attempt = null; // { cart, key }
+// already have taken (or its failure) instead of charging a second time. The key lives in session
+// storage, so a reload of the page during checkout pays with it too. The attempt names the cart's
+// version: billing buys only that cart, and places one order per version, so a second tab paying
+// for the same cart gets the first tab's order. A changed cart is a new attempt. Billing keeps keys
+// per shopper, so another shopper in this tab cannot collide with one.
+const ATTEMPT = 'shop.checkout.attempt'; // { cartVersion, key }
+
+function storedAttempt() {
+  try {
+    return JSON.parse(sessionStorage.getItem(ATTEMPT));
+  } catch {
+    return null; // unreadable: a new attempt replaces it
+  }
+}
+
+function currentAttempt(cartVersion) {
+  const stored = storedAttempt();
+  if (stored?.cartVersion === cartVersion && typeof stored.key === 'string') return stored;
+  const attempt = { cartVersion, key: newKey() };
+  sessionStorage.setItem(ATTEMPT, JSON.stringify(attempt));
+  return attempt;
+}
 
 // checkout: { shippingAddress, payment } as the API takes them; cart: the cart the shopper saw.
 export async function placeOrder(checkout, cart) {
-  const cartKey = cart.items.map((item) => `${item.productId}×${item.quantity}`).sort().join(',');
-  if (attempt?.cart !== cartKey) attempt = { cart: cartKey, key: newKey() };
-  const { key } = attempt;
+  const { key } = currentAttempt(cart.version);
   const settled = () => {
-    if (attempt?.key === key) attempt = null;
+    if (storedAttempt()?.key === key) sessionStorage.removeItem(ATTEMPT);
   };
   try {
     const order = await request('/api/billing/orders', {
       method: 'POST',
       headers: { 'Idempotency-Key': key },
-      body: checkout,
+      body: { ...checkout, cartVersion: cart.version },
       messages: {
         // Billing saw this key with other details: an earlier attempt got through, its answer lost.
         422: 'We already received a payment for this cart with other details. Please check your orders '
@@ -38,12 +55,17 @@ export async function placeOrder(checkout, cart) {
         error.fieldErrors, error.problem);
     }
     settled();
-    // Billing's own 503 names the service that is down and says nothing was charged.
-    if (error.status === 503 && error.problem.detail) {
-      throw new ApiError(503, error.problem.detail, error.fieldErrors, error.problem);
-    }
-    throw error;
+    throw withBillingsOwnDetail(error);
   }
+}
+
+// Billing's own 503 names the service that is down and says what became of the request (nothing
+// charged; a cancellation kept for later); the gateway's fallback, which has a `service`, cannot.
+function withBillingsOwnDetail(error) {
+  if (error instanceof ApiError && error.status === 503 && !error.problem.service && error.problem.detail) {
+    return new ApiError(503, error.problem.detail, error.fieldErrors, error.problem);
+  }
+  return error;
 }
 
 // randomUUID exists only in secure contexts (https, localhost); the shop opened over plain http by
@@ -83,10 +105,12 @@ export async function getShipment(orderId) {
   }
 }
 
-export function cancelOrder(id) {
-  return request(`/api/billing/orders/${encodeURIComponent(id)}/cancel`, {
-    method: 'POST', body: {},
-  });
+export async function cancelOrder(id) {
+  try {
+    return await request(`/api/billing/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: {} });
+  } catch (error) {
+    throw withBillingsOwnDetail(error);
+  }
 }
 
 export function getInvoice(id) {

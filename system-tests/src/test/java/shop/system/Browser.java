@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -30,6 +31,21 @@ final class Browser implements AutoCloseable {
         this.wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         // The page re-renders its lists, so an element found a moment ago may be gone: look again.
         wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    /**
+     * Clicks the element once it is clickable, found and clicked in one try: a list drawn again
+     * between the two leaves a stale element, and the wait then tries again.
+     */
+    void click(By locator) {
+        wait.until(driver -> {
+            WebElement element = ExpectedConditions.elementToBeClickable(locator).apply(driver);
+            if (element == null) {
+                return false;
+            }
+            element.click();
+            return true;
+        });
     }
 
     /** Opens the shop's home page in a window of that size and waits until products are listed. */

@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -77,6 +78,39 @@ class CheckoutJourneyTest {
             assertThat(row.getText()).contains(invoiceNumber);
             assertThat(row.findElement(By.cssSelector(".order-total")).getDomAttribute("data-cents"))
                     .isEqualTo(String.valueOf(total));
+        }
+    }
+
+    /** Checkout open in two tabs, paid in both: the second tab shows the first one's order, and one charge. */
+    @Test
+    void payingForOneCartInTwoTabsPlacesOneOrder() {
+        try (Browser browser = Browser.openShop(stack, 1280, 900)) {
+            signUp(browser);
+            addFromProductPage(browser, "Brass Fountain Pen", 1);
+            String first = browser.driver.getWindowHandle();
+            browser.driver.get(stack.gatewayUrl() + "/#/checkout");
+            fillAddress(browser);
+            awaitQuotedTotal(browser);
+            browser.driver.switchTo().newWindow(WindowType.TAB);
+            browser.driver.get(stack.gatewayUrl() + "/#/checkout");
+            fillAddress(browser);
+            awaitQuotedTotal(browser);
+            String second = browser.driver.getWindowHandle();
+
+            browser.driver.switchTo().window(first);
+            pay(browser, "4242424242424242");
+            browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Thank you"));
+            String orderId = browser.driver.getCurrentUrl().replaceAll(".*#/orders/", "");
+
+            browser.driver.switchTo().window(second);
+            pay(browser, "4242424242424242");
+            browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Thank you"));
+            assertThat(browser.driver.getCurrentUrl()).endsWith("#/orders/" + orderId);
+
+            browser.driver.findElement(By.id("nav-orders")).click();
+            browser.wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector(".order-row[data-order-id='" + orderId + "']")));
+            assertThat(browser.driver.findElements(By.cssSelector(".order-row"))).hasSize(1);
         }
     }
 
@@ -149,7 +183,7 @@ class CheckoutJourneyTest {
     private static void openProductPage(Browser browser, String name) {
         type(browser, "search", name);
         browser.driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
-        browser.wait.until(ExpectedConditions.elementToBeClickable(By.linkText(name))).click();
+        browser.click(By.linkText(name));
         browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("product-name"), name));
     }
 

@@ -10,8 +10,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -63,6 +65,44 @@ class GatewayRoutingTest {
             impostor.setSoTimeout(100);
             assertThatThrownBy(impostor::accept).as("a connection the gateway made to the impostor")
                     .isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    /**
+     * An instance registered and then gone without deregistering (a crash, a drain cut short):
+     * every read still gets its answer, from the instance that is there.
+     */
+    @Test
+    void aReadSentToAnInstanceThatIsGoneIsRetriedOnAnother() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        String apps = "http://127.0.0.1:" + stack.discoveryPort + "/eureka/apps/CATALOG";
+        String authorization = "Basic " + Base64.getEncoder().encodeToString(
+                (URI.create(stack.eureka).getUserInfo()).getBytes(StandardCharsets.UTF_8));
+        String instance = """
+                {"instance":{"instanceId":"gone","hostName":"127.0.0.1","app":"CATALOG","ipAddr":"127.0.0.1",
+                 "status":"UP","port":{"$":%d,"@enabled":"true"},"leaseInfo":{"durationInSecs":90},
+                 "dataCenterInfo":{"@class":"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"}}}
+                """.formatted(closedPort);
+        HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create(apps))
+                        .header("Authorization", authorization).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(instance)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(registered.statusCode()).isEqualTo(204);
+        try {
+            // Longer than the gateway's registry fetch (5 s) and its load balancer's cache (5 s) together.
+            Instant until = Instant.now().plusSeconds(15);
+            int reads = 0;
+            while (Instant.now().isBefore(until)) {
+                HttpResponse<String> read = get(stack.gatewayUrl() + "/api/catalog/products?size=1");
+                assertThat(read.statusCode()).as("read %d: %s", reads, read.body()).isEqualTo(200);
+                reads++;
+                Thread.sleep(50);
+            }
+        } finally {
+            http.send(HttpRequest.newBuilder(URI.create(apps + "/gone")).header("Authorization", authorization).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import shop.testing.TcpProxy;
 import shop.testing.TestBrokers;
@@ -51,6 +53,8 @@ final class LocalStack {
     final String rabbitVirtualHost = TestBrokers.createVirtualHost("system");
     final TestBrokers.Broker rabbit = TestBrokers.broker();
     final TcpProxy broker = new TcpProxy(rabbit.host(), rabbit.port());
+    /** The tests' PostgreSQL as the services reach it: through a proxy a test can cut (the tests read it directly). */
+    TcpProxy postgres;
     final ServiceProcess discovery;
     /** Every service of services.txt, in its order. */
     private final Map<String, Service> services = new LinkedHashMap<>();
@@ -90,7 +94,7 @@ final class LocalStack {
                 "EUREKA_URL", eureka,
                 // The tests' own authority, whose certificates the tests' gRPC clients present too.
                 "SHOP_PKI_DIR", TestIdentities.directory().toString(),
-                "SPRING_DATASOURCE_URL", database.jdbcUrl(),
+                "SPRING_DATASOURCE_URL", throughProxy(database.jdbcUrl()),
                 "SPRING_DATASOURCE_USERNAME", database.username(),
                 "SPRING_DATASOURCE_PASSWORD", database.password(),
                 // Eight processes beside the test JVMs: keep well below PostgreSQL's max_connections.
@@ -101,6 +105,18 @@ final class LocalStack {
                 "RABBITMQ_USER", rabbit.username(),
                 "RABBITMQ_PASSWORD", rabbit.password()));
         return new Service(new ServiceProcess(name, jar("services/" + name, name), environment), port, grpcPort, database);
+    }
+
+    /** The JDBC URL with its server replaced by the proxy in front of it, made on first use. */
+    private String throughProxy(String jdbcUrl) {
+        Matcher url = Pattern.compile("jdbc:postgresql://([^/:]+):(\\d+)/(.+)").matcher(jdbcUrl);
+        if (!url.matches()) {
+            throw new IllegalStateException("not a PostgreSQL URL with host and port: " + jdbcUrl);
+        }
+        if (postgres == null) {
+            postgres = new TcpProxy(url.group(1), Integer.parseInt(url.group(2)));
+        }
+        return "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + url.group(3);
     }
 
     static synchronized LocalStack shared() {
@@ -214,6 +230,7 @@ final class LocalStack {
             }
         }
         broker.close();
+        postgres.close();
     }
 
     private static Path jar(String module, String name) {

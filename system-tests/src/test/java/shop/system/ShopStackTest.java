@@ -154,13 +154,27 @@ class ShopStackTest {
         });
         load.start();
         Run deploy = fig("deploy", "catalog");
+        Run releases = fig("releases", "catalog");
+        // Back to the release fig up started, by its version. (An unchanged tree builds the same
+        // image, the same version, so --rollback would rightly find nothing earlier; StackTest
+        // covers it with two real versions.)
+        String first = releases.out().lines().skip(1).findFirst().orElse("").split(" ")[0];
+        Run back = fig("deploy", "--to", first, "catalog");
         loading.set(false);
         load.join();
         assertThat(deploy.exit()).as(deploy.out()).isZero();
-        assertThat(deploy.out()).contains("Deployed catalog");
-        assertThat(failed.get()).as("requests failed during the deploy (of %d)", served.get()).isZero();
+        assertThat(deploy.out()).containsPattern("Deployed catalog 0\\.1\\.0-SNAPSHOT-[0-9a-f]{7,}")
+                .as("the push's progress").containsPattern("digest: sha256:[0-9a-f]{64} size: \\d+");
+        assertThat(releases.out()).contains("deployed: started by fig up", "serving: built from the sources");
+        assertThat(first).startsWith("0.1.0-SNAPSHOT-");
+        assertThat(back.exit()).as(back.out()).isZero();
+        assertThat(failed.get()).as("requests failed during the deploy and the return (of %d)", served.get()).isZero();
         assertThat(served.get()).isPositive();
-        assertThat(fig("ps").out()).contains(PROJECT + "_catalog_3").doesNotContain(PROJECT + "_catalog_1 ");
+        assertThat(fig("ps").out()).contains(PROJECT + "_catalog_5", PROJECT + "_catalog_6")
+                .doesNotContain(PROJECT + "_catalog_1 ", PROJECT + "_catalog_3 ");
+        assertThat(fig("releases", "catalog").out()).contains(first).contains("serving: deployed with --to");
+        assertThat(fig("logs", "postgres").out()).as("every replica got its connections, the new ones too")
+                .doesNotContain("remaining connection slots", "too many clients");
 
         Run down = fig("down", "-v");
         assertThat(down.exit()).as(down.out()).isZero();

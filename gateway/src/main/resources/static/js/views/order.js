@@ -34,6 +34,7 @@ export async function orderView(id) {
         orderStatus(order.status, 'order-status'),
         ` Order ${order.orderId}, placed ${formatDateTime(order.createdAt)}`),
       thanks ? el('p', { class: 'form-message success' }, outcome(order.status)) : '',
+      order.cancelReason ? el('p', { id: 'order-cancel-reason', class: 'form-message' }, order.cancelReason) : '',
       shipment !== undefined ? trackingPanel(order, shipment) : '',
       order.invoiceId != null ? invoicePanel(order) : '',
       el('section', { class: 'receipt', 'aria-label': 'What you bought' },
