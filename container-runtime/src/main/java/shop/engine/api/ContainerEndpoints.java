@@ -2,7 +2,9 @@ package shop.engine.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -251,16 +253,25 @@ final class ContainerEndpoints implements Router.Endpoints {
         } catch (IllegalArgumentException e) {
             throw EngineException.invalid("condition: \"" + condition + "\" is not one of not-running, next-exit, removed");
         }
-        // As dockerd: headers go out at once; the docker CLI sends start only after it has them.
+        // As dockerd: headers go out as soon as the wait has its starting point; the docker CLI
+        // sends start only after it has them, so an exit that quick is still the next one.
         try (OutputStream out = call.stream("application/json")) {
-            out.flush();
             ObjectNode result = Json.MAPPER.createObjectNode();
             try {
-                result.put("StatusCode", containers.await(id, until)).putNull("Error");
+                result.put("StatusCode", containers.await(id, until, () -> flush(out))).putNull("Error");
             } catch (EngineException e) {
                 result.put("StatusCode", -1).putObject("Error").put("Message", e.getMessage());
             }
             out.write(Json.bytes(result));
+        }
+    }
+
+    /** The headers out; a client that went away ends the wait (the API drops such a call). */
+    private static void flush(OutputStream out) {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

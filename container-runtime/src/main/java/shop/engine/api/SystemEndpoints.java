@@ -133,8 +133,10 @@ final class SystemEndpoints implements Router.Endpoints {
              OutputStream out = call.stream("application/json")) {
             out.flush();
             while (true) {
-                long wait = until == null ? HEARTBEAT_MS : Math.min(HEARTBEAT_MS, until.toEpochMilli() - System.currentTimeMillis());
-                EngineEvents.Event event = wait <= 0 ? null : subscription.next(wait, TimeUnit.MILLISECONDS);
+                // An until already past still gets the remembered events before it: no wait, only those queued.
+                long wait = until == null ? HEARTBEAT_MS
+                        : Math.max(0, Math.min(HEARTBEAT_MS, until.toEpochMilli() - System.currentTimeMillis()));
+                EngineEvents.Event event = subscription.next(wait, TimeUnit.MILLISECONDS);
                 if (event == null) {
                     if (until != null && !Instant.now().isBefore(until)) {
                         return;

@@ -79,6 +79,8 @@ final class ContainerExits {
         if (!latest.state().running() || Tasks.running(latest.state().pid(), Instant.parse(latest.state().startedAt()))) {
             return latest;
         }
+        System.err.println("container " + latest.name() + ": its init " + latest.state().pid()
+                + " is gone and nobody here watched it: reported as exited, 255");
         return latest.withState(latest.state().withExited(255, Instant.now().toString()));
     }
 
@@ -96,10 +98,11 @@ final class ContainerExits {
     }
 
     /** Docker's wait: until the condition holds; returns the exit code. */
-    int await(String idOrName, ContainerService.WaitCondition condition) {
+    int await(String idOrName, ContainerService.WaitCondition condition, Runnable armed) {
         Container first = refresh(records.find(idOrName));
         String id = first.id();
         String finishedBefore = first.state().finishedAt();
+        armed.run();
         while (true) {
             Container c = records.findOrNull(id);
             if (c == null) {

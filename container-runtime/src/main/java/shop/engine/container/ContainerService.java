@@ -62,8 +62,16 @@ public interface ContainerService {
     /** Docker's wait conditions: NOT_RUNNING returns at once for a created container, NEXT_EXIT waits for a run to end. */
     enum WaitCondition { NOT_RUNNING, NEXT_EXIT, REMOVED }
 
-    /** Blocks until the condition holds; returns the exit code. */
-    int await(String idOrName, WaitCondition condition);
+    /**
+     * Blocks until the condition holds; returns the exit code. {@code armed} runs once the wait has
+     * taken its starting point: an exit after it counts as NEXT_EXIT's (the API answers its headers
+     * then, and the docker CLI starts the container only after it has them).
+     */
+    int await(String idOrName, WaitCondition condition, Runnable armed);
+
+    default int await(String idOrName, WaitCondition condition) {
+        return await(idOrName, condition, () -> { });
+    }
 
     /** With {@code removeVolumes} (Docker's {@code rm -v}), its anonymous volumes go too, unless another container mounts them. */
     void remove(String idOrName, boolean force, boolean removeVolumes);

@@ -144,6 +144,10 @@ final class ContainerSupervisor {
             exits.forget(id);
             return;
         }
+        if (code == null) {
+            System.err.println("container " + c.name() + ": the exit status of its init " + c.state().pid()
+                    + " was lost (an init adopted from an earlier engine process, or collected by another): reported as 255");
+        }
         ports.close(id);
         stdio.release(id);
         Container done = c.withState(c.state().withExited(code == null ? 255 : code, Instant.now().toString()))

@@ -132,8 +132,8 @@ public final class LocalContainers implements ContainerService {
     }
 
     @Override
-    public int await(String idOrName, WaitCondition condition) {
-        return exits.await(idOrName, condition);
+    public int await(String idOrName, WaitCondition condition, Runnable armed) {
+        return exits.await(idOrName, condition, armed);
     }
 
     @Override
@@ -145,7 +145,11 @@ public final class LocalContainers implements ContainerService {
                         + ". Stop the container before attempting removal or force remove");
             }
             synchronized (supervisor) {
-                records.save(c.withState(c.state().withStoppedByUser()));
+                // Read again under the lock: a record read before an exit was saved would undo it.
+                Container now = refresh(records.find(c.id()));
+                if (now.state().running()) {
+                    records.save(now.withState(now.state().withStoppedByUser()));
+                }
             }
             supervisor.signal(c, "SIGKILL");
             exits.awaitExit(c.id(), 10_000);

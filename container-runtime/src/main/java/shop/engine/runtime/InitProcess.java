@@ -47,6 +47,12 @@ public final class InitProcess {
      * (daemons a test or a tool started, a runtime helper that leads a session) are reaped then.
      */
     private static final long UNCLAIMED_ZOMBIE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * A container's init that exited before its start returned waits this long for its watch,
+     * which takes its status: a loaded machine (a JVM in a long collection) can take over a second
+     * between the runtime's exit and the watch, and reaping earlier loses the status (exit 255).
+     */
+    private static final long UNCLAIMED_INIT_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** How long a runtime's intermediate may take to exit and leave the init to this process. */
     private static final long ADOPTION_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The unit of start times in /proc/<pid>/stat; 100 on every Linux the JDK supports. */
@@ -203,7 +209,8 @@ public final class InitProcess {
         for (long pid : zombies) {
             if (reapIfOurs(pid)) {
                 unclaimedSince.remove(pid);
-            } else if (now - unclaimedSince.computeIfAbsent(pid, p -> now) > UNCLAIMED_ZOMBIE_NANOS) {
+            } else if (now - unclaimedSince.computeIfAbsent(pid, p -> now)
+                    > (containerInit(pid) ? UNCLAIMED_INIT_NANOS : UNCLAIMED_ZOMBIE_NANOS)) {
                 reap(pid);
                 unclaimedSince.remove(pid);
             }
@@ -271,14 +278,29 @@ public final class InitProcess {
     }
 
     /**
-     * True for a process of a pid namespace below the engine's that is not that namespace's init
-     * (NSpid lists its pid at every level; an init is 1 in its own). An init that is not watched yet
-     * may be one that exited before its start returned: its status is kept for the watch.
+     * True for a process of a container's pid namespace that is not its init. An init that is not
+     * watched yet may be one that exited before its start returned: its status waits for the watch
+     * ({@link #UNCLAIMED_INIT_NANOS}).
      */
     private static boolean orphanOfAContainer(long pid) {
+        return Boolean.FALSE.equals(inContainerAsInit(pid));
+    }
+
+    private static boolean containerInit(long pid) {
+        return Boolean.TRUE.equals(inContainerAsInit(pid));
+    }
+
+    /**
+     * For a process of a pid namespace below the engine's, whether it is that namespace's init
+     * (NSpid lists its pid at every level; an init is 1 in its own); null for any other process,
+     * or when the depth is unknown (no NSpid, an old kernel).
+     */
+    private static Boolean inContainerAsInit(long pid) {
         List<String> nsPids = nsPids(Path.of("/proc", Long.toString(pid), "status"));
-        // Unknown depth (no NSpid, an old kernel): claim nothing this way.
-        return OWN_PID_NAMESPACE_DEPTH > 0 && nsPids.size() > OWN_PID_NAMESPACE_DEPTH && !nsPids.get(nsPids.size() - 1).equals("1");
+        if (OWN_PID_NAMESPACE_DEPTH == 0 || nsPids.size() <= OWN_PID_NAMESPACE_DEPTH) {
+            return null;
+        }
+        return nsPids.get(nsPids.size() - 1).equals("1");
     }
 
     /** The NSpid field of a status file: the process's pid in each pid namespace it is in, outermost first. */

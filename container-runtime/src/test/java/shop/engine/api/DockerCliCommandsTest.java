@@ -131,8 +131,10 @@ class DockerCliCommandsTest extends ServedDockerCli {
     void eventsTellTheLifeOfAContainer() throws Exception {
         long since = Instant.now().getEpochSecond();
         ok("run", "--rm", "--name", "eventful", "debian:bookworm-slim", "true");
-        long until = Instant.now().getEpochSecond() + 1;
-        String events = ok("events", "--since", String.valueOf(since), "--until", String.valueOf(until),
+        // An until already past when the call arrives: the events before it, then the end.
+        Instant now = Instant.now();
+        String until = now.getEpochSecond() + "." + String.format("%09d", now.getNano());
+        String events = ok("events", "--since", String.valueOf(since), "--until", until,
                 "--filter", "container=eventful", "--format", "{{.Type}} {{.Action}}");
         assertThat(events.lines()).containsSubsequence("container create", "container start", "container die",
                 "container destroy");
