@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -143,9 +144,12 @@ final class FigCommand {
         @Option(names = {"-v", "--volumes"})
         boolean volumes;
 
+        @Mixin
+        StopTimeout timeout;
+
         @Override
         public Integer call() {
-            fig.stack().down(volumes);
+            fig.stack().down(volumes, timeout.seconds());
             return 0;
         }
     }
@@ -234,13 +238,14 @@ final class FigCommand {
         }
     }
 
-    /** The grace before SIGKILL that stop and restart take, as compose's -t. */
-    abstract static class Timed extends OnServices {
+    /** The grace before SIGKILL that stop, restart and down take, as compose's -t. */
+    static final class StopTimeout {
         @Option(names = {"-t", "--timeout"}, description = "Seconds between the stop signal and SIGKILL "
                 + "(default: the service's stop_grace_period, else 10)")
         Integer timeout;
 
-        Integer timeout() {
+        /** The seconds given, or null for each service's own. */
+        Integer seconds() {
             if (timeout != null && timeout < 0) {
                 throw new FigException("-t " + timeout + ": the timeout is a number of seconds, 0 or more");
             }
@@ -249,18 +254,24 @@ final class FigCommand {
     }
 
     @Command(name = "stop", description = "Stop the services' containers")
-    static final class Stop extends Timed {
+    static final class Stop extends OnServices {
+        @Mixin
+        StopTimeout timeout;
+
         @Override
         void apply(Stack stack) {
-            stack.stop(services, timeout());
+            stack.stop(services, timeout.seconds());
         }
     }
 
     @Command(name = "restart", description = "Stop, then start the services' containers")
-    static final class Restart extends Timed {
+    static final class Restart extends OnServices {
+        @Mixin
+        StopTimeout timeout;
+
         @Override
         void apply(Stack stack) {
-            stack.stop(services, timeout());
+            stack.stop(services, timeout.seconds());
             stack.start(services);
         }
     }

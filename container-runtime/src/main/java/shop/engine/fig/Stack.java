@@ -228,14 +228,15 @@ public final class Stack {
     // --- the other commands ---
 
     /**
-     * Stops and removes the containers ({@link StopWaves}: together, dependents first), then the
-     * networks, and with {@code volumes} the volumes and the record of the releases whose images they held.
+     * Stops and removes the containers ({@link DependentsFirst}: together, dependents first), then the
+     * networks, and with {@code volumes} the volumes and the record of the releases whose images they held;
+     * {@code timeout} as {@link #stop}'s.
      */
-    public void down(boolean volumes) {
-        StopWaves.apply(containers.withOneOffs(null, true), containers, c -> {
+    public void down(boolean volumes, Integer timeout) {
+        DependentsFirst.apply(containers.withOneOffs(null, true), containers, c -> {
             out.println("Stopping and removing " + Stack.name(c));
             if ("running".equals(c.getState())) {
-                docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(containers.serviceOf(c), null)).exec();
+                docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(containers.serviceOf(c), timeout)).exec();
             }
             docker.removeContainerCmd(c.getId()).withForce(true).exec();
         });
@@ -309,11 +310,11 @@ public final class Stack {
     }
 
     /**
-     * Stops the containers ({@link StopWaves}: together, dependents first), each after
+     * Stops the containers ({@link DependentsFirst}: together, dependents first), each after
      * {@code timeout} seconds at most (null: the service's grace period, else 10).
      */
     public void stop(List<String> services, Integer timeout) {
-        StopWaves.apply(containers.of(services), containers, c -> {
+        DependentsFirst.apply(containers.of(services), containers, c -> {
             out.println("Stopping " + Stack.name(c));
             docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(containers.serviceOf(c), timeout)).exec();
         });
@@ -328,7 +329,7 @@ public final class Stack {
 
     /** Sends the signal ({@link Signals#parse}'s form) to the running containers, dependents first. */
     public void kill(List<String> services, String signal) {
-        StopWaves.apply(containers.of(services).stream().filter(c -> "running".equals(c.getState())).toList(), containers, c -> {
+        DependentsFirst.apply(containers.of(services).stream().filter(c -> "running".equals(c.getState())).toList(), containers, c -> {
             out.println("Killing " + Stack.name(c));
             docker.killContainerCmd(c.getId()).withSignal(signal).exec();
         });
@@ -342,9 +343,9 @@ public final class Stack {
                 .filter(c -> stopFirst || !"running".equals(c.getState())).toList();
     }
 
-    /** Removes them, stopping those running first ({@link StopWaves}); with volumes, their anonymous volumes too. */
+    /** Removes them, stopping those running first ({@link DependentsFirst}); with volumes, their anonymous volumes too. */
     public void remove(List<Container> chosen, boolean volumes) {
-        StopWaves.apply(chosen, containers, c -> {
+        DependentsFirst.apply(chosen, containers, c -> {
             if ("running".equals(c.getState())) {
                 out.println("Stopping " + Stack.name(c));
                 docker.stopContainerCmd(c.getId()).withTimeout(stopTimeout(containers.serviceOf(c), null)).exec();

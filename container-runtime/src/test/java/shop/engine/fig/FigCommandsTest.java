@@ -171,6 +171,14 @@ class FigCommandsTest {
         FigRun word = fig("stop", "-t", "soon");
         assertThat(word.exit()).as(word.out()).isNotZero();
         assertThat(word.out()).contains("'soon' is not an int");
+
+        assertThat(fig("down", "-t", "-1").out()).contains("-t -1: the timeout is a number of seconds, 0 or more");
+        assertThat(fig("start", "db").exit()).isZero();
+        started = System.nanoTime();
+        FigRun down = fig("down", "-t", "0");
+        assertThat(down.exit()).as(down.out()).isZero();
+        assertThat((System.nanoTime() - started) / 1_000_000).as("down -t 0 kills at once").isLessThan(1_800L);
+        assertThat(docker.listContainersCmd().withShowAll(true).withNameFilter(List.of("figcmd_db")).exec()).isEmpty();
     }
 
     @Test

@@ -50,7 +50,7 @@ class StackTest {
 
     @AfterEach
     void down() throws Exception {
-        stack(project("hash-1")).down(true);
+        stack(project("hash-1")).down(true, null);
         assertThat(docker.listNetworksCmd().exec()).extracting(n -> n.getName()).noneMatch(n -> n.startsWith("figtest_"));
         assertThat(TestEngines.leftoverNamespaces()).isEmpty();
         assertThat(TestEngines.lastingZombieChildren()).as("processes left for the engine to collect").isEmpty();
