@@ -189,7 +189,7 @@ class NetworkTest {
     }
 
     @Test
-    void removingAContainerLeavesNoNamespaceNoVethAndFreesItsAddress() {
+    void removingAContainerLeavesNoNamespaceNoVethAndFreesItsAddress() throws InterruptedException {
         Network network = engine.networks().create(new NetworkService.CreateRequest("tidy", null, "10.86.200.0/28", Map.of()));
         Container c = run("tidy1", "tidy", Map.of(), Map.of(), "sleep 60");
         Endpoint endpoint = engine.networks().endpoints(c.id()).get("tidy");
@@ -201,7 +201,12 @@ class NetworkTest {
                 .hasMessageContaining("has active endpoints");
         containers.remove(c.id(), true);
 
-        assertThat(Path.of("/sys/class/net", endpoint.hostInterface())).doesNotExist();
+        // The veth pair goes with the namespace, which the kernel tears down just after.
+        Path veth = Path.of("/sys/class/net", endpoint.hostInterface());
+        for (int i = 0; i < 100 && Files.exists(veth); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(veth).as("gone within 2 s").doesNotExist();
         assertThat(TestEngines.leftoverNamespaces()).isEmpty();
         assertThat(engine.networks().inspect("tidy").endpoints()).isEmpty();
         engine.networks().remove("tidy");
