@@ -192,9 +192,20 @@ final class FigCommand {
 
     @Command(name = "config", description = "Print the resolved file")
     static final class Config extends Sub {
+        @Option(names = {"-q", "--quiet"}, description = "Only check the file: an error and exit 1 when it is not valid")
+        boolean quiet;
+
+        @Option(names = "--services", description = "Print the services' names, one a line")
+        boolean services;
+
         @Override
         public Integer call() {
-            fig.main.out.print(fig.file().render());
+            FigFile file = fig.file();
+            if (services) {
+                file.project().services().forEach(s -> fig.main.out.println(s.name()));
+            } else if (!quiet) {
+                fig.main.out.print(file.render());
+            }
             return 0;
         }
     }

@@ -151,6 +151,20 @@ class FigCommandsTest {
     }
 
     @Test
+    void configChecksQuietlyOrListsTheServicesAsComposeDoes() throws IOException {
+        FigRun quiet = fig("config", "-q");
+        assertThat(quiet.exit()).as(quiet.out()).isZero();
+        assertThat(quiet.out()).isEmpty();
+        assertThat(fig("config", "--services").out().lines()).containsExactlyInAnyOrder("web", "db", "lonely", "hosted");
+
+        Path broken = DIR.resolve("broken.yml");
+        Files.writeString(broken, "services:\n  web:\n    image: debian:bookworm-slim\n    depends_on: [nowhere]\n");
+        FigRun invalid = FigRun.of(List.of("-H", served.host(), "fig", "-f", broken.toString()), "config", "-q");
+        assertThat(invalid.exit()).isEqualTo(1);
+        assertThat(invalid.out()).contains("broken.yml:").contains("nowhere");
+    }
+
+    @Test
     void stopWaitsTheGraceAskedForOrTheServicesThenKills() {
         up("db");
 
