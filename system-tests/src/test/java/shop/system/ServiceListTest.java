@@ -47,6 +47,16 @@ class ServiceListTest {
         assertThat(Arrays.asList(one("SHOP_DATABASES: (.+)", fig).split(" "))).isEqualTo(services);
     }
 
+    /** Through ./fig itself, as a developer runs it: its launcher (unpacked jar, CDS archive) works on a fresh clone. */
+    @Test
+    void figReadsEveryServiceFromTheDeployment() throws Exception {
+        Process fig = new ProcessBuilder("./fig", "config", "--services").directory(ROOT.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String printed = new String(fig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(fig.waitFor()).as(printed).isZero();
+        assertThat(printed.lines().toList()).containsAll(services).contains("postgres", "rabbitmq", "registry", "gateway");
+    }
+
     @Test
     void theGatewayRoutesToEveryService() throws IOException {
         String routes = one("services: \\[(.+)]", read("gateway/src/main/resources/application.yml"));
