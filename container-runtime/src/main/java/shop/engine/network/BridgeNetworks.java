@@ -30,14 +30,6 @@ import shop.engine.support.Json;
  */
 public final class BridgeNetworks implements NetworkService {
 
-    /**
-     * User networks get /24s from this /16, skipping any the host already routes:
-     * {@code $SHOP_ENGINE_SUBNETS}, else 10.89.0.0/16. Two engines on one machine (a developer's
-     * daemon and the engine tests') each remember their subnets and bring a bridge up only while a
-     * container is on it, so with one pool both could pick the same /24 while the other's bridge was
-     * down, and then route it twice: the tests run their engines in a pool of their own.
-     */
-    private static final String POOL_PREFIX = poolPrefix(System.getenv("SHOP_ENGINE_SUBNETS"));
     private static final Path NAMESPACES = Path.of("/run/netns");
     private static final Path INTERFACES = Path.of("/sys/class/net");
     private static final String NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_.-]*";
@@ -79,54 +71,10 @@ public final class BridgeNetworks implements NetworkService {
     /** Bridges are named after the network's id, so engines with separate state directories never share one. */
     private Network newNetwork(String name, String subnet, Map<String, String> labels) {
         String id = Ids.random();
-        String chosen = subnet == null || subnet.isEmpty() ? freeSubnet() : ownSubnet(subnet);
+        List<String> ours = list().stream().map(Network::subnet).toList();
+        String chosen = subnet == null || subnet.isEmpty() ? SubnetPool.free(ours) : SubnetPool.claim(subnet, ours);
         return new Network(id, name, "bridge", chosen, Subnets.address(chosen, 1),
                 "shop-" + id.substring(0, 9), labels, Instant.now().toString(), Map.of());
-    }
-
-    private String ownSubnet(String requested) {
-        String subnet = Subnets.parse(requested, "IPAM.Config.Subnet");
-        List<String> taken = new ArrayList<>(hostRoutes());
-        list().forEach(n -> taken.add(n.subnet()));
-        if (Subnets.overlapsAny(subnet, taken)) {
-            throw EngineException.conflict("Pool overlaps with other one on this address space: " + subnet);
-        }
-        return subnet;
-    }
-
-    private String freeSubnet() {
-        List<String> taken = new ArrayList<>(hostRoutes());
-        list().forEach(n -> taken.add(n.subnet()));
-        for (int i = 0; i < 256; i++) {
-            String candidate = POOL_PREFIX + i + ".0/24";
-            if (!Subnets.overlapsAny(candidate, taken)) {
-                return candidate;
-            }
-        }
-        throw EngineException.conflict("could not find an available, non-overlapping IPv4 address pool among the defaults");
-    }
-
-    /** "10.89." for 10.89.0.0/16; a pool that is not a /16 is refused by name. */
-    static String poolPrefix(String pool) {
-        if (pool == null || pool.isBlank()) {
-            return "10.89.";
-        }
-        if (!pool.matches("\\d{1,3}\\.\\d{1,3}\\.0\\.0/16")) {
-            throw EngineException.invalid("SHOP_ENGINE_SUBNETS: \"" + pool + "\" is not a /16 such as 10.89.0.0/16");
-        }
-        return pool.substring(0, pool.indexOf(".0.0/16") + 1);
-    }
-
-    /** Destinations the host routes already (its own interfaces, and ours). */
-    private static List<String> hostRoutes() {
-        List<String> routes = new ArrayList<>();
-        for (String line : HostCommands.run(List.of("ip", "-4", "route", "show"), null, "list routes").split("\n")) {
-            String destination = line.split("\\s+")[0];
-            if (destination.matches("\\d+(\\.\\d+){3}(/\\d+)?")) {
-                routes.add(destination.contains("/") ? destination : destination + "/32");
-            }
-        }
-        return routes;
     }
 
     @Override
