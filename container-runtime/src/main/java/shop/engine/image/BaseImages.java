@@ -5,22 +5,28 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import shop.engine.support.EngineException;
 
 /**
  * Images a build's FROM or a new container names, found in the store or fetched there:
- * {@code debian:bookworm-slim} (and {@code debian:bookworm}) imported from the debootstrap
- * tarball ci-prereqs.sh caches outside the clone, any other name pulled from its registry (as
- * Docker does). Either happens the first time the name is asked for; then it is an ordinary
- * tagged image.
+ * {@code debian:bookworm-slim} and {@code debian:trixie-slim} (and Docker Hub's other names for
+ * them) imported from the debootstrap tarballs ci-prereqs.sh caches outside the clone, any other
+ * name pulled from its registry (as Docker does). Either happens the first time the name is asked
+ * for; then it is an ordinary tagged image. Trixie is there for the services' JRE: Debian 12 stops
+ * at Java 17, and Java 25's AOT cache halves a service's start.
  */
 public final class BaseImages {
 
     public static final String DEBIAN = "debian:bookworm-slim";
-    private static final List<String> DEBIAN_NAMES = List.of("docker.io/library/debian:bookworm-slim",
-            "docker.io/library/debian:bookworm", "docker.io/library/debian:12-slim", "docker.io/library/debian:12");
+    /** Each name Docker Hub gives a Debian release, with the suite whose tarball stands in for it. */
+    private static final Map<String, String> SUITE_OF_NAME = Map.of(
+            "docker.io/library/debian:bookworm-slim", "bookworm", "docker.io/library/debian:bookworm", "bookworm",
+            "docker.io/library/debian:12-slim", "bookworm", "docker.io/library/debian:12", "bookworm",
+            "docker.io/library/debian:trixie-slim", "trixie", "docker.io/library/debian:trixie", "trixie",
+            "docker.io/library/debian:13-slim", "trixie", "docker.io/library/debian:13", "trixie");
     private static final ContainerConfig DEBIAN_CONFIG = ContainerConfig.EMPTY
             .withEnv(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"))
             .withCmd(List.of("bash"));
@@ -54,20 +60,21 @@ public final class BaseImages {
         }
         Reference ref = Reference.parse(refOrId);
         String name = ref.toString();
-        if (!DEBIAN_NAMES.contains(name)) {
+        String suite = SUITE_OF_NAME.get(name);
+        if (suite == null) {
             try {
                 return pull.apply(ref);
             } catch (EngineException e) {
                 throw EngineException.notFound("No such image: " + refOrId + " (pull: " + e.getMessage() + ")");
             }
         }
-        Path tarball = cache.resolve("debian-bookworm-minbase.tar");
+        Path tarball = cache.resolve("debian-" + suite + "-minbase.tar");
         if (!Files.isRegularFile(tarball)) {
             throw EngineException.notFound("No such image: " + refOrId + ", and no debootstrap tarball at "
                     + tarball + " to bootstrap it from: run container-runtime/ci-prereqs.sh");
         }
         try (InputStream in = Files.newInputStream(tarball)) {
-            Image image = images.importRootfs(in, DEBIAN, DEBIAN_CONFIG);
+            Image image = images.importRootfs(in, "debian:" + suite + "-slim", DEBIAN_CONFIG);
             images.tag(image.id(), name);
             return images.resolve(name);
         } catch (IOException e) {
