@@ -2,7 +2,7 @@
 # Builds the reaper image (Dockerfile beside this script) with the engine's own CLI. The jar is
 # not in git, so the context is a temporary directory holding the Dockerfile and
 # container-runtime/target/shop-engine.jar (./mvnw -f container-runtime/pom.xml package first).
-# Usage: build.sh [build options...], e.g. --build-arg BASE_IMAGE=shop/jre:17
+# Usage: build.sh [build options...], e.g. --build-arg BASE_IMAGE=shop/jre:25
 # The tag is $RYUK_IMAGE, default shop/ryuk:0.1; the engine is $DOCKER_HOST's, else the default one.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

@@ -16,8 +16,8 @@ import shop.engine.image.ContainerConfig;
 
 /**
  * images/jre/Dockerfile builds from the bootstrapped Debian image, its RUN reaching the Debian
- * mirror over the host's network, and the result runs java. The services' Dockerfiles build
- * FROM this image (--build-arg BASE_IMAGE).
+ * mirror over the host's network, and the result runs java 25 and stays small: every service image
+ * carries it. The services' Dockerfiles build FROM this image (--build-arg BASE_IMAGE).
  */
 @Tag("root")
 class JreImageTest {
@@ -27,19 +27,22 @@ class JreImageTest {
         Engine engine = TestEngines.open("crun");
         try {
             StringBuilder progress = new StringBuilder();
-            engine.builder().build(new Builder.BuildRequest(Path.of("images/jre"), "Dockerfile", List.of("shop/jre:17"),
+            engine.builder().build(new Builder.BuildRequest(Path.of("images/jre"), "Dockerfile", List.of("shop/jre:25"),
                     Map.of(), null, false, Map.of()), progress::append);
-            assertThat(progress).contains("Successfully tagged shop/jre:17");
+            assertThat(progress).contains("Successfully tagged shop/jre:25");
+            long size = engine.images().resolve("shop/jre:25").manifest().layers().stream()
+                    .mapToLong(layer -> layer.size()).sum();
+            assertThat(size).as("layers of shop/jre:25, bytes").isLessThan(150_000_000L);
 
             ContainerService containers = engine.containers();
-            Container c = containers.create(new ContainerService.CreateRequest(null, "shop/jre:17",
+            Container c = containers.create(new ContainerService.CreateRequest(null, "shop/jre:25",
                     ContainerConfig.EMPTY.withCmd(List.of("java", "-version")), null));
             containers.start(c.id());
             assertThat(containers.await(c.id(), ContainerService.WaitCondition.NOT_RUNNING)).isZero();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             containers.logs(c.id(), shop.engine.container.ContainerService.LogOptions.ALL, out, out);
             containers.remove(c.id(), true);
-            assertThat(out.toString()).contains("openjdk version \"17");
+            assertThat(out.toString()).contains("openjdk version \"25");
         } finally {
             engine.containers().close();
         }

@@ -21,6 +21,8 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -33,10 +35,12 @@ import shop.profiles.ProfilesProperties;
  * restarts, while a copy of the database signs nothing.
  *
  * <p>Lifecycle: the newest key signs. Once it is older than the rotation period, the first replica
- * to look (at start, then every minute) makes a new one; an advisory lock makes replicas that look
+ * to look (once the application has started, then every minute) makes a new one; an advisory lock makes replicas that look
  * together agree on one. The JWKS publishes the signing key and every older key for one token
  * lifetime after its successor took over, so a token signed just before a rotation verifies until
- * it expires. A key stored unsealed (before sealing existed) is sealed at the first look.
+ * it expires. A key stored unsealed (before sealing existed) is sealed at the first look. The first
+ * look waits for the started application, not the constructor, because an image's AOT training run
+ * creates every bean and stops before anything connects; a token asked for before it looks itself.
  */
 @Component
 public class SigningKeys {
@@ -63,7 +67,12 @@ public class SigningKeys {
         this.seal = new PrivateKeySeal(signing.secret());
         this.rotation = signing.rotation();
         this.tokenTtl = profiles.tokenTtl();
-        refresh();
+    }
+
+    /** A secret that cannot open the stored key, or a database without the table, fails the start. */
+    @EventListener(ApplicationStartedEvent.class)
+    void firstLook() {
+        current();
     }
 
     /** Rotates when the signing key is due, and picks up a key another replica made. */
@@ -74,12 +83,25 @@ public class SigningKeys {
 
     /** The key that signs new tokens, with its private part and key id. */
     RSAKey signingKey() {
-        return keys.signing();
+        return current().signing();
     }
 
     /** What {@code /.well-known/jwks.json} publishes, and what profiles verifies with: public parts only. */
     public JWKSet publicKeys() {
-        return keys.published();
+        return current().published();
+    }
+
+    private Keys current() {
+        Keys found = keys;
+        if (found == null) {
+            synchronized (this) {
+                if (keys == null) {
+                    refresh();
+                }
+                found = keys;
+            }
+        }
+        return found;
     }
 
     private Keys look() {

@@ -97,10 +97,21 @@ class SigningKeysTest {
 
     @Test
     void anotherSecretCannotOpenTheKeyAndProfilesSaysSo() {
-        assertThatThrownBy(() -> replica("some-other-secret", Duration.ofDays(30)))
+        assertThatThrownBy(() -> replica("some-other-secret", Duration.ofDays(30)).firstLook())
                 .hasStackTraceContaining("sealed with another SHOP_SIGNING_KEY_SECRET");
         assertThatThrownBy(() -> replica("", Duration.ofDays(30)))
                 .hasMessageContaining("SHOP_SIGNING_KEY_SECRET) is not set");
+    }
+
+    @Test
+    void aReplicaLooksAtTheDatabaseOnlyOnceStarted() {
+        // An image's AOT training run creates every bean with no database to reach.
+        jdbc.sql("delete from signing_key").update();
+        SigningKeys replica = replica();
+        assertThat(jdbc.sql("select count(*) from signing_key").query(Long.class).single()).isZero();
+
+        replica.firstLook();
+        assertThat(jdbc.sql("select count(*) from signing_key").query(Long.class).single()).isOne();
     }
 
     @Test
