@@ -130,8 +130,10 @@ final class FigCommand {
             Stack stack = fig.generatingSecrets().stack();
             Stack.Recreate recreate = recreating == null ? Stack.Recreate.CHANGED
                     : recreating.never ? Stack.Recreate.NEVER : Stack.Recreate.ALWAYS;
-            stack.up(services, new Stack.UpOptions(build, noDeps, recreate));
+            Stack.UpOptions options = new Stack.UpOptions(build, noDeps, recreate);
+            stack.up(services, options);
             stack.announce();
+            stack.pushToStackRegistry(services, options);
             if (!detach) {
                 stack.attach(fig.colour());
             }

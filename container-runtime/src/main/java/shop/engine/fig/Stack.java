@@ -87,9 +87,16 @@ public final class Stack {
             String imageId = images.ensure(service, options.build());
             started.addAll(convergence.converge(service, imageId, service.replicas(), options.recreate()));
         }
-        // Last, when the stack's registry (if it has one) is up too.
-        services.forEach(images::pushToStackRegistry);
         return started;
+    }
+
+    /**
+     * Pushes the built images of what {@link #up} started to the stack's own registry, when the
+     * stack runs one. Call it once the stack is up: hashing and sending a dozen images took the
+     * CPU from the services starting beside it.
+     */
+    public void pushToStackRegistry(List<String> selected, UpOptions options) {
+        select(selected, !options.noDeps()).forEach(images::pushToStackRegistry);
     }
 
     /** The selected services in start order; with dependencies, everything they need too. */
