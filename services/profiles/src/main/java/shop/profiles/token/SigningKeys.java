@@ -35,8 +35,8 @@ import shop.profiles.ProfilesProperties;
  * restarts, while a copy of the database signs nothing.
  *
  * <p>Lifecycle: the newest key signs. Once it is older than the rotation period, the first replica
- * to look (once the application has started, then every minute) makes a new one; an advisory lock makes replicas that look
- * together agree on one. The JWKS publishes the signing key and every older key for one token
+ * to look (once the application has started, then every minute) makes a new one; an advisory lock
+ * makes replicas that look together agree on one. The JWKS publishes the signing key and every older key for one token
  * lifetime after its successor took over, so a token signed just before a rotation verifies until
  * it expires. A key stored unsealed (before sealing existed) is sealed at the first look. The first
  * look waits for the started application, not the constructor, because an image's AOT training run
