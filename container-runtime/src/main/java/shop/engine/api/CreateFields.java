@@ -49,9 +49,7 @@ final class CreateFields {
                 "ExposedPorts", "Volumes", "StopSignal", "OpenStdin", "StdinOnce", "Shell");
         parts("Healthcheck");
         honoured("Healthcheck.Test", "Healthcheck.Interval", "Healthcheck.Timeout", "Healthcheck.StartPeriod",
-                "Healthcheck.Retries");
-        defaultOnly("Healthcheck.StartInterval", EMPTY, "a separate interval during the start period is not supported by"
-                + " this engine");
+                "Healthcheck.StartInterval", "Healthcheck.Retries");
         // Which streams the client attaches to is the client's to decide, at attach.
         clientOnly("AttachStdin", "AttachStdout", "AttachStderr");
         honoured("Tty");

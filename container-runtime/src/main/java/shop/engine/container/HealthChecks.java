@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,9 @@ import shop.engine.support.EngineException;
 /**
  * Docker's healthchecks: while a container runs, its check command runs in it every interval;
  * a pass makes it "healthy", {@code retries} failures in a row "unhealthy", and failures during the
- * start period do not count.
+ * start period do not count. Within the start period and until its first pass, a container is
+ * checked every start interval instead (Docker 25's rule, 5 s unless set), so what waits for it to
+ * be healthy waits for the service, not for a long interval to come round.
  *
  * <p>Probes run on their own two threads, not the supervisor's: a probe is an exec that may take
  * its whole timeout, and queued behind probes an exit once went unnoticed past a stop's wait. A
@@ -25,6 +28,7 @@ import shop.engine.support.EngineException;
 final class HealthChecks {
 
     private static final long DEFAULT_INTERVAL_MS = 30_000;
+    private static final long DEFAULT_START_INTERVAL_MS = 5_000;
     private static final long DEFAULT_TIMEOUT_MS = 30_000;
     private static final int DEFAULT_RETRIES = 3;
 
@@ -60,7 +64,7 @@ final class HealthChecks {
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, ScheduledFuture<?>> scheduled = new ConcurrentHashMap<>();
+    private final Map<String, Check> scheduled = new ConcurrentHashMap<>();
 
     HealthChecks(Target target) {
         this.target = target;
@@ -75,6 +79,7 @@ final class HealthChecks {
         durations.put("Interval", hc.interval());
         durations.put("Timeout", hc.timeout());
         durations.put("StartPeriod", hc.startPeriod());
+        durations.put("StartInterval", hc.startInterval());
         durations.forEach((field, nanos) -> {
             if (nanos != null && nanos != 0 && nanos < 1_000_000) {
                 throw EngineException.invalid(field + " in Healthcheck cannot be less than 1ms");
@@ -96,20 +101,18 @@ final class HealthChecks {
         if (!checks(c.config())) {
             return;
         }
-        ContainerConfig.Healthcheck hc = c.config().healthcheck();
-        long interval = millis(hc.interval(), DEFAULT_INTERVAL_MS);
-        long startedAt = System.currentTimeMillis();
-        ScheduledFuture<?> previous = scheduled.put(c.id(), probes.scheduleWithFixedDelay(() -> probe(c.id(), hc, startedAt),
-                interval, interval, TimeUnit.MILLISECONDS));
+        Check check = new Check(c.id(), c.config().healthcheck(), System.currentTimeMillis());
+        Check previous = scheduled.put(c.id(), check);
         if (previous != null) {
-            previous.cancel(false);
+            previous.cancel();
         }
+        check.next();
     }
 
     void stop(String id) {
-        ScheduledFuture<?> check = scheduled.remove(id);
+        Check check = scheduled.remove(id);
         if (check != null) {
-            check.cancel(false);
+            check.cancel();
         }
     }
 
@@ -117,7 +120,52 @@ final class HealthChecks {
         probes.shutdownNow();
     }
 
-    private void probe(String id, ContainerConfig.Healthcheck hc, long startedAt) {
+    /** One container's checks: each probe schedules the next, after the interval that applies then. */
+    private final class Check implements Runnable {
+        private final String id;
+        private final ContainerConfig.Healthcheck hc;
+        private final long startedAt;
+        private boolean passed;
+        private boolean cancelled;
+        private ScheduledFuture<?> next;
+
+        Check(String id, ContainerConfig.Healthcheck hc, long startedAt) {
+            this.id = id;
+            this.hc = hc;
+            this.startedAt = startedAt;
+        }
+
+        @Override
+        public void run() {
+            boolean pass = probe(id, hc, startedAt);
+            synchronized (this) {
+                passed |= pass;
+            }
+            next();
+        }
+
+        synchronized void next() {
+            boolean starting = !passed && System.currentTimeMillis() - startedAt < millis(hc.startPeriod(), 0);
+            long delay = starting ? millis(hc.startInterval(), DEFAULT_START_INTERVAL_MS) : millis(hc.interval(), DEFAULT_INTERVAL_MS);
+            if (!cancelled) {
+                try {
+                    next = probes.schedule(this, delay, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // The engine is closing: no more checks.
+                }
+            }
+        }
+
+        synchronized void cancel() {
+            cancelled = true;
+            if (next != null) {
+                next.cancel(false);
+            }
+        }
+    }
+
+    /** Runs the check once and records its outcome; whether it passed. */
+    private boolean probe(String id, ContainerConfig.Healthcheck hc, long startedAt) {
         List<String> test = hc.test();
         List<String> cmd = switch (test.get(0)) {
             case "CMD" -> test.subList(1, test.size());
@@ -128,6 +176,7 @@ final class HealthChecks {
         boolean inStartPeriod = System.currentTimeMillis() - startedAt < millis(hc.startPeriod(), 0);
         int retries = hc.retries() == null || hc.retries() <= 0 ? DEFAULT_RETRIES : hc.retries();
         target.record(id, new Outcome(code == 0, inStartPeriod, retries));
+        return code == 0;
     }
 
     private static long millis(Long nanos, long dflt) {

@@ -47,7 +47,7 @@ public final class HealthcheckInstruction {
     public static ContainerConfig.Healthcheck parse(Instruction ins) {
         String text = ins.text().strip();
         if (text.equalsIgnoreCase("NONE")) {
-            return new ContainerConfig.Healthcheck(List.of("NONE"), null, null, null, null);
+            return new ContainerConfig.Healthcheck(List.of("NONE"), null, null, null, null, null);
         }
         if (!text.regionMatches(true, 0, "CMD", 0, 3)) {
             throw new IllegalArgumentException("HEALTHCHECK wants [OPTIONS] CMD command, or NONE");
@@ -72,7 +72,7 @@ public final class HealthcheckInstruction {
             }
         }
         return new ContainerConfig.Healthcheck(test, nanos(f.get("interval")), nanos(f.get("timeout")),
-                nanos(f.get("start-period")), f.containsKey("retries") ? Integer.valueOf(f.get("retries")) : null);
+                nanos(f.get("start-period")), nanos(f.get("start-interval")), f.containsKey("retries") ? Integer.valueOf(f.get("retries")) : null);
     }
 
     private static Long nanos(String duration) {

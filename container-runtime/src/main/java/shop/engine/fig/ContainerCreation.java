@@ -151,7 +151,7 @@ final class ContainerCreation {
         if (service.healthcheck() != null) {
             ServiceSpec.Healthcheck hc = service.healthcheck();
             cmd.withHealthcheck(new HealthCheck().withTest(hc.test()).withInterval(hc.interval()).withTimeout(hc.timeout())
-                    .withStartPeriod(hc.startPeriod()).withRetries(hc.retries()));
+                    .withStartPeriod(hc.startPeriod()).withStartInterval(hc.startInterval()).withRetries(hc.retries()));
         }
         return cmd;
     }

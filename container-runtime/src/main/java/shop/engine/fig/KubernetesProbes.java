@@ -80,7 +80,7 @@ final class KubernetesProbes {
 
     private static ServiceSpec.Healthcheck healthcheck(ContainerConfig.Healthcheck image) {
         return new ServiceSpec.Healthcheck(image.test(), orZero(image.interval()), orZero(image.timeout()),
-                orZero(image.startPeriod()), image.retries() == null ? 0 : image.retries());
+                orZero(image.startPeriod()), orZero(image.startInterval()), image.retries() == null ? 0 : image.retries());
     }
 
     private static long orZero(Long value) {

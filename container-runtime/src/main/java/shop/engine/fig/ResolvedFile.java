@@ -50,6 +50,7 @@ final class ResolvedFile {
                 hc.put("interval", s.healthcheck().interval() / 1_000_000 + "ms");
                 hc.put("timeout", s.healthcheck().timeout() / 1_000_000 + "ms");
                 hc.put("start_period", s.healthcheck().startPeriod() / 1_000_000 + "ms");
+                hc.put("start_interval", s.healthcheck().startInterval() / 1_000_000 + "ms");
                 hc.put("retries", s.healthcheck().retries());
                 out.put("healthcheck", hc);
             }

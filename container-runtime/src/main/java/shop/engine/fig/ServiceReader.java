@@ -286,7 +286,7 @@ final class ServiceReader {
         String key = service + ".healthcheck";
         Map<String, NodeTuple> keys = nodes.entries(tuple, key);
         if (keys.containsKey("disable") && Boolean.parseBoolean(nodes.scalar(keys.get("disable"), key + ".disable"))) {
-            return new ServiceSpec.Healthcheck(List.of("NONE"), 0, 0, 0, 0);
+            return new ServiceSpec.Healthcheck(List.of("NONE"), 0, 0, 0, 0, 0);
         }
         NodeTuple test = keys.get("test");
         if (test == null) {
@@ -299,6 +299,7 @@ final class ServiceReader {
         }
         return new ServiceSpec.Healthcheck(command, nodes.duration(keys.get("interval"), key + ".interval"),
                 nodes.duration(keys.get("timeout"), key + ".timeout"), nodes.duration(keys.get("start_period"), key + ".start_period"),
+                nodes.duration(keys.get("start_interval"), key + ".start_interval"),
                 keys.containsKey("retries") ? nodes.integer(keys.get("retries"), key + ".retries") : 0);
     }
 

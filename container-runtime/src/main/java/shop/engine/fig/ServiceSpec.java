@@ -37,7 +37,7 @@ public record ServiceSpec(String name, String image, Build build, List<String> c
     }
 
     /** Durations in nanoseconds; {@code test} as the API takes it (CMD, CMD-SHELL or NONE first). */
-    public record Healthcheck(List<String> test, long interval, long timeout, long startPeriod, int retries) {
+    public record Healthcheck(List<String> test, long interval, long timeout, long startPeriod, long startInterval, int retries) {
     }
 
     public enum Condition { SERVICE_STARTED, SERVICE_HEALTHY, SERVICE_COMPLETED_SUCCESSFULLY }

@@ -44,6 +44,7 @@ public record ContainerConfig(
                               @JsonProperty("Interval") Long interval,
                               @JsonProperty("Timeout") Long timeout,
                               @JsonProperty("StartPeriod") Long startPeriod,
+                              @JsonProperty("StartInterval") Long startInterval,
                               @JsonProperty("Retries") Integer retries) {
     }
 

@@ -180,7 +180,7 @@ class DockerfileBuilderTest {
                 EXPOSE 8080 9090/udp
                 VOLUME ["/data"]
                 STOPSIGNAL SIGINT
-                HEALTHCHECK --interval=5s --retries=2 CMD test -e /tmp/ok
+                HEALTHCHECK --interval=5s --start-period=1m --start-interval=500ms --retries=2 CMD test -e /tmp/ok
                 SHELL ["/bin/bash", "-c"]
                 ENTRYPOINT ["java"]
                 """, Map.of("VERSION", "1.2"));
@@ -194,6 +194,7 @@ class DockerfileBuilderTest {
         assertThat(c.stopSignal()).isEqualTo("SIGINT");
         assertThat(c.healthcheck().test()).containsExactly("CMD-SHELL", "test -e /tmp/ok");
         assertThat(c.healthcheck().interval()).isEqualTo(5_000_000_000L);
+        assertThat(c.healthcheck().startInterval()).isEqualTo(500_000_000L);
         assertThat(c.shell()).containsExactly("/bin/bash", "-c");
         assertThat(c.entrypoint()).containsExactly("java");
         assertThat(c.cmd()).as("ENTRYPOINT drops the base image's CMD").isNull();

@@ -196,7 +196,7 @@ class ContainerLifecycleTest {
 
     @Test
     void aFailingHealthcheckTurnsUnhealthy() throws Exception {
-        Container c = startChecked(new ContainerConfig.Healthcheck(List.of("CMD-SHELL", "test -e /healthy"), 200_000_000L, null, null, 2));
+        Container c = startChecked(new ContainerConfig.Healthcheck(List.of("CMD-SHELL", "test -e /healthy"), 200_000_000L, null, null, null, 2));
         long deadline = System.currentTimeMillis() + 10_000;
         assertThat(healthAfter(c, "starting", deadline)).isEqualTo("unhealthy");
         containers.exec(c.id(), new ContainerService.ExecRequest(List.of("touch", "/healthy"), List.of(), null, null), null,
@@ -206,10 +206,33 @@ class ContainerLifecycleTest {
 
     @Test
     void aHealthcheckThatOverrunsItsTimeoutIsKilledAndFails() throws Exception {
-        Container c = startChecked(new ContainerConfig.Healthcheck(List.of("CMD", "sleep", "31.5"), 100_000_000L, 300_000_000L, null, 2));
+        Container c = startChecked(new ContainerConfig.Healthcheck(List.of("CMD", "sleep", "31.5"), 100_000_000L, 300_000_000L, null, null, 2));
         assertThat(healthAfter(c, "starting", System.currentTimeMillis() + 10_000)).isEqualTo("unhealthy");
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").equals("sleep 31.5")).count())
                 .as("overrun probes killed, not left running").isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aStartingContainerIsCheckedEveryStartIntervalUntilItPasses() throws Exception {
+        // A minute's interval: without the start interval the first probe would come after a minute.
+        Container c = startChecked(new ContainerConfig.Healthcheck(List.of("CMD-SHELL", "echo probe >> /probes; test -e /ready"),
+                60_000_000_000L, null, 30_000_000_000L, 100_000_000L, null));
+        Thread.sleep(1_000);
+        assertThat(health(c)).isEqualTo("starting");
+        containers.exec(c.id(), new ContainerService.ExecRequest(List.of("touch", "/ready"), List.of(), null, null), null,
+                System.out, System.err);
+        assertThat(healthAfter(c, "starting", System.currentTimeMillis() + 5_000)).isEqualTo("healthy");
+        Thread.sleep(1_000);
+        long probes = lines(c, "/probes");
+        Thread.sleep(1_000);
+        assertThat(probes).as("probed every 100 ms while starting").isGreaterThanOrEqualTo(5);
+        assertThat(lines(c, "/probes")).as("healthy: back to the minute's interval").isEqualTo(probes);
+    }
+
+    private long lines(Container c, String file) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        containers.exec(c.id(), new ContainerService.ExecRequest(List.of("cat", file), List.of(), null, null), null, out, System.err);
+        return out.toString(StandardCharsets.UTF_8).lines().count();
     }
 
     private Container startChecked(ContainerConfig.Healthcheck healthcheck) {
@@ -318,11 +341,11 @@ class ContainerLifecycleTest {
 
         int before = containers.list(true).size();
         assertThatThrownBy(() -> create(cmd("true").withHealthcheck(
-                new ContainerConfig.Healthcheck(List.of("CMD", "true"), null, -1L, null, null)), null))
+                new ContainerConfig.Healthcheck(List.of("CMD", "true"), null, -1L, null, null, null)), null))
                 .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.INVALID))
                 .hasMessage("Timeout in Healthcheck cannot be less than 1ms");
         assertThatThrownBy(() -> create(cmd("true").withHealthcheck(
-                new ContainerConfig.Healthcheck(List.of("CMD", "true"), null, null, null, -2)), null))
+                new ContainerConfig.Healthcheck(List.of("CMD", "true"), null, null, null, null, -2)), null))
                 .hasMessage("Retries in Healthcheck cannot be negative");
         assertThat(containers.list(true)).as("nothing created").hasSize(before);
     }

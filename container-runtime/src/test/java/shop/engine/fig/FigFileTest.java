@@ -76,6 +76,8 @@ class FigFileTest {
                     healthcheck:
                       test: ["CMD", "pg_isready"]
                       interval: 1m30s
+                      start_period: 1m
+                      start_interval: 1s
                       retries: 3
                 volumes:
                   data:
@@ -93,6 +95,7 @@ class FigFileTest {
         assertThat(web.dependsOn()).containsEntry("db", ServiceSpec.Condition.SERVICE_HEALTHY);
         assertThat(fig.project().services()).extracting(ServiceSpec::name).containsExactly("db", "web");
         assertThat(fig.project().service("db").healthcheck().interval()).isEqualTo(90_000_000_000L);
+        assertThat(fig.project().service("db").healthcheck().startInterval()).isEqualTo(1_000_000_000L);
         assertThat(fig.render()).contains("replicas: 2").contains("condition: service_healthy");
     }
 

@@ -75,7 +75,7 @@ class StackTest {
     }
 
     private static final ServiceSpec.Healthcheck LISTENING = new ServiceSpec.Healthcheck(
-            List.of("CMD", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"), 100_000_000L, 0, 0, 30);
+            List.of("CMD", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"), 100_000_000L, 0, 0, 0, 30);
 
     /** db serves; setup waits for db healthy and writes what db said into the shared volume; web waits for setup to finish and serves. */
     private static ProjectSpec project(String webHash) {
