@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipException;
 import shop.engine.content.Compression;
 import shop.engine.content.Digest;
+import shop.engine.dockerfile.DockerIgnore;
 import shop.engine.runtime.Users;
 import shop.engine.snapshot.SafeTarExtractor;
 import shop.engine.support.EngineException;

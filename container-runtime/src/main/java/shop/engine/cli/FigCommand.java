@@ -33,7 +33,7 @@ import shop.engine.terminal.LocalTerminal;
  */
 @Command(name = "fig", description = "Run the stack described in fig.yml",
         subcommands = {FigCommand.Up.class, FigCommand.Down.class, FigCommand.Ps.class, FigCommand.Logs.class,
-                FigImageCommands.Build.class, FigCommand.Config.class, FigCommand.Scale.class, FigCommand.Start.class,
+                FigImageCommands.Build.class, FigImageCommands.Watch.class, FigCommand.Config.class, FigCommand.Scale.class, FigCommand.Start.class,
                 FigCommand.Stop.class, FigCommand.Restart.class, FigCommand.Kill.class, FigCommand.Rm.class,
                 FigCommand.Run.class, FigCommand.Exec.class, FigCommand.Port.class, FigImageCommands.Push.class,
                 FigImageCommands.Pull.class, FigImageCommands.Deploy.class, FigImageCommands.Releases.class,

@@ -1,13 +1,16 @@
 package shop.engine.cli;
 
+import java.io.IOException;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import shop.engine.fig.FigFile;
 import shop.engine.fig.Stack;
+import shop.engine.fig.StackWatch;
 
-/** fig's commands on the services' images and their releases: build, push, pull, deploy, releases. */
+/** fig's commands on the services' images and their releases: build, watch, push, pull, deploy, releases. */
 final class FigImageCommands {
 
     private FigImageCommands() {
@@ -24,6 +27,30 @@ final class FigImageCommands {
         public Integer call() {
             Stack stack = fig.stack();
             stack.select(services).forEach(s -> stack.build(s, noCache));
+            return 0;
+        }
+    }
+
+    @Command(name = "watch", description = "Bring the stack up, then rebuild a service and replace its containers on each"
+            + " change under its develop.watch paths")
+    static final class Watch extends FigCommand.Sub {
+        @Option(names = "--no-up", description = "Do not bring the stack up first")
+        boolean noUp;
+        @Parameters
+        List<String> services = List.of();
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            FigFile file = fig.generatingSecrets().file();
+            services.forEach(file.project()::service);
+            List<String> watched = file.watch().services(services);
+            if (!noUp) {
+                Stack stack = fig.stack();
+                stack.up(services, new Stack.UpOptions(false, false, Stack.Recreate.CHANGED));
+                stack.announce();
+            }
+            Stack rebuilding = new Stack(fig.main.docker(), file.project(), fig.main.out, file.watch().buildArgs());
+            new StackWatch(rebuilding, file.project(), file.watch(), fig.main.out).run(watched);
             return 0;
         }
     }

@@ -35,7 +35,8 @@ public final class FigFile {
     /** Keys {@link ServiceReader} reads; {@link ContainerOptionsReader#KEYS} are the rest of compose's v1 schema and its additions. */
     private static final Set<String> SERVICE_KEYS = Set.of("image", "build", "dockerfile", "command", "links", "ports",
             "expose", "volumes", "environment", "env_file", "working_dir", "entrypoint", "user", "mem_limit", "networks",
-            "depends_on", "healthcheck", "restart", "cpus", "deploy", "scale", "labels", "stop_signal", "profiles", SecretFiles.KEY);
+            "depends_on", "healthcheck", "restart", "cpus", "deploy", "scale", "labels", "stop_signal", "profiles", "develop",
+            SecretFiles.KEY);
     private static final Set<String> TOP_LEVEL = Set.of("version", "services", "volumes", "networks", "name", SecretFiles.KEY);
 
     private final ProjectSpec project;
@@ -52,6 +53,7 @@ public final class FigFile {
     private final List<String> declaredVolumes = new ArrayList<>();
     private final List<String> declaredNetworks = new ArrayList<>();
     private final Map<String, Node> serviceNodes = new LinkedHashMap<>();
+    private WatchSpec watch;
 
     private FigFile(Path path, String projectName, List<String> profiles, Map<String, String> environment,
                     boolean generateSecrets) {
@@ -92,6 +94,11 @@ public final class FigFile {
 
     public ProjectSpec project() {
         return project;
+    }
+
+    /** What {@code fig watch} follows. */
+    public WatchSpec watch() {
+        return watch;
     }
 
     public List<String> warnings() {
@@ -184,6 +191,7 @@ public final class FigFile {
                 serviceNodes.put(e.getKey(), e.getValue().getKeyNode());
             }
         }
+        watch = WatchSpec.read(nodes, directory, fig10 ? null : top.get(WatchSpec.KEY), enabled, this::key);
         ServiceReferences references = new ServiceReferences(enabled, nodes, this::key);
         Map<String, ServiceSpec> services = new LinkedHashMap<>();
         SecretFiles secretFiles = SecretFiles.declared(fig10 ? null : top.get(SecretFiles.KEY), nodes, directory, certificates);
@@ -208,7 +216,7 @@ public final class FigFile {
             if (k.equals("extends")) {
                 throw nodes.error(e.getValue().getKeyNode(), key(name) + ".extends", "not supported: write the service's keys out");
             }
-            if (!SERVICE_KEYS.contains(k) && !ContainerOptionsReader.KEYS.contains(k)) {
+            if (!SERVICE_KEYS.contains(k) && !ContainerOptionsReader.KEYS.contains(k) && !k.startsWith("x-")) {
                 throw nodes.error(e.getValue().getKeyNode(), key(name) + "." + k, "unknown key" + suggestion(k));
             }
         }

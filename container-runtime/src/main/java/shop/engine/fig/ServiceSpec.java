@@ -1,6 +1,7 @@
 package shop.engine.fig;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,16 @@ public record ServiceSpec(String name, String image, Build build, List<String> c
                           ContainerOptions options, String configHash) {
 
     public record Build(Path context, String dockerfile, Map<String, String> args) {
+
+        /** This build with more args, which win over its own. */
+        Build withArgs(Map<String, String> more) {
+            if (more.isEmpty()) {
+                return this;
+            }
+            Map<String, String> merged = new LinkedHashMap<>(args);
+            merged.putAll(more);
+            return new Build(context, dockerfile, merged);
+        }
     }
 
     /** A secret of the file's top-level {@code secrets:}: its name there, its host file, and its absolute target. */

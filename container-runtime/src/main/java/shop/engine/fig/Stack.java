@@ -40,11 +40,16 @@ public final class Stack {
     private final ServiceReplicas convergence;
 
     public Stack(DockerClient docker, ProjectSpec project, PrintStream out) {
+        this(docker, project, out, Map.of());
+    }
+
+    /** A stack whose builds take these args beside their own, as fig watch's rebuilds do. */
+    public Stack(DockerClient docker, ProjectSpec project, PrintStream out, Map<String, String> buildArgs) {
         this.docker = docker;
         this.project = project;
         this.out = out;
         this.containers = new StackContainers(docker, project);
-        this.images = new StackImages(docker, project, containers, out);
+        this.images = new StackImages(docker, project, containers, out, buildArgs);
         this.conditions = new ServiceConditions(docker, containers);
         this.creation = new ContainerCreation(docker, project,
                 service -> containers.replicas(service, false).stream().map(Stack::name).toList());
@@ -138,15 +143,22 @@ public final class Stack {
             if (!service.publishesFixedPort()) {
                 continue;
             }
+            awaitReady(service);
             for (Container c : containers(service.name(), false)) {
-                conditions.await(service, service.healthcheck() == null && !conditions.hasHealthcheck(c)
-                        ? ServiceSpec.Condition.SERVICE_STARTED : ServiceSpec.Condition.SERVICE_HEALTHY);
                 for (var p : c.getPorts()) {
                     if (p.getPublicPort() != null) {
                         out.println(service.name() + " is up: http://localhost:" + p.getPublicPort());
                     }
                 }
             }
+        }
+    }
+
+    /** Waits until each running container of the service is healthy, or started when it has no healthcheck. */
+    public void awaitReady(ServiceSpec service) {
+        for (Container c : containers(service.name(), false)) {
+            conditions.await(service, service.healthcheck() == null && !conditions.hasHealthcheck(c)
+                    ? ServiceSpec.Condition.SERVICE_STARTED : ServiceSpec.Condition.SERVICE_HEALTHY);
         }
     }
 

@@ -29,12 +29,16 @@ final class StackImages {
     private final ProjectSpec project;
     private final StackContainers containers;
     private final PrintStream out;
+    /** Added to every build's args: those of fig watch's rebuilds. */
+    private final Map<String, String> buildArgs;
 
-    StackImages(DockerClient docker, ProjectSpec project, StackContainers containers, PrintStream out) {
+    StackImages(DockerClient docker, ProjectSpec project, StackContainers containers, PrintStream out,
+                Map<String, String> buildArgs) {
         this.docker = docker;
         this.project = project;
         this.containers = containers;
         this.out = out;
+        this.buildArgs = buildArgs;
     }
 
     /**
@@ -43,7 +47,8 @@ final class StackImages {
      */
     String ensure(ServiceSpec service, boolean forceBuild) {
         boolean present = imageId(service.image()) != null;
-        if (service.build() != null && (forceBuild || !present || !builtOf(service.image(), BuildInputs.fingerprint(service.build())))) {
+        if (service.build() != null && (forceBuild || !present
+                || !builtOf(service.image(), BuildInputs.fingerprint(service.build().withArgs(buildArgs))))) {
             build(service, false);
         } else if (!present) {
             pull(service);
@@ -80,15 +85,16 @@ final class StackImages {
             return;
         }
         out.println("Building " + service.name());
-        Map<String, String> labels = new HashMap<>(Map.of(BuildInputs.LABEL, BuildInputs.fingerprint(service.build())));
-        String version = ReleaseVersion.ofSources(service.build().context());
+        ServiceSpec.Build build = service.build().withArgs(buildArgs);
+        Map<String, String> labels = new HashMap<>(Map.of(BuildInputs.LABEL, BuildInputs.fingerprint(build)));
+        String version = ReleaseVersion.ofSources(build.context());
         if (version != null) {
             labels.put(ReleaseVersion.LABEL, version);
         }
-        var cmd = docker.buildImageCmd().withBaseDirectory(service.build().context().toFile())
-                .withDockerfile(service.build().context().resolve(service.build().dockerfile()).toFile())
+        var cmd = docker.buildImageCmd().withBaseDirectory(build.context().toFile())
+                .withDockerfile(build.context().resolve(build.dockerfile()).toFile())
                 .withTags(Set.of(service.image())).withNoCache(noCache).withPull(false).withLabels(labels);
-        service.build().args().forEach(cmd::withBuildArg);
+        build.args().forEach(cmd::withBuildArg);
         try {
             BuildProgress progress = cmd.exec(new BuildProgress(service.name(), out));
             progress.awaitImageId();

@@ -65,7 +65,7 @@ class StackTest {
         return service(name, "debian:bookworm-slim", null, script, dependsOn, healthcheck, ports, hash);
     }
 
-    private static ServiceSpec service(String name, String image, ServiceSpec.Build build, String script,
+    static ServiceSpec service(String name, String image, ServiceSpec.Build build, String script,
                                        Map<String, ServiceSpec.Condition> dependsOn, ServiceSpec.Healthcheck healthcheck,
                                        List<String> ports, String hash) {
         return new ServiceSpec(name, image, build, List.of("bash", "-c", script), null,
@@ -74,7 +74,7 @@ class StackTest {
                 healthcheck, 64L << 20, 0, 1, null, Map.of(), null, null, "SIGKILL", ContainerOptions.NONE, hash);
     }
 
-    private static final ServiceSpec.Healthcheck LISTENING = new ServiceSpec.Healthcheck(
+    static final ServiceSpec.Healthcheck LISTENING = new ServiceSpec.Healthcheck(
             List.of("CMD", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"), 100_000_000L, 0, 0, 0, 30);
 
     /** db serves; setup waits for db healthy and writes what db said into the shared volume; web waits for setup to finish and serves. */
@@ -274,6 +274,11 @@ class StackTest {
     }
 
     private String logs(String id) throws InterruptedException {
+        return logs(docker, id);
+    }
+
+    /** What the container has written so far, without LogPrinter's prefix. */
+    static String logs(DockerClient docker, String id) throws InterruptedException {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (LogPrinter printer = new LogPrinter(docker, new PrintStream(text, true, StandardCharsets.UTF_8), false)) {
             Container c = docker.listContainersCmd().withIdFilter(List.of(id)).exec().get(0);

@@ -1,4 +1,4 @@
-package shop.engine.build;
+package shop.engine.dockerfile;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,16 +7,16 @@ import java.util.regex.Pattern;
 /**
  * .dockerignore: one pattern a line, {@code #} comments, {@code *}, {@code ?} and {@code **}
  * globs, and {@code !} exceptions; the last matching line decides. A path is excluded also when
- * one of its parent directories is.
+ * one of its parent directories is. A build's context and fig watch's {@code ignore} read it.
  */
-final class DockerIgnore {
+public final class DockerIgnore {
 
     private record Rule(Pattern pattern, boolean exclude) {
     }
 
     private final List<Rule> rules = new ArrayList<>();
 
-    DockerIgnore(String text) {
+    public DockerIgnore(String text) {
         for (String raw : text.split("\r?\n")) {
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -29,12 +29,12 @@ final class DockerIgnore {
         }
     }
 
-    static DockerIgnore none() {
+    public static DockerIgnore none() {
         return new DockerIgnore("");
     }
 
     /** Whether a context-relative path (with '/' separators) is left out of the build. */
-    boolean excludes(String path) {
+    public boolean excludes(String path) {
         String p = path;
         while (true) {
             if (decide(p)) {

@@ -1,4 +1,4 @@
-package shop.engine.build;
+package shop.engine.dockerfile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
