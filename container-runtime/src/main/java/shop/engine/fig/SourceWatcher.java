@@ -33,9 +33,9 @@ import shop.engine.dockerfile.DockerIgnore;
  */
 final class SourceWatcher implements Closeable {
 
-    /** Version control's and editors' scratch files: never a reason to rebuild. */
+    /** Version control's, editors' and the JVM's scratch files (a test run's attach socket): never a reason to rebuild. */
     private static final DockerIgnore SCRATCH = new DockerIgnore(String.join("\n",
-            "**/.git", "**/*.swp", "**/*.swx", "**/*~", "**/.#*", "**/4913"));
+            "**/.git", "**/*.swp", "**/*.swx", "**/*~", "**/.#*", "**/4913", "**/.attach_pid*", "**/hs_err_pid*.log"));
 
     private static final WatchEvent.Kind<?>[] KINDS = {StandardWatchEventKinds.ENTRY_CREATE,
         StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE};

@@ -4,7 +4,11 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.ResponseItem;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -91,16 +95,28 @@ final class StackImages {
         if (version != null) {
             labels.put(ReleaseVersion.LABEL, version);
         }
-        var cmd = docker.buildImageCmd().withBaseDirectory(build.context().toFile())
-                .withDockerfile(build.context().resolve(build.dockerfile()).toFile())
-                .withTags(Set.of(service.image())).withNoCache(noCache).withPull(false).withLabels(labels);
-        build.args().forEach(cmd::withBuildArg);
+        Path context;
         try {
+            context = ContextArchive.write(build);
+        } catch (IOException e) {
+            throw new FigException("service " + service.name() + ": cannot read the build context " + build.context() + ": "
+                    + e.getMessage(), e);
+        }
+        try (InputStream tar = Files.newInputStream(context)) {
+            var cmd = docker.buildImageCmd(tar).withDockerfilePath(build.dockerfile())
+                    .withTags(Set.of(service.image())).withNoCache(noCache).withPull(false).withLabels(labels);
+            build.args().forEach(cmd::withBuildArg);
             BuildProgress progress = cmd.exec(new BuildProgress(service.name(), out));
             progress.awaitImageId();
             out.println(progress.summary());
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new FigException("service " + service.name() + ": build failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(context);
+            } catch (IOException e) {
+                out.println("WARNING: could not delete " + context + ": " + e.getMessage());
+            }
         }
     }
 

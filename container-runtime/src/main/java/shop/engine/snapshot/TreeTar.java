@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -35,10 +36,18 @@ public final class TreeTar implements AutoCloseable {
 
     /** Adds {@code path} as {@code name}, and a directory's whole content below it. */
     public void addTree(Path path, String name) throws IOException {
+        addTree(path, name, below -> false);
+    }
+
+    /** Adds {@code path} as {@code name}, and what is below a directory but the names (and their trees) left out. */
+    public void addTree(Path path, String name, Predicate<String> leftOut) throws IOException {
         add(path, name);
         if (Files.isDirectory(path, NOFOLLOW)) {
             for (Path child : children(path)) {
-                addTree(child, name.isEmpty() ? child.getFileName().toString() : name + "/" + child.getFileName());
+                String childName = name.isEmpty() ? child.getFileName().toString() : name + "/" + child.getFileName();
+                if (!leftOut.test(childName)) {
+                    addTree(child, childName, leftOut);
+                }
             }
         }
     }
