@@ -13,14 +13,15 @@ stale() { # jar, source dirs...: true when the jar is missing or a source is new
   [[ ! -f $jar ]] || [[ -n $(find "$@" -newer "$jar" -type f -print -quit 2>/dev/null) ]]
 }
 
-modules=()
+modules=() jars=()
 # A service's jar also holds the shared modules it depends on, and the parent pom sets every version.
 shared=(pom.xml contracts/src/main contracts/pom.xml platform/src/main platform/pom.xml)
 for dir in discovery gateway services/*/; do
   dir=${dir%/}
   sources=("$dir/src/main" "$dir/pom.xml" pom.xml)
   [[ $dir == services/* ]] && sources+=("${shared[@]}")
-  stale "$dir/target/$(basename "$dir").jar" "${sources[@]}" && modules+=("$dir")
+  jar=$dir/target/$(basename "$dir").jar
+  stale "$jar" "${sources[@]}" && modules+=("$dir") jars+=("$jar")
 done
 if ((${#modules[@]})); then
   echo "fig: building ${modules[*]}" >&2
@@ -28,4 +29,6 @@ if ((${#modules[@]})); then
   # changed (the compiler plugin sees the newer jar), so its jar takes the change. Forcing every jar
   # to be written anew made each module downstream compile again instead: 8 s more per build.
   ./mvnw -B -q -DskipTests package -pl "$(IFS=,; echo "${modules[*]}")" -am >&2
+  # Maven leaves a jar that was up to date as it was, older than the source that made it look stale.
+  touch "${jars[@]}"
 fi
