@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,12 +49,19 @@ class StackTest {
         served.close();
     }
 
+    long testStarted;
+
+    @BeforeEach
+    void startClock() throws IOException {
+        testStarted = TestEngines.ticksSinceBoot();
+    }
+
     @AfterEach
     void down() throws Exception {
         stack(project("hash-1")).down(true, null);
         assertThat(docker.listNetworksCmd().exec()).extracting(n -> n.getName()).noneMatch(n -> n.startsWith("figtest_"));
         assertThat(TestEngines.leftoverNamespaces()).isEmpty();
-        assertThat(TestEngines.lastingZombieChildren()).as("processes left for the engine to collect").isEmpty();
+        assertThat(TestEngines.lastingZombieChildren(testStarted)).as("processes left for the engine to collect").isEmpty();
     }
 
     private Stack stack(ProjectSpec project) {
