@@ -48,15 +48,14 @@ public final class StackWatch {
         }
     }
 
-    /** Rebuilds and replaces the changed services, in start order; whether every one is running its change. */
-    boolean rebuild(Map<String, List<Path>> changed) throws InterruptedException {
+    /** Rebuilds and replaces the changed services, in start order. */
+    private void rebuild(Map<String, List<Path>> changed) throws InterruptedException {
         long start = System.nanoTime();
         changed.forEach((service, files) -> out.println(service + ": " + files.size() + (files.size() == 1 ? " change" : " changes")
                 + " (" + relative(files.get(0)) + (files.size() > 1 ? ", ..." : "") + ")"));
         if (!spec.beforeRebuild().isEmpty() && !beforeRebuild()) {
-            return false;
+            return;
         }
-        boolean all = true;
         for (ServiceSpec service : project.services()) {
             if (!changed.containsKey(service.name())) {
                 continue;
@@ -70,10 +69,8 @@ public final class StackWatch {
                 String reason = e.getMessage().startsWith("service " + service.name() + ":") ? e.getMessage()
                         : service.name() + ": " + e.getMessage();
                 out.println(reason + "; watching for the next change");
-                all = false;
             }
         }
-        return all;
     }
 
     /** Runs before_rebuild in the project's folder, its output passed on; false when it failed. */

@@ -347,6 +347,9 @@ class ContainerLifecycleTest {
         assertThatThrownBy(() -> create(cmd("true").withHealthcheck(
                 new ContainerConfig.Healthcheck(List.of("CMD", "true"), null, null, null, null, -2)), null))
                 .hasMessage("Retries in Healthcheck cannot be negative");
+        assertThatThrownBy(() -> create(cmd("true").withHealthcheck(
+                new ContainerConfig.Healthcheck(List.of("CMD", "true"), null, null, null, 500L, null)), null))
+                .hasMessage("StartInterval in Healthcheck cannot be less than 1ms");
         assertThat(containers.list(true)).as("nothing created").hasSize(before);
     }
 }

@@ -165,6 +165,17 @@ class FigCommandsTest {
     }
 
     @Test
+    void watchRefusesWhatItCannotFollowBeforeStartingAnything() {
+        FigRun unknown = fig("watch", "nosuch");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.out()).contains("no such service: nosuch");
+        FigRun nothing = fig("watch");
+        assertThat(nothing.exit()).isEqualTo(1);
+        assertThat(nothing.out()).contains("no service has develop.watch rules to follow");
+        assertThat(projectContainers()).as("nothing brought up").isEmpty();
+    }
+
+    @Test
     void stopWaitsTheGraceAskedForOrTheServicesThenKills() {
         up("db");
 

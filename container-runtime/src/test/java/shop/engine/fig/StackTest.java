@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Container;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 import shop.engine.Engine;
 import shop.engine.ServedEngine;
 import shop.engine.TestEngines;
+import shop.engine.dockerfile.DockerIgnore;
 
-/** A small stack of Debian containers brought up, changed, scaled and taken down through the engine's API. */
+/** A small stack of Debian containers brought up, changed, scaled, watched and taken down through the engine's API. */
 @Tag("root")
 class StackTest {
 
@@ -73,7 +75,7 @@ class StackTest {
         return service(name, "debian:bookworm-slim", null, script, dependsOn, healthcheck, ports, hash);
     }
 
-    static ServiceSpec service(String name, String image, ServiceSpec.Build build, String script,
+    private static ServiceSpec service(String name, String image, ServiceSpec.Build build, String script,
                                        Map<String, ServiceSpec.Condition> dependsOn, ServiceSpec.Healthcheck healthcheck,
                                        List<String> ports, String hash) {
         return new ServiceSpec(name, image, build, List.of("bash", "-c", script), null,
@@ -82,7 +84,7 @@ class StackTest {
                 healthcheck, 64L << 20, 0, 1, null, Map.of(), null, null, "SIGKILL", ContainerOptions.NONE, hash);
     }
 
-    static final ServiceSpec.Healthcheck LISTENING = new ServiceSpec.Healthcheck(
+    private static final ServiceSpec.Healthcheck LISTENING = new ServiceSpec.Healthcheck(
             List.of("CMD", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"), 100_000_000L, 0, 0, 0, 30);
 
     /** db serves; setup waits for db healthy and writes what db said into the shared volume; web waits for setup to finish and serves. */
@@ -247,7 +249,80 @@ class StackTest {
 
     /** The first line the service's replica logged: the release's greeting. */
     private String greeting(Stack stack) throws InterruptedException {
-        return logs(stack.containers("web", false).get(0).getId()).lines().findFirst().orElse("");
+        var web = stack.containers("web", false);
+        return web.isEmpty() ? "" : logs(web.get(0).getId()).lines().findFirst().orElse("");
+    }
+
+    @Test
+    void aWatchedSaveRebuildsItsServiceAndAFailedStepWaitsForTheNext(@TempDir Path context) throws Exception {
+        Files.writeString(context.resolve("Dockerfile"), """
+                FROM debian:bookworm-slim
+                ARG FLAVOUR=release
+                COPY greeting /greeting
+                RUN echo "$FLAVOUR" > /flavour
+                """);
+        Files.writeString(context.resolve("greeting"), "one\n");
+        // The container says what its image was built from: the greeting file and the FLAVOUR build arg.
+        ServiceSpec web = service("web", "figtest/watched", new ServiceSpec.Build(context, "Dockerfile", Map.of()),
+                "echo \"$(cat /greeting) built as $(cat /flavour)\"; " + TestEngines.HELLO_SERVER, Map.of(), LISTENING, List.of(), "h");
+        ServiceSpec db = service("db", TestEngines.HELLO_SERVER, Map.of(), LISTENING, List.of(), "hash-db");
+        ProjectSpec project = new ProjectSpec("figtest", List.of(db, web), List.of("default"), List.of("data"), context.getParent(),
+                List.of("fig.yml"));
+        Stack stack = stack(project);
+        stack.up(List.of(), new Stack.UpOptions(false, false, Stack.Recreate.CHANGED));
+        String dbId = stack.containers("db", false).get(0).getId();
+        assertThat(greeting(stack)).isEqualTo("one built as release");
+
+        // before_rebuild stands in for the jar's build: it fails while the context holds a file named broken.
+        String folder = context.getFileName().toString();
+        WatchSpec spec = new WatchSpec(Map.of("web", List.of(new WatchSpec.Rule(context, DockerIgnore.none()))),
+                List.of("sh", "-c", "test ! -e " + folder + "/broken"), Map.of("FLAVOUR", "dev"));
+        Thread watching = new Thread(() -> {
+            try {
+                new StackWatch(new Stack(docker, project, new PrintStream(output, true, StandardCharsets.UTF_8), spec.buildArgs()),
+                        project, spec, new PrintStream(output, true, StandardCharsets.UTF_8)).run(List.of());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                // The test is over.
+            }
+        });
+        watching.start();
+        try {
+            awaitOutput("Watching web: " + folder);
+            Files.writeString(context.resolve("greeting"), "two\n");
+            awaitOutput("web: running the change");
+            assertThat(greeting(stack)).isEqualTo("two built as dev");
+            assertThat(output.toString(StandardCharsets.UTF_8)).contains("web: 1 change (" + folder + "/greeting)")
+                    .containsPattern("web: running the change, \\d+\\.\\d s after it");
+            assertThat(stack.containers("db", false).get(0).getId()).as("db untouched").isEqualTo(dbId);
+
+            Files.writeString(context.resolve("broken"), "");
+            Files.writeString(context.resolve("greeting"), "three\n");
+            awaitOutput("test ! -e " + folder + "/broken exited with 1; watching for the next change");
+            assertThat(greeting(stack)).as("a failed step leaves the running service alone").isEqualTo("two built as dev");
+
+            Files.delete(context.resolve("broken"));
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (!greeting(stack).equals("three built as dev") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(greeting(stack)).as("the next save goes through").isEqualTo("three built as dev");
+            assertThat(watching.isAlive()).isTrue();
+        } finally {
+            watching.interrupt();
+            watching.join(10_000);
+        }
+    }
+
+    private void awaitOutput(String text) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (!output.toString(StandardCharsets.UTF_8).contains(text)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("no \"" + text + "\" within 90 s in:\n" + output.toString(StandardCharsets.UTF_8));
+            }
+            Thread.sleep(200);
+        }
     }
 
     @Test
@@ -282,11 +357,6 @@ class StackTest {
     }
 
     private String logs(String id) throws InterruptedException {
-        return logs(docker, id);
-    }
-
-    /** What the container has written so far, without LogPrinter's prefix. */
-    static String logs(DockerClient docker, String id) throws InterruptedException {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (LogPrinter printer = new LogPrinter(docker, new PrintStream(text, true, StandardCharsets.UTF_8), false)) {
             Container c = docker.listContainersCmd().withIdFilter(List.of(id)).exec().get(0);
