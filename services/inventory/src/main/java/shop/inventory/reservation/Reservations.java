@@ -69,8 +69,20 @@ public class Reservations {
         return expiresAt;
     }
 
-    /** Puts held stock back; an unknown, released or expired order changes nothing. */
+    /**
+     * Puts held stock back; a released or expired order changes nothing. An unknown order is
+     * recorded as released, so its Reserve, if it is still on its way (billing gave up waiting
+     * for it), is refused when it lands instead of holding stock no checkout will ever commit.
+     */
     public void release(String orderId) {
+        int fenced = jdbc.sql("""
+                insert into reservation (order_id, status, expires_at) values (?, 'RELEASED', now())
+                on conflict (order_id) do nothing""")
+                .param(orderId)
+                .update();
+        if (fenced == 1) {
+            return;
+        }
         Optional<String> status = lockedStatus(orderId);
         if (status.isEmpty() || !status.get().equals("RESERVED")) {
             if (status.filter("COMMITTED"::equals).isPresent()) {
@@ -109,6 +121,10 @@ public class Reservations {
                 .param(orderId)
                 .query((row, n) -> new ReservationItem(row.getString("sku"), row.getInt("quantity")))
                 .list();
+        if (lines.isEmpty()) {
+            throw new ReservationRefused(ReservationRefused.Reason.NOT_HELD,
+                    "order " + orderId + " holds no stock (it was released before it reserved any)");
+        }
         List<String> shortOf = new ArrayList<>();
         for (Map.Entry<String, Integer> line : merged(lines).entrySet()) {
             if (!take(line.getKey(), line.getValue())) {

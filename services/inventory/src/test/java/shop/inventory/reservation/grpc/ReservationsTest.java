@@ -82,6 +82,19 @@ class ReservationsTest {
         assertThat(available("KIT-001")).isEqualTo(6);
     }
 
+    /** Billing gave up on a Reserve that hung (inventory frozen) and released; the Reserve lands after. */
+    @Test
+    void aReserveThatLandsAfterItsReleaseHoldsNothing() {
+        stock("KIT-003", 10);
+        inventory.release(ReleaseRequest.newBuilder().setOrderId("order-late").build());
+        assertThatThrownBy(() -> reserve("order-late", item("KIT-003", 2)))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION))
+                .satisfies(e -> assertThat(errorInfo(e).getReason()).isEqualTo("NOT_HELD"));
+        assertThatThrownBy(() -> inventory.commit(CommitRequest.newBuilder().setOrderId("order-late").build()))
+                .satisfies(e -> assertThat(errorInfo(e).getReason()).isEqualTo("NOT_HELD"));
+        assertThat(available("KIT-003")).isEqualTo(10);
+    }
+
     @Test
     void reserveIsAllOrNothing() {
         stock("OUT-001", 5);
