@@ -308,7 +308,12 @@ public final class BridgeNetworks implements NetworkService {
      */
     private static void wire(Network network, Endpoint endpoint, String namespace, StringBuilder host, StringBuilder inside) {
         if (!Files.exists(INTERFACES.resolve(network.bridge()))) {
+            // A fixed MAC: a bridge without one takes the lowest of its ports' and changes it as
+            // containers come and go, and every container's cached MAC for the host went stale;
+            // their replies to published ports were lost for seconds (a read timed out during a deploy).
             host.append("link add ").append(network.bridge()).append(" type bridge\n")
+                    .append("link set ").append(network.bridge()).append(" address ")
+                    .append(Endpoint.macAddress(network.gateway())).append('\n')
                     .append("addr add ").append(network.gateway()).append('/').append(network.prefixLength())
                     .append(" dev ").append(network.bridge()).append('\n')
                     .append("link set ").append(network.bridge()).append(" up\n");

@@ -48,6 +48,11 @@ public record Endpoint(
      * nowhere (seen as an EOF on connect right after a wait said the server was up).
      */
     public String macAddress() {
+        return macAddress(ipAddress);
+    }
+
+    /** 02:42 and the four bytes of an IPv4 address: the MAC of whatever holds that address on a bridge. */
+    static String macAddress(String ipAddress) {
         StringBuilder mac = new StringBuilder("02:42");
         for (String octet : ipAddress.split("\\.")) {
             mac.append(String.format(":%02x", Integer.parseInt(octet)));

@@ -213,6 +213,28 @@ class NetworkTest {
         assertThat(Path.of("/sys/class/net", network.bridge())).doesNotExist();
     }
 
+    /**
+     * A containers' cached MAC for the host (the bridge's address) stays right: a bridge left to
+     * take its lowest port's MAC changed it as containers came and went, and replies to published
+     * ports went to the old one until the cache expired (a read through the gateway hung 10 s).
+     */
+    @Test
+    void theBridgeKeepsItsMacWhileContainersComeAndGo() throws IOException {
+        Network network = engine.networks().create(new NetworkService.CreateRequest("steady", null, "10.86.201.0/28", Map.of()));
+        Path address = Path.of("/sys/class/net", network.bridge(), "address");
+        run("steady1", "steady", Map.of(), Map.of(), "sleep 60");
+        String mac = Files.readString(address).strip();
+        assertThat(mac).isEqualTo("02:42:0a:56:c9:01");
+        for (int i = 2; i <= 7; i++) {
+            run("steady" + i, "steady", Map.of(), Map.of(), "sleep 60");
+            assertThat(Files.readString(address).strip()).as("after steady%d came", i).isEqualTo(mac);
+        }
+        for (int i = 2; i <= 7; i++) {
+            containers.remove(containers.inspect("steady" + i).id(), true);
+            assertThat(Files.readString(address).strip()).as("after steady%d went", i).isEqualTo(mac);
+        }
+    }
+
     @Test
     void aConnectedRunningContainerJoinsAtOnce() {
         engine.networks().create(new NetworkService.CreateRequest("late", null, null, Map.of()));
