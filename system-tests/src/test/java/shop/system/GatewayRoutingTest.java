@@ -132,6 +132,22 @@ class GatewayRoutingTest {
         assertThat(get(stack.gatewayUrl() + "/api/catalog/products").statusCode()).isEqualTo(200);
     }
 
+    /** A hung catalog (SIGSTOP: the kernel still accepts its connections) is answered by the gateway's time limit. */
+    @Test
+    void aFrozenCatalogIsAnswered503WithinTheGatewaysTimeLimit() throws Exception {
+        ServiceProcess catalog = stack.service("catalog").process();
+        catalog.freeze();
+        try {
+            Instant start = Instant.now();
+            HttpResponse<String> response = get(stack.gatewayUrl() + "/api/catalog/products?size=1");
+            assertThat(Duration.between(start, Instant.now())).as("the gateway's limit is 5 s").isLessThan(Duration.ofSeconds(8));
+            assertUnavailable(response, "catalog");
+        } finally {
+            catalog.thaw();
+        }
+        assertThat(get(stack.gatewayUrl() + "/api/catalog/products?size=1").statusCode()).isEqualTo(200);
+    }
+
     private void assertUnavailable(HttpResponse<String> response, String service) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
