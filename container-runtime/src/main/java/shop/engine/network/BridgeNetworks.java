@@ -306,17 +306,29 @@ public final class BridgeNetworks implements NetworkService {
      * The bridge (made on first use), then a veth pair from it into the namespace, addressed and up:
      * ip's commands for the host's namespace and for the container's.
      */
+    /** An interface's MAC as the kernel shows it, or "" when it cannot be read. */
+    private static String readAddress(String device) {
+        try {
+            return Files.readString(INTERFACES.resolve(device).resolve("address")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private static void wire(Network network, Endpoint endpoint, String namespace, StringBuilder host, StringBuilder inside) {
+        // A fixed MAC: a bridge without one takes the lowest of its ports' and changes it as
+        // containers come and go, and every container's cached MAC for the host went stale; their
+        // replies to published ports were lost for seconds (a read timed out during a deploy). A
+        // bridge made by an engine from before gets it on its next container.
+        String mac = Endpoint.macAddress(network.gateway());
         if (!Files.exists(INTERFACES.resolve(network.bridge()))) {
-            // A fixed MAC: a bridge without one takes the lowest of its ports' and changes it as
-            // containers come and go, and every container's cached MAC for the host went stale;
-            // their replies to published ports were lost for seconds (a read timed out during a deploy).
             host.append("link add ").append(network.bridge()).append(" type bridge\n")
-                    .append("link set ").append(network.bridge()).append(" address ")
-                    .append(Endpoint.macAddress(network.gateway())).append('\n')
+                    .append("link set ").append(network.bridge()).append(" address ").append(mac).append('\n')
                     .append("addr add ").append(network.gateway()).append('/').append(network.prefixLength())
                     .append(" dev ").append(network.bridge()).append('\n')
                     .append("link set ").append(network.bridge()).append(" up\n");
+        } else if (!mac.equals(readAddress(network.bridge()))) {
+            host.append("link set ").append(network.bridge()).append(" address ").append(mac).append('\n');
         }
         if (Files.exists(INTERFACES.resolve(endpoint.hostInterface()))) {
             return;

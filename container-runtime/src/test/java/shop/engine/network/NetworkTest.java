@@ -27,6 +27,7 @@ import shop.engine.container.HostConfig;
 import shop.engine.image.BaseImages;
 import shop.engine.image.ContainerConfig;
 import shop.engine.support.EngineException;
+import shop.engine.support.HostCommands;
 
 /**
  * Bridge networks with real crun containers, veth pairs and namespaces, as root. Servers are
@@ -233,6 +234,10 @@ class NetworkTest {
             containers.remove(containers.inspect("steady" + i).id(), true);
             assertThat(Files.readString(address).strip()).as("after steady%d went", i).isEqualTo(mac);
         }
+        // A bridge an engine from before this fix made (its MAC any port's) gets it with its next container.
+        HostCommands.run(List.of("ip", "link", "set", network.bridge(), "address", "0a:00:00:00:00:01"), null, "unfix the MAC");
+        run("steady8", "steady", Map.of(), Map.of(), "sleep 60");
+        assertThat(Files.readString(address).strip()).isEqualTo(mac);
     }
 
     @Test
