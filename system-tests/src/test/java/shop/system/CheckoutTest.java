@@ -2,10 +2,12 @@ package shop.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +23,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import org.junit.jupiter.api.Test;
 import shop.testing.ApiClient;
+import shop.testing.Eventually;
 import shop.testing.TestDatabases.TestDatabase;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -79,6 +82,36 @@ class CheckoutTest {
         assertThat(ann.api().get("/api/profiles/me/cart").json().get("items")).isEmpty();
         assertThat(payments(ann, "CAPTURED")).isOne();
         assertThat(ann.api().get("/api/billing/orders").json().get(0).get("orderId").asString()).isEqualTo(orderId);
+    }
+
+    /**
+     * A checkout that comes with a W3C traceparent is logged under that trace by billing, and by
+     * payment, which billing calls over gRPC: the gateway passed it on, and each hop carried it.
+     */
+    @Test
+    void oneCheckoutIsFollowedByTheTraceItCameWithInBillingsAndPaymentsLogs() {
+        Shopper bo = signUp();
+        fill(bo, product("KIT-008"), 1);
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        String traceId = HexFormat.of().formatHex(random);
+        ApiClient.Response placed = bo.api().withHeader("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .withHeader("Idempotency-Key", key()).post("/api/billing/orders", body(APPROVED));
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        String orderId = placed.json().get("orderId").asString();
+
+        Map<String, List<String>> expected = Map.of(
+                "billing", List.of("order " + orderId + " confirmed"),
+                "payment", List.of("for order " + orderId + ": authorized", "for order " + orderId + ": captured"));
+        expected.forEach((service, lines) -> {
+            Eventually.await(() -> lines.stream().allMatch(line -> loggedUnder(service, traceId, line)));
+            assertThat(stack.service(service).process().log().lines().filter(line -> line.contains(orderId)))
+                    .as("%s's lines of the order", service).allMatch(line -> line.contains(traceId));
+        });
+    }
+
+    private boolean loggedUnder(String service, String traceId, String text) {
+        return stack.service(service).process().log().lines().anyMatch(line -> line.contains(text) && line.contains(traceId));
     }
 
     @Test

@@ -53,6 +53,15 @@ final class ServiceProcess {
         return name;
     }
 
+    /** Everything the service printed, across its restarts. */
+    String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     void start() {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(name + ": " + jar + " is missing; package the services first (./mvnw verify)");

@@ -2,10 +2,7 @@ package shop.platform.database;
 
 import java.util.Map;
 
-import org.springframework.boot.EnvironmentPostProcessor;
-import org.springframework.boot.SpringApplication;
-import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
+import shop.platform.config.PropertyDefaults;
 
 /**
  * The size of every service's connection pool, as a default below everything a service configures
@@ -18,13 +15,11 @@ import org.springframework.core.env.MapPropertySource;
  *
  * <p>Registered in META-INF/spring.factories.
  */
-public class DataSourceDefaults implements EnvironmentPostProcessor {
+public class DataSourceDefaults extends PropertyDefaults {
 
     static final String POOL_SIZE = "spring.datasource.hikari.maximum-pool-size";
-    private static final String SOURCE = "shopDataSourceDefaults";
 
-    @Override
-    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        environment.getPropertySources().addLast(new MapPropertySource(SOURCE, Map.of(POOL_SIZE, "5")));
+    public DataSourceDefaults() {
+        super("shopDataSourceDefaults", Map.of(POOL_SIZE, "5"));
     }
 }

@@ -2,6 +2,8 @@ package shop.platform.grpc;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.grpc.ManagedChannel;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -19,9 +21,11 @@ import org.springframework.context.annotation.Bean;
 public class GrpcClientAutoConfiguration {
 
     @Bean
-    ServiceChannels serviceChannels(DiscoveryClient discovery, GrpcClientProperties properties, SslBundles bundles) {
+    ServiceChannels serviceChannels(DiscoveryClient discovery, GrpcClientProperties properties, SslBundles bundles,
+            ObjectProvider<ObservationRegistry> observations) {
         return new ServiceChannels(new DiscoveryNameResolverProvider(discovery, properties.discoveryRefresh()),
-                ServiceChannels.credentials(bundles.getBundle(ServiceIdentityDefaults.BUNDLE)));
+                ServiceChannels.credentials(bundles.getBundle(ServiceIdentityDefaults.BUNDLE)),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

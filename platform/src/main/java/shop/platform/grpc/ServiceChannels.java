@@ -8,6 +8,8 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.boot.ssl.SslBundle;
 
 /**
@@ -16,17 +18,21 @@ import org.springframework.boot.ssl.SslBundle;
  * start-up) and are closed with the application context. Each is mutual TLS: it presents this
  * service's certificate and accepts only a server whose certificate the stack's authority issued
  * to the service it asked for (the channel's authority is the service's name), so a stranger
- * registered under that name in discovery gets no call.
+ * registered under that name in discovery gets no call. Each call is observed, so it carries the
+ * caller's trace (W3C {@code traceparent}) to the callee's logs.
  */
 public class ServiceChannels implements AutoCloseable {
 
     private final DiscoveryNameResolverProvider resolver;
     private final ChannelCredentials credentials;
+    private final ObservationRegistry observations;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-    ServiceChannels(DiscoveryNameResolverProvider resolver, ChannelCredentials credentials) {
+    ServiceChannels(DiscoveryNameResolverProvider resolver, ChannelCredentials credentials,
+            ObservationRegistry observations) {
         this.resolver = resolver;
         this.credentials = credentials;
+        this.observations = observations;
     }
 
     /** This service's certificate to present, and the authority to check servers against. */
@@ -49,6 +55,7 @@ public class ServiceChannels implements AutoCloseable {
                     .newChannelBuilder(DiscoveryNameResolverProvider.SCHEME + ":///" + name, credentials)
                     .nameResolverFactory(resolver)
                     .defaultLoadBalancingPolicy("round_robin")
+                    .intercept(new ObservationGrpcClientInterceptor(observations))
                     .build();
             // Connects now, while the service starts, rather than on the first call: on a cold JVM the
             // TLS handshakes took longer than a call's deadline, and a restarted service failed its

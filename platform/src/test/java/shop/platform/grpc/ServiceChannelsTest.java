@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
+import io.micrometer.observation.ObservationRegistry;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class ServiceChannelsTest {
         SimpleDiscoveryProperties registry = new SimpleDiscoveryProperties();
         registry.setInstances(Map.of("catalog", List.of(instance(first), instance(second))));
         channels = new ServiceChannels(new DiscoveryNameResolverProvider(new SimpleDiscoveryClient(registry),
-                Duration.ofMillis(200)), TestIdentities.client("billing"));
+                Duration.ofMillis(200)), TestIdentities.client("billing"), ObservationRegistry.NOOP);
         Callee<CatalogServiceGrpc.CatalogServiceBlockingStub> catalog =
                 new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), null, null), channels)
                         .callee("catalog", CatalogServiceGrpc::newBlockingStub);
@@ -90,7 +91,7 @@ class ServiceChannelsTest {
         SimpleDiscoveryProperties registry = new SimpleDiscoveryProperties();
         registry.setInstances(new HashMap<>());
         channels = new ServiceChannels(new DiscoveryNameResolverProvider(new SimpleDiscoveryClient(registry),
-                Duration.ofMillis(200)), TestIdentities.client("billing"));
+                Duration.ofMillis(200)), TestIdentities.client("billing"), ObservationRegistry.NOOP);
         Callee<CatalogServiceGrpc.CatalogServiceBlockingStub> catalog =
                 new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), Duration.ofSeconds(10), null), channels)
                         .callee("catalog", CatalogServiceGrpc::newBlockingStub);
@@ -124,7 +125,7 @@ class ServiceChannelsTest {
         SimpleDiscoveryProperties registry = new SimpleDiscoveryProperties();
         registry.setInstances(Map.of("catalog", List.of(instance(impostor))));
         channels = new ServiceChannels(new DiscoveryNameResolverProvider(new SimpleDiscoveryClient(registry),
-                Duration.ofMillis(200)), TestIdentities.client("billing"));
+                Duration.ofMillis(200)), TestIdentities.client("billing"), ObservationRegistry.NOOP);
         Callee<CatalogServiceGrpc.CatalogServiceBlockingStub> catalog =
                 new GrpcCalls(new GrpcClientProperties(Duration.ofSeconds(2), null, null), channels)
                         .callee("catalog", CatalogServiceGrpc::newBlockingStub);

@@ -277,6 +277,7 @@ class CheckoutSaga {
             payment.capture(orderId + ":capture", paymentId);
             profiles.takeOut(userId, orderId, orders.order(userId, orderId).orElseThrow().lines());
             orders.confirmed(orderId);
+            log.info("order {} confirmed", orderId);
         } catch (CalleeFailed e) {
             log.warn("order {} is placed; finishing it later: {}", orderId, e.getMessage());
         }

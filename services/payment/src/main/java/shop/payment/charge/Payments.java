@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,6 +23,8 @@ import shop.payment.card.Issuer;
 @Service
 @Transactional
 public class Payments {
+
+    private static final Logger log = LoggerFactory.getLogger(Payments.class);
 
     /** Which state each step needs, and which it leads to. */
     public enum Step {
@@ -70,8 +74,13 @@ public class Payments {
                 .param("reason", declineReason)
                 .update();
         PaymentRecord stored = byKey(idempotencyKey).orElseThrow();
+        if (inserted == 1) {
+            log.info("payment {} for order {}: {} ({} {} cents)", stored.id(), orderId, stored.status().toLowerCase(),
+                    currency, amountCents);
+            return stored;
+        }
         // Lost a race with the same key: the first request's result stands.
-        return inserted == 1 ? stored : sameRequest(stored, orderId, amountCents, currency);
+        return sameRequest(stored, orderId, amountCents, currency);
     }
 
     /** @throws PaymentRefused when the payment is in no state to take this step */
@@ -92,6 +101,7 @@ public class Payments {
                 .params(idempotencyKey, paymentId, step.name())
                 .update();
         jdbc.sql("update payment set status = ?, updated_at = now() where id = ?").params(step.to, paymentId).update();
+        log.info("payment {} for order {}: {}", paymentId, payment.orderId(), step.to.toLowerCase());
         return byId(paymentId);
     }
 
