@@ -43,6 +43,7 @@ import shop.events.v1.EventEnvelope;
 import shop.events.v1.OrderPlaced;
 import shop.platform.events.EventConsumers;
 import shop.platform.events.EventSubscription;
+import shop.platform.events.EventTrace;
 import shop.platform.events.EventsProperties;
 import shop.platform.events.Outbox;
 import shop.platform.events.OutboxRelay;
@@ -125,7 +126,7 @@ public class EventsLoad {
 
         OutboxRelay relay = new OutboxRelay(producer, producerTransactions, confirmed, exchange.getName(),
                 new EventsProperties.Outbox(true, null, null, null, null, null, null));
-        Outbox outbox = new Outbox(producer, JSON, relay);
+        Outbox outbox = new Outbox(producer, JSON, relay, EventTrace.NONE);
         EventSubscription<OrderPlaced> subscription = new EventSubscription<>(OrderPlaced.TYPE,
                 OrderPlaced.SCHEMA_VERSION, OrderPlaced.class, event -> {
                     consumer.sql("insert into placed_order (order_id, total_cents) values (?, ?)")
@@ -146,7 +147,7 @@ public class EventsLoad {
         declarables.forEach(declarable -> declare(admin, declarable));
         EventsProperties.Consumer consumerSettings = new EventsProperties.Consumer(null, null, null, null);
         EventConsumers consumers = new EventConsumers(service, List.of(subscription), broker, confirmed, consumer,
-                consumerTransactions, JSON, consumerSettings);
+                consumerTransactions, JSON, consumerSettings, EventTrace.NONE);
         SimpleMessageListenerContainer anchorListener = anchorListener(broker, anchorQueue, consumerSettings.prefetch());
 
         Route outboxPath = order -> {

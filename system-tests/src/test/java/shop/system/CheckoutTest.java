@@ -85,11 +85,12 @@ class CheckoutTest {
     }
 
     /**
-     * A checkout that comes with a W3C traceparent is logged under that trace by billing, and by
-     * payment, which billing calls over gRPC: the gateway passed it on, and each hop carried it.
+     * A checkout that comes with a W3C traceparent is logged under that trace by billing, by
+     * payment, which billing calls over gRPC, and by shipping, which learns of the order from
+     * order.placed: the gateway passed it on, and each hop, the event too, carried it.
      */
     @Test
-    void oneCheckoutIsFollowedByTheTraceItCameWithInBillingsAndPaymentsLogs() {
+    void oneCheckoutIsFollowedByTheTraceItCameWithFromBillingToItsShipment() {
         Shopper bo = signUp();
         fill(bo, product("KIT-008"), 1);
         byte[] random = new byte[16];
@@ -100,9 +101,12 @@ class CheckoutTest {
         assertThat(placed.status()).as(placed.body()).isEqualTo(201);
         String orderId = placed.json().get("orderId").asString();
 
+        assertThat(Sql.column(stack.service("billing").database(), "select traceparent from outbox where aggregate_id = ?",
+                orderId)).as("the order's events keep its trace").isNotEmpty().allMatch(kept -> kept != null && kept.contains(traceId));
         Map<String, List<String>> expected = Map.of(
                 "billing", List.of("order " + orderId + " confirmed"),
-                "payment", List.of("for order " + orderId + ": authorized", "for order " + orderId + ": captured"));
+                "payment", List.of("for order " + orderId + ": authorized", "for order " + orderId + ": captured"),
+                "shipping", List.of("for order " + orderId + ": label_created"));
         expected.forEach((service, lines) -> {
             Eventually.await(() -> lines.stream().allMatch(line -> loggedUnder(service, traceId, line)));
             assertThat(stack.service(service).process().log().lines().filter(line -> line.contains(orderId)))

@@ -64,12 +64,13 @@ public class EventConsumers implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final EventsProperties.Consumer settings;
+    private final EventTrace trace;
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
 
     /** {@code confirmed} must use a connection factory with correlated publisher confirms. */
     public EventConsumers(String service, List<EventSubscription<?>> subscriptions, ConnectionFactory connections,
             RabbitTemplate confirmed, JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json,
-            EventsProperties.Consumer settings) {
+            EventsProperties.Consumer settings, EventTrace trace) {
         this.service = service;
         this.subscriptions = List.copyOf(subscriptions);
         this.connections = connections;
@@ -78,6 +79,7 @@ public class EventConsumers implements SmartLifecycle {
         this.transactions = transactions;
         this.json = json;
         this.settings = settings;
+        this.trace = trace;
     }
 
     /** The queues and bindings of every subscription, declared by RabbitAdmin on each connection. */
@@ -109,7 +111,7 @@ public class EventConsumers implements SmartLifecycle {
         return (message, channel) -> {
             long tag = message.getMessageProperties().getDeliveryTag();
             try {
-                handle(subscription, consumer, message);
+                trace.handle(message, consumer, () -> handle(subscription, consumer, message));
             } catch (RuntimeException e) {
                 // Not even the retry or dead-letter copy could be made: leave it to the broker.
                 log.warn("{}: could not handle or park event {}, redelivering: {}", consumer,

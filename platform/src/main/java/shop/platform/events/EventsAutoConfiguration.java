@@ -4,6 +4,8 @@ import java.util.List;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.TopicExchange;
@@ -11,6 +13,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -61,6 +64,14 @@ public class EventsAutoConfiguration {
         };
     }
 
+    /** The trace events carry: the service's tracer when it has one (platform brings Brave), else none. */
+    @Bean
+    EventTrace eventTrace(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        Tracer found = tracer.getIfAvailable();
+        Propagator foundPropagator = propagator.getIfAvailable();
+        return found == null || foundPropagator == null ? EventTrace.NONE : new EventTrace(found, foundPropagator);
+    }
+
     @Bean
     TopicExchange shopEventsExchange(EventsProperties properties) {
         return new TopicExchange(properties.exchange(), true, false);
@@ -87,8 +98,8 @@ public class EventsAutoConfiguration {
         }
 
         @Bean
-        Outbox outbox(JdbcClient jdbc, JsonMapper json, OutboxRelay relay) {
-            return new Outbox(jdbc, json, relay);
+        Outbox outbox(JdbcClient jdbc, JsonMapper json, OutboxRelay relay, EventTrace eventTrace) {
+            return new Outbox(jdbc, json, relay, eventTrace);
         }
     }
 
@@ -105,9 +116,10 @@ public class EventsAutoConfiguration {
         @Bean
         EventConsumers eventConsumers(Environment environment, List<EventSubscription<?>> subscriptions,
                 ConnectionFactory connections, RabbitTemplate confirmedEventTemplate, JdbcClient jdbc,
-                PlatformTransactionManager transactions, JsonMapper json, EventsProperties properties) {
+                PlatformTransactionManager transactions, JsonMapper json, EventsProperties properties,
+                EventTrace eventTrace) {
             return new EventConsumers(service(environment), subscriptions, connections, confirmedEventTemplate, jdbc,
-                    new TransactionTemplate(transactions), json, properties.consumer());
+                    new TransactionTemplate(transactions), json, properties.consumer(), eventTrace);
         }
 
         @Bean

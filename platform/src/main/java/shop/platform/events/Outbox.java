@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Where a producing service records an event: a row of its {@code outbox} table, written in the
  * transaction of the state change it reports, so the event exists exactly when the change does.
- * The {@link OutboxRelay} publishes it after the commit. The table is the service's own
+ * The {@link OutboxRelay} publishes it after the commit, with the trace of the change ({@link EventTrace}). The table is the service's own
  * migration (see billing's V2__outbox.sql for its shape).
  */
 public class Outbox {
@@ -21,11 +21,13 @@ public class Outbox {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final OutboxRelay relay;
+    private final EventTrace trace;
 
-    public Outbox(JdbcClient jdbc, JsonMapper json, OutboxRelay relay) {
+    public Outbox(JdbcClient jdbc, JsonMapper json, OutboxRelay relay, EventTrace trace) {
         this.jdbc = jdbc;
         this.json = json;
         this.relay = relay;
+        this.trace = trace;
     }
 
     /**
@@ -46,8 +48,8 @@ public class Outbox {
         UUID eventId = UUID.randomUUID();
         String envelope = json.writeValueAsString(
                 new EventEnvelope<>(eventId, type, schemaVersion, Instant.now(), aggregateId, payload));
-        jdbc.sql("insert into outbox (event_id, type, aggregate_id, envelope) values (?, ?, ?, ?)")
-                .params(eventId, type, aggregateId, envelope)
+        jdbc.sql("insert into outbox (event_id, type, aggregate_id, envelope, traceparent) values (?, ?, ?, ?, ?)")
+                .params(eventId, type, aggregateId, envelope, trace.current())
                 .update();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override

@@ -40,13 +40,13 @@ public class OutboxRelay implements SmartLifecycle {
 
     /** The head of each aggregate's unsent rows, oldest first; rows another relay holds are skipped. */
     private static final String NEXT_ROWS = """
-            select o.id, o.event_id, o.type, o.envelope from outbox o
+            select o.id, o.event_id, o.type, o.envelope, o.traceparent from outbox o
             where o.sent_at is null
               and not exists (select 1 from outbox older
                               where older.aggregate_id = o.aggregate_id and older.sent_at is null and older.id < o.id)
             order by o.id limit ? for update skip locked""";
 
-    private record Row(long id, String eventId, String type, String envelope) {
+    private record Row(long id, String eventId, String type, String envelope, String traceparent) {
     }
 
     private final JdbcClient jdbc;
@@ -88,7 +88,7 @@ public class OutboxRelay implements SmartLifecycle {
         Integer sent = transactions.execute(status -> {
             List<Row> rows = jdbc.sql(NEXT_ROWS).param(settings.batchSize())
                     .query((row, n) -> new Row(row.getLong("id"), row.getString("event_id"), row.getString("type"),
-                            row.getString("envelope")))
+                            row.getString("envelope"), row.getString("traceparent")))
                     .list();
             if (rows.isEmpty()) {
                 return 0;
@@ -142,6 +142,9 @@ public class OutboxRelay implements SmartLifecycle {
         properties.setMessageId(row.eventId());
         properties.setType(row.type());
         properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        if (row.traceparent() != null) {
+            properties.setHeader(EventTrace.HEADER, row.traceparent());
+        }
         return MessageBuilder.withBody(row.envelope().getBytes(StandardCharsets.UTF_8))
                 .andProperties(properties).build();
     }

@@ -22,3 +22,5 @@ create table if not exists outbox (
 );
 -- The relay's question: the oldest unsent row of each aggregate.
 create index if not exists outbox_unsent on outbox (aggregate_id, id) where sent_at is null;
+-- The W3C traceparent of the transaction that wrote the row, put on the message (EventTrace).
+alter table outbox add column if not exists traceparent text;

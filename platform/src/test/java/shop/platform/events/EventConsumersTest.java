@@ -109,7 +109,8 @@ class EventConsumersTest {
         publisher = new RabbitTemplate(connections);
         consumers = new EventConsumers(service, List.of(subscription), connections, publisher, jdbc,
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), JSON,
-                new EventsProperties.Consumer(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(1), 5));
+                new EventsProperties.Consumer(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(1), 5),
+                EventTrace.NONE);
         deadLetters = new DeadLetters(consumers, connections);
         consumers.start();
     }

@@ -80,7 +80,7 @@ class OutboxRelayTest {
         admin.declareQueue(seen);
         admin.declareBinding(BindingBuilder.bind(seen).to(topic).with("#"));
         reader = new RabbitTemplate(direct);
-        outbox = new Outbox(jdbc, JSON, relay(direct));
+        outbox = new Outbox(jdbc, JSON, relay(direct), EventTrace.NONE);
     }
 
     @AfterEach

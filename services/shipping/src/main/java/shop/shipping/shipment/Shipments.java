@@ -73,6 +73,7 @@ public class Shipments {
             if (cancelled) {
                 tracked(id, Shipment.Status.CANCELLED);
             }
+            log.info("shipment {} for order {}: {}", id, order.orderId(), status.name().toLowerCase());
         }
     }
 
