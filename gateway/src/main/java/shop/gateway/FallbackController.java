@@ -27,8 +27,8 @@ class FallbackController {
     @RequestMapping("/fallback/{service}")
     ResponseEntity<ProblemDetail> unavailable(@PathVariable String service, ServerWebExchange exchange) {
         Throwable cause = exchange.getAttribute(ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
-        log.warn("{} {}: answered 503 for {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
-                service, cause == null ? "no cause given" : cause.toString());
+        // The line carries the request's trace id; the path here would be the fallback's own.
+        log.warn("answered 503 for {}: {}", service, cause == null ? "no cause given" : cause.toString());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The " + service + " service is not answering right now. Please try again shortly.");
         problem.setTitle("Service Unavailable");

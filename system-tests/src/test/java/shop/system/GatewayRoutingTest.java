@@ -132,19 +132,27 @@ class GatewayRoutingTest {
         assertThat(get(stack.gatewayUrl() + "/api/catalog/products").statusCode()).isEqualTo(200);
     }
 
-    /** A hung catalog (SIGSTOP: the kernel still accepts its connections) is answered by the gateway's time limit. */
+    /**
+     * A hung catalog (SIGSTOP: the kernel still accepts its connections) is answered by the
+     * gateway's time limit, and the gateway logs why under the request's trace id.
+     */
     @Test
     void aFrozenCatalogIsAnswered503WithinTheGatewaysTimeLimit() throws Exception {
         ServiceProcess catalog = stack.service("catalog").process();
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         catalog.freeze();
         try {
             Instant start = Instant.now();
-            HttpResponse<String> response = get(stack.gatewayUrl() + "/api/catalog/products?size=1");
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+                    + "/api/catalog/products?size=1")).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(Duration.between(start, Instant.now())).as("the gateway's limit is 5 s").isLessThan(Duration.ofSeconds(8));
             assertUnavailable(response, "catalog");
         } finally {
             catalog.thaw();
         }
+        assertThat(stack.gateway.log().lines().filter(line -> line.contains("answered 503 for catalog")))
+                .anyMatch(line -> line.contains(traceId) && line.contains("TimeoutException"));
         assertThat(get(stack.gatewayUrl() + "/api/catalog/products?size=1").statusCode()).isEqualTo(200);
     }
 
