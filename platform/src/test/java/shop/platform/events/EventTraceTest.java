@@ -50,6 +50,15 @@ class EventTraceTest {
         assertThat(tracer.currentSpan()).as("the consumer's span ends with the handling").isNull();
     }
 
+    /** A header a stranger's client set (the broker takes any) starts a trace of its own; the delivery is still handled. */
+    @Test
+    void aMalformedTraceparentIsHandledInATraceOfItsOwn() {
+        AtomicReference<Span> handledIn = new AtomicReference<>();
+        trace.handle(message("00-not-a-trace-01"), "shipping.order.placed", () -> handledIn.set(tracer.currentSpan()));
+        assertThat(handledIn.get()).isNotNull();
+        assertThat(handledIn.get().context().traceId()).hasSize(32).isNotEqualTo("not-a-trace");
+    }
+
     @Test
     void anEventWrittenOutsideATraceIsHandledInATraceOfItsOwn() {
         assertThat(trace.current()).isNull();
