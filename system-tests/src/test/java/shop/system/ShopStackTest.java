@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,9 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The real shop from the repository's fig.yml, as a user runs it: the engine's packaged jar (the
  * reactor builds container-runtime before this module) runs fig on an engine of its own, with its
  * state under target/ and its images built from Debian packages and the services' jars. Up, a
- * shopper's purchase through the gateway, scale, a deploy under load with no failed request, and
- * down -v leaving no container, network or volume of the project. Uses the stack's fixed host ports
- * (8080, 8761, 5000), so nothing else may hold them; needs root, as the engine does.
+ * shopper's purchase through the gateway, scale, a deploy under load with no failed request, the
+ * metrics Prometheus keeps of it, a release its canary refuses, and down -v leaving no container,
+ * network or volume of the project. Uses the stack's fixed host ports (8080, 8761, 5000, 9090), so
+ * nothing else may hold them; needs root, as the engine does.
  */
 class ShopStackTest {
 
@@ -138,59 +140,44 @@ class ShopStackTest {
                             + " && head -1 <&3").out().contains(" 200"), "catalog replica " + replica + " serves");
         }
 
-        AtomicBoolean loading = new AtomicBoolean(true);
-        AtomicInteger served = new AtomicInteger();
-        // Each failure with when it came and what it was, so that a red run says which part dropped it.
-        Queue<String> failed = new ConcurrentLinkedQueue<>();
-        long loadStart = System.nanoTime();
-        Thread load = new Thread(() -> {
-            while (loading.get()) {
-                String at = "at " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart) + " ms: ";
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/api/catalog/products?size=1"))
-                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        served.incrementAndGet();
-                    } else {
-                        failed.add(at + r.statusCode() + " " + r.body());
-                    }
-                } catch (IOException e) {
-                    failed.add(at + e);
-                } catch (InterruptedException e) {
-                    return;
-                }
+        Run deploy;
+        Run back;
+        String first;
+        try (Reads reads = new Reads()) {
+            deploy = fig("deploy", "--canary", "15", "catalog");
+            reads.mark("deployed");
+            Run releases = fig("releases", "catalog");
+            assertThat(releases.out()).contains("deployed: started by fig up", "serving: built from the sources");
+            // Back to the release fig up started, by its version. (An unchanged tree builds the same
+            // image, the same version, so --rollback would rightly find nothing earlier; StackTest
+            // covers it with two real versions.)
+            first = releases.out().lines().skip(1).findFirst().orElse("").split(" ")[0];
+            reads.mark("returning");
+            back = fig("deploy", "--canary", "15", "--to", first, "catalog");
+            reads.mark("returned");
+            reads.close();
+            if (!reads.failed.isEmpty()) {
+                throw new AssertionError("requests failed during the deploy and the return (" + reads.marks + "), of "
+                        + reads.served.get() + " served: " + reads.failed + "\n" + deploy.out() + "\n" + back.out()
+                        + "\n" + fig("logs", "--tail", "60", "gateway").out());
             }
-        });
-        load.start();
-        Run deploy = fig("deploy", "catalog");
-        long deployed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
-        Run releases = fig("releases", "catalog");
-        // Back to the release fig up started, by its version. (An unchanged tree builds the same
-        // image, the same version, so --rollback would rightly find nothing earlier; StackTest
-        // covers it with two real versions.)
-        String first = releases.out().lines().skip(1).findFirst().orElse("").split(" ")[0];
-        long returning = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
-        Run back = fig("deploy", "--to", first, "catalog");
-        long returned = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
-        loading.set(false);
-        load.join();
+            assertThat(reads.served.get()).isPositive();
+        }
         assertThat(deploy.exit()).as(deploy.out()).isZero();
         assertThat(deploy.out()).containsPattern("Deployed catalog 0\\.1\\.0-SNAPSHOT-[0-9a-f]{7,}")
-                .as("the push's progress").containsPattern("digest: sha256:[0-9a-f]{64} size: \\d+");
-        assertThat(releases.out()).contains("deployed: started by fig up", "serving: built from the sources");
+                .as("the push's progress").containsPattern("digest: sha256:[0-9a-f]{64} size: \\d+")
+                .as("the canary's figures").containsPattern("Canary of catalog: new [0-9.]+ req/s");
         assertThat(first).startsWith("0.1.0-SNAPSHOT-");
         assertThat(back.exit()).as(back.out()).isZero();
-        if (!failed.isEmpty()) {
-            throw new AssertionError("requests failed during the deploy (0-" + deployed + " ms) and the return ("
-                    + returning + "-" + returned + " ms), of " + served.get() + " served: " + failed
-                    + "\n" + deploy.out() + "\n" + back.out() + "\n" + fig("logs", "--tail", "60", "gateway").out());
-        }
-        assertThat(served.get()).isPositive();
+        // The figures each canary judged by, for the record of this run.
+        Stream.of(deploy, back).flatMap(run -> run.out().lines()).filter(line -> line.startsWith("Canary of")).forEach(System.out::println);
         assertThat(fig("ps").out()).contains(PROJECT + "_catalog_5", PROJECT + "_catalog_6")
                 .doesNotContain(PROJECT + "_catalog_1 ", PROJECT + "_catalog_3 ");
         assertThat(fig("releases", "catalog").out()).contains(first).contains("serving: deployed with --to");
         assertThat(fig("logs", "postgres").out()).as("every replica got its connections, the new ones too")
                 .doesNotContain("remaining connection slots", "too many clients");
+        prometheusScrapesEveryServiceAndRecordsEachRoute();
+        aReleaseThatFailsReadsIsRefusedByItsCanary(first);
 
         Run down = fig("down", "-v");
         assertThat(down.exit()).as(down.out()).isZero();
@@ -211,12 +198,9 @@ class ShopStackTest {
      * in no log; nothing listens beyond loopback.
      */
     private void noWellKnownPasswordAndNothingPublishedBeyondLoopback(String upOutput) throws Exception {
-        Path secrets = SECRETS.resolve(PROJECT + ".env");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets))).isEqualTo("rw-------");
-        Properties stored = new Properties();
-        try (var reader = Files.newBufferedReader(secrets)) {
-            stored.load(reader);
-        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(SECRETS.resolve(PROJECT + ".env"))))
+                .isEqualTo("rw-------");
+        Properties stored = storedSecrets();
         String admin = stored.getProperty("SHOP_ADMIN_PASSWORD");
         assertThat(upOutput).contains("SHOP_ADMIN_PASSWORD=" + admin).doesNotContain(stored.getProperty("POSTGRES_PASSWORD"));
         post("/api/profiles/login", null, "{\"email\":\"admin@shop.local\",\"password\":\"" + admin + "\"}", 200);
@@ -238,10 +222,155 @@ class ShopStackTest {
         assertThat(getAs(registry, "shop:" + stored.getProperty("REGISTRY_PASSWORD")).body())
                 .as("fig logged in and pushed").contains("shop/catalog");
 
-        for (String port : List.of("8080", "8761", "5000")) {
+        for (String port : List.of("8080", "8761", "5000", "9090")) {
             assertThat(docker("ps", "--format", "{{.Ports}}").out()).contains("127.0.0.1:" + port + "->")
                     .doesNotContain("0.0.0.0:" + port + "->");
         }
+    }
+
+    /**
+     * A release that is healthy but answers 500 on every read (it looks for its tables in a schema
+     * that does not exist) serves beside the old replicas for the canary, is refused on Prometheus'
+     * figures, and is withdrawn: fig says why and exits non-zero, the old replicas serve on.
+     */
+    private void aReleaseThatFailsReadsIsRefusedByItsCanary(String good) throws Exception {
+        Path context = STATE.resolve("broken-release");
+        Files.createDirectories(context);
+        Files.writeString(context.resolve("Dockerfile"), "FROM localhost:5000/shop/catalog:" + good + "\n"
+                + "ENV SPRING_FLYWAY_ENABLED=false SPRING_DATASOURCE_HIKARI_SCHEMA=nowhere\n");
+        Run built = docker("build", "-t", "localhost:5000/shop/catalog:broken", context.toString());
+        assertThat(built.exit()).as(built.out()).isZero();
+        List<String> serving = catalogReplicas();
+
+        Run refused;
+        try (Reads reads = new Reads()) {
+            refused = fig("deploy", "--canary", "15", "--to", "broken", "catalog");
+            reads.close();
+            assertThat(reads.failed).as("the canary's share of the reads").isNotEmpty();
+        }
+        assertThat(refused.exit()).as(refused.out()).isNotZero();
+        assertThat(refused.out()).contains("refused by its canary: the new replicas answered", "the old replicas keep serving",
+                "Withdrawing the new replicas");
+        assertThat(catalogReplicas()).as("the old replicas, and nothing of the refused release").isEqualTo(serving);
+        assertThat(fig("releases", "catalog").out()).containsPattern("broken .* failed: deploy of catalog refused by its canary");
+        assertThat(get("/api/catalog/products?size=1", null).path("items")).isNotEmpty();
+    }
+
+    private List<String> catalogReplicas() {
+        return fig("ps").out().lines().filter(line -> line.startsWith(PROJECT + "_catalog_"))
+                .map(line -> line.split(" ")[0]).sorted().toList();
+    }
+
+    /**
+     * One client reading a product through the gateway as fast as it is answered, from creation to
+     * close; each failure is kept with when it came and what it was, so that a red run says which
+     * part dropped it. {@link #mark} notes when a step ended.
+     */
+    private final class Reads implements AutoCloseable {
+        final AtomicInteger served = new AtomicInteger();
+        final Queue<String> failed = new ConcurrentLinkedQueue<>();
+        final List<String> marks = new ArrayList<>();
+        private final long start = System.nanoTime();
+        private final AtomicBoolean reading = new AtomicBoolean(true);
+        private final Thread thread = new Thread(this::read);
+
+        Reads() {
+            thread.start();
+        }
+
+        void mark(String step) {
+            marks.add(step + " at " + elapsedMs() + " ms");
+        }
+
+        private long elapsedMs() {
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        }
+
+        private void read() {
+            while (reading.get()) {
+                String at = "at " + elapsedMs() + " ms: ";
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/api/catalog/products?size=1"))
+                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        served.incrementAndGet();
+                    } else {
+                        failed.add(at + r.statusCode() + " " + r.body());
+                    }
+                } catch (IOException e) {
+                    failed.add(at + e);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            reading.set(false);
+            thread.join();
+        }
+    }
+
+    /**
+     * Only the stack's Prometheus reads the services' metrics, and only the stack's account reads
+     * Prometheus; it found the gateway and every service through Eureka, and recorded the catalog
+     * route's rate, error ratio and p99 from the load of the deploy, which failed no request.
+     */
+    private void prometheusScrapesEveryServiceAndRecordsEachRoute() throws Exception {
+        Properties stored = storedSecrets();
+        String metrics = GATEWAY + "/actuator/prometheus";
+        assertThat(getAs(metrics, null).statusCode()).as("an anonymous read of the gateway's metrics").isEqualTo(401);
+        assertThat(getAs(metrics, "prometheus:" + stored.getProperty("EUREKA_PASSWORD")).statusCode())
+                .as("another of the stack's passwords").isEqualTo(401);
+        assertThat(getAs(metrics, "prometheus:" + stored.getProperty("METRICS_PASSWORD")).body())
+                .contains("spring_cloud_gateway_requests_seconds_bucket");
+        String query = "http://127.0.0.1:9090/api/v1/query?query=";
+        assertThat(getAs(query + "up", null).statusCode()).as("an anonymous query of Prometheus").isEqualTo(401);
+
+        String account = "shop:" + stored.getProperty("PROMETHEUS_PASSWORD");
+        List<String> applications = new ArrayList<>(List.of("gateway"));
+        applications.addAll(ServiceList.names());
+        awaitTrue(() -> promQuery(account, "count by (application) (up == 1)").stream()
+                .map(sample -> sample.path("metric").path("application").asString()).toList()
+                .containsAll(applications), "Prometheus scrapes " + applications);
+        awaitTrue(() -> !promQuery(account, "route:requests:rate1m{routeId=\"catalog\"} > 0").isEmpty(),
+                "the catalog route's request rate is recorded");
+        assertThat(promValue(account, "route:errors:ratio_rate1m{routeId=\"catalog\"}")).as("no request failed").isZero();
+        assertThat(promValue(account, "route:latency_seconds:p99_1m{routeId=\"catalog\"}")).isPositive().isLessThan(10);
+        assertThat(promQuery(account, "instance:latency_seconds:p99_1m{application=\"catalog\"}"))
+                .as("each serving catalog replica's p99").isNotEmpty();
+    }
+
+    /** The samples of a PromQL instant query, asked as the stack's account; none when it fails. */
+    private List<JsonNode> promQuery(String account, String promQl) {
+        try {
+            HttpResponse<String> response = getAs("http://127.0.0.1:9090/api/v1/query?query="
+                    + URLEncoder.encode(promQl, StandardCharsets.UTF_8), account);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            List<JsonNode> samples = new ArrayList<>();
+            json.readTree(response.body()).path("data").path("result").forEach(samples::add);
+            return samples;
+        } catch (IOException e) {
+            return List.of();
+        } catch (Exception e) {
+            throw new AssertionError(promQl, e);
+        }
+    }
+
+    /** The single value a PromQL query answers. */
+    private double promValue(String account, String promQl) {
+        List<JsonNode> samples = promQuery(account, promQl);
+        assertThat(samples).as(promQl).hasSize(1);
+        return Double.parseDouble(samples.get(0).path("value").get(1).asString());
+    }
+
+    private static Properties storedSecrets() throws IOException {
+        Properties stored = new Properties();
+        try (var reader = Files.newBufferedReader(SECRETS.resolve(PROJECT + ".env"))) {
+            stored.load(reader);
+        }
+        return stored;
     }
 
     /** A GET with HTTP Basic for {@code user:password}, or anonymous when that is null. */

@@ -1,11 +1,13 @@
 package shop.engine.cli;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import shop.engine.fig.FigException;
 import shop.engine.fig.FigFile;
 import shop.engine.fig.Stack;
 import shop.engine.fig.StackWatch;
@@ -75,6 +77,10 @@ final class FigImageCommands {
     static final class Deploy extends FigCommand.Sub {
         @ArgGroup(exclusive = true)
         Earlier earlier;
+        @Option(names = "--canary", paramLabel = "SECONDS", defaultValue = "30",
+                description = "How long old and new replicas serve side by side before Prometheus' figures judge the new ones; "
+                        + "0: none (default: ${DEFAULT-VALUE})")
+        int canarySeconds;
         @Parameters(index = "0")
         String service;
 
@@ -87,13 +93,17 @@ final class FigImageCommands {
 
         @Override
         public Integer call() {
+            if (canarySeconds < 0) {
+                throw new FigException("--canary " + canarySeconds + ": the canary is a number of seconds, 0 or more");
+            }
+            Duration canary = Duration.ofSeconds(canarySeconds);
             Stack stack = fig.generatingSecrets().stack();
             if (earlier == null) {
-                stack.deploy(service);
+                stack.deploy(service, canary);
             } else if (earlier.rollback) {
-                stack.rollBack(service);
+                stack.rollBack(service, canary);
             } else {
-                stack.deploy(service, earlier.version);
+                stack.deploy(service, earlier.version, canary);
             }
             return 0;
         }

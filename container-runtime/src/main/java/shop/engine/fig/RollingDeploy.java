@@ -7,13 +7,10 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,8 +20,10 @@ import shop.engine.support.Json;
  * How {@code fig deploy} replaces a service's replicas with no failed request: start as many new
  * replicas as run now, wait until they are healthy and registered in Eureka, then drain the old
  * ones: take them out of service in Eureka, wait until every client has refreshed its view, and
- * only then stop and remove them. When a new replica fails (it exits, turns unhealthy or is not ready in time), the deploy prints its last log
- * lines and withdraws the new replicas the same way; the old ones were never touched.
+ * only then stop and remove them. With a {@link Canary}, old and new serve side by side first, and
+ * a new release that errs more or answers slower than the old one is withdrawn. When a new replica
+ * fails (it exits, turns unhealthy or is not ready in time), the deploy prints its last log lines
+ * and withdraws the new replicas the same way; the old ones were never touched.
  *
  * <p>Eureka is the stack's {@code discovery} service, reached through its published port with the
  * account that service is given ({@code EUREKA_USER}, default {@code eureka}, and
@@ -43,13 +42,14 @@ final class RollingDeploy {
     private final DockerClient docker;
     private final ProjectSpec project;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Canary canary;
 
-    RollingDeploy(Stack stack, DockerClient docker, ProjectSpec project, PrintStream out) {
+    RollingDeploy(Stack stack, DockerClient docker, ProjectSpec project, PrintStream out, Duration canaryPeriod) {
         this.stack = stack;
         this.docker = docker;
         this.project = project;
         this.out = out;
+        this.canary = new Canary(stack, project, canaryPeriod, out);
     }
 
     /**
@@ -77,6 +77,10 @@ final class RollingDeploy {
             }
             for (String name : fresh) {
                 awaitReady(serviceName, name, eureka);
+            }
+            if (canary.enabled() && eureka != null && !old.isEmpty()) {
+                canary.judge(serviceName, instanceIds(eureka, serviceName, old.stream().map(Stack::name).toList()),
+                        instanceIds(eureka, serviceName, fresh));
             }
         } catch (RuntimeException e) {
             out.println("Withdrawing the new replicas " + fresh);
@@ -178,6 +182,10 @@ final class RollingDeploy {
         return networks.values().stream().map(ContainerNetwork::getIpAddress).findFirst().orElse("");
     }
 
+    private List<String> instanceIds(String eureka, String serviceName, List<String> containers) {
+        return containers.stream().map(name -> instanceId(eureka, serviceName, address(name), null)).filter(Objects::nonNull).toList();
+    }
+
     /** The Eureka instance id of the service at that address (with that status, if given), or null. */
     private String instanceId(String eureka, String serviceName, String ip, String status) {
         String body = send(HttpRequest.newBuilder(URI.create(eureka + "/eureka/apps/" + serviceName.toUpperCase()))
@@ -201,16 +209,12 @@ final class RollingDeploy {
     /** The body of a 2xx answer; null for anything else (Eureka answers 404 for an app with no instance yet). */
     private String send(HttpRequest.Builder request) {
         Map<String, String> account = project.service(DISCOVERY).environment();
-        String credentials = account.getOrDefault("EUREKA_USER", "eureka") + ":" + account.getOrDefault("EUREKA_PASSWORD", "");
-        request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = new AccountClient(account.getOrDefault("EUREKA_USER", "eureka"),
+                    account.getOrDefault("EUREKA_PASSWORD", "")).send(request);
             return response.statusCode() / 100 == 2 ? response.body() : null;
         } catch (IOException e) {
             return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FigException("interrupted", e);
         }
     }
 }

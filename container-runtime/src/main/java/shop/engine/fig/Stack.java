@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -374,28 +375,31 @@ public final class Stack {
         });
     }
 
-    /** Builds the service and releases it with no failed request; see {@link ServiceReleases}. */
-    public void deploy(String service) {
-        releases().deploy(service);
+    /**
+     * Builds the service and releases it with no failed request, after a canary of that length
+     * (zero: none) when the stack has a Prometheus; see {@link ServiceReleases} and {@link Canary}.
+     */
+    public void deploy(String service, Duration canary) {
+        releases(canary).deploy(service);
     }
 
     /** Rolls the service back to its last good release before the one serving. */
-    public void rollBack(String service) {
-        releases().rollBack(service);
+    public void rollBack(String service, Duration canary) {
+        releases(canary).rollBack(service);
     }
 
     /** Rolls out an earlier release of the service, by its version. */
-    public void deploy(String service, String version) {
-        releases().deployVersion(service, version);
+    public void deploy(String service, String version, Duration canary) {
+        releases(canary).deployVersion(service, version);
     }
 
     /** The service's releases, oldest first: version, image, when, by whom, outcome (the one serving says so). */
     public List<List<String>> releases(String service) {
-        return releases().list(service);
+        return releases(Duration.ZERO).list(service);
     }
 
-    private ServiceReleases releases() {
-        return new ServiceReleases(this, project, new RollingDeploy(this, docker, project, out));
+    private ServiceReleases releases(Duration canary) {
+        return new ServiceReleases(this, project, new RollingDeploy(this, docker, project, out, canary));
     }
 
     /**

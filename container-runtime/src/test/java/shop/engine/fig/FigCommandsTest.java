@@ -198,6 +198,9 @@ class FigCommandsTest {
         assertThat(word.out()).contains("'soon' is not an int");
 
         assertThat(fig("down", "-t", "-1").out()).contains("-t -1: the timeout is a number of seconds, 0 or more");
+        FigRun canary = fig("deploy", "--canary", "-5", "db");
+        assertThat(canary.exit()).isEqualTo(1);
+        assertThat(canary.out()).contains("--canary -5: the canary is a number of seconds, 0 or more");
         assertThat(fig("start", "db").exit()).isZero();
         started = System.nanoTime();
         FigRun down = fig("down", "-t", "0");

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +172,7 @@ class StackTest {
         assertThat(stack.exec("db", 1, List.of("bash", "-c", "echo exec in $ROLE"), false)).isZero();
         assertThat(output.toString()).contains("exec in db");
 
-        stack(project("hash-2")).deploy("web");
+        stack(project("hash-2")).deploy("web", Duration.ZERO);
 
         List<Container> webs = stack.containers("web", true);
         assertThat(webs).extracting(c -> c.getNames()[0]).containsExactly("/figtest_web_2");
@@ -187,7 +188,7 @@ class StackTest {
         String oldWeb = stack.containers("web", false).get(0).getId();
         awaitHealthy(oldWeb);
 
-        assertThatThrownBy(() -> stack(project("hash-2", "echo no database here; exit 3")).deploy("web"))
+        assertThatThrownBy(() -> stack(project("hash-2", "echo no database here; exit 3")).deploy("web", Duration.ZERO))
                 .isInstanceOf(FigException.class)
                 .hasMessageContaining("figtest_web_2 exited with code 3; the old replicas keep serving");
         assertThat(output.toString()).as("the new replica's last words")
@@ -206,11 +207,11 @@ class StackTest {
                 "cat /greeting; " + TestEngines.HELLO_SERVER, Map.of(), LISTENING, List.of("127.0.0.1::8080"), "hash-web");
         Stack stack = stack(new ProjectSpec("figtest", List.of(web), List.of("default"), List.of("data"), DIR, List.of("fig.yml")));
         stack.up(List.of(), new Stack.UpOptions(false, false, Stack.Recreate.CHANGED));
-        assertThatThrownBy(() -> stack.rollBack("web")).isInstanceOf(FigException.class)
+        assertThatThrownBy(() -> stack.rollBack("web", Duration.ZERO)).isInstanceOf(FigException.class)
                 .hasMessageContaining("no release of it was recorded yet");
 
         Files.writeString(context.resolve("greeting"), "release two\n");
-        stack.deploy("web");
+        stack.deploy("web", Duration.ZERO);
         assertThat(greeting(stack)).isEqualTo("release two");
         List<List<String>> releases = stack.releases("web");
         assertThat(releases).extracting(r -> r.get(4)).containsExactly("deployed: started by fig up", "serving: built from the sources");
@@ -218,7 +219,7 @@ class StackTest {
         String two = releases.get(1).get(0);
         assertThat(one).matches("[0-9a-f]{12}").isNotEqualTo(two);
 
-        stack.rollBack("web");
+        stack.rollBack("web", Duration.ZERO);
         assertThat(greeting(stack)).isEqualTo("release one");
         List<String> back = stack.releases("web").get(2);
         assertThat(back.get(0)).isEqualTo(one);
@@ -226,16 +227,16 @@ class StackTest {
         assertThat(stack.images().imageId("localhost:5999/figtest/web")).as("latest names what serves")
                 .isEqualTo(stack.images().imageId("localhost:5999/figtest/web:" + one));
 
-        stack.deploy("web", two);
+        stack.deploy("web", two, Duration.ZERO);
         assertThat(greeting(stack)).isEqualTo("release two");
-        assertThatThrownBy(() -> stack.deploy("web", "0123456789ab")).isInstanceOf(FigException.class)
+        assertThatThrownBy(() -> stack.deploy("web", "0123456789ab", Duration.ZERO)).isInstanceOf(FigException.class)
                 .hasMessageContaining("release 0123456789ab is neither in the engine nor in the registry");
-        assertThatThrownBy(() -> stack.deploy("web", "../etc")).isInstanceOf(FigException.class).hasMessageContaining("not a version");
+        assertThatThrownBy(() -> stack.deploy("web", "../etc", Duration.ZERO)).isInstanceOf(FigException.class).hasMessageContaining("not a version");
         assertThat(greeting(stack)).as("a refused release changes nothing").isEqualTo("release two");
         assertThat(stack.releases("web")).hasSize(4);
 
         Files.writeString(context.resolve("Dockerfile"), "FROM debian:bookworm-slim\nCOPY greeting /greeting\nRUN rm /usr/bin/perl\n");
-        assertThatThrownBy(() -> stack.deploy("web")).isInstanceOf(FigException.class).hasMessageContaining("exited with code");
+        assertThatThrownBy(() -> stack.deploy("web", Duration.ZERO)).isInstanceOf(FigException.class).hasMessageContaining("exited with code");
         assertThat(greeting(stack)).isEqualTo("release two");
         assertThat(stack.releases("web")).extracting(r -> r.get(4).replaceFirst("(?s):.*", ""))
                 .containsExactly("deployed", "deployed", "deployed", "serving", "failed");
@@ -243,8 +244,8 @@ class StackTest {
                 .isEqualTo(stack.images().imageId("localhost:5999/figtest/web:" + two));
 
         Stack plain = stack(project("hash-1"));
-        assertThatThrownBy(() -> plain.rollBack("db")).isInstanceOf(FigException.class).hasMessageContaining("db has no build");
-        assertThatThrownBy(() -> plain.deploy("nope")).isInstanceOf(FigException.class).hasMessageContaining("no such service");
+        assertThatThrownBy(() -> plain.rollBack("db", Duration.ZERO)).isInstanceOf(FigException.class).hasMessageContaining("db has no build");
+        assertThatThrownBy(() -> plain.deploy("nope", Duration.ZERO)).isInstanceOf(FigException.class).hasMessageContaining("no such service");
     }
 
     /** The first line the service's replica logged: the release's greeting. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,10 +14,13 @@ import shop.testing.ApiClient;
 import shop.testing.FreshDatabase;
 import tools.jackson.databind.JsonNode;
 
-/** The public catalog API over real HTTP, as the gateway and the front-end call it. */
+/**
+ * The public catalog API over real HTTP, as the gateway and the front-end call it, and platform's
+ * metrics chain, as every service has it.
+ */
 @FreshDatabase
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"eureka.client.enabled=false", "spring.grpc.server.enabled=false"})
+        properties = {"eureka.client.enabled=false", "spring.grpc.server.enabled=false", "METRICS_PASSWORD=scrape-me"})
 class CatalogApiTest {
 
     @LocalServerPort
@@ -118,5 +122,29 @@ class CatalogApiTest {
 
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+
+    /** /actuator/prometheus answers the stack's Prometheus account alone, with the histogram p99 is computed from. */
+    @Test
+    void onlyThePrometheusAccountReadsTheMetrics() {
+        assertThat(api.get("/api/catalog/products?size=1").status()).isEqualTo(200);
+
+        assertThat(api.get("/actuator/prometheus").status()).isEqualTo(401);
+        assertThat(api.withHeader("Authorization", basic("prometheus", "guess")).get("/actuator/prometheus").status()).isEqualTo(401);
+        assertThat(api.withHeader("Authorization", basic("admin", "scrape-me")).get("/actuator/prometheus").status())
+                .as("the password, with another user").isEqualTo(401);
+
+        ApiClient prometheus = api.withHeader("Authorization", basic("prometheus", "scrape-me"));
+        ApiClient.Response metrics = prometheus.get("/actuator/prometheus");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).containsPattern("http_server_requests_seconds_bucket\\{.*uri=\"/api/catalog/products\".*le=\"0\\.001\"");
+        // What Prometheus asks for; an exemplar in it (a trace id) makes Prometheus 2.42 drop the whole scrape.
+        ApiClient.Response openMetrics = prometheus.withHeader("Accept", "application/openmetrics-text;version=1.0.0").get("/actuator/prometheus");
+        assertThat(openMetrics.body()).contains("http_server_requests_seconds_bucket", "# EOF").doesNotContain("trace_id");
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 }
