@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A team's own pipeline: one service built and tested alone, with the modules it depends on
-# (contracts, platform, testing) and their own tests, the gRPC contract check among them, on this
-# machine's PostgreSQL and RabbitMQ. The repository's CI (scripts/test-all.sh) stays the whole.
+# (contracts, platform, testing) and their own tests, the gRPC and REST contract checks among
+# them, on this machine's PostgreSQL and RabbitMQ. The repository's CI (scripts/test-all.sh)
+# stays the whole.
 # Usage: scripts/ci-service.sh SERVICE [maven arguments...]
 set -euo pipefail
 cd "$(dirname "$0")/.."

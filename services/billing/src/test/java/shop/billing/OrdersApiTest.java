@@ -19,6 +19,7 @@ import shop.testing.ApiClient;
 import shop.testing.Eventually;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
+import shop.testing.OpenApiContract;
 import shop.testing.TestTokens;
 import shop.testing.TrustsTestTokens;
 import tools.jackson.databind.JsonNode;
@@ -191,5 +192,10 @@ class OrdersApiTest {
 
     private static String key() {
         return UUID.randomUUID().toString();
+    }
+
+    @Test
+    void thePublicApiKeepsItsReleasedContract() {
+        OpenApiContract.assertKeepsItsRelease("billing", anonymous);
     }
 }

@@ -12,11 +12,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import shop.testing.ApiClient;
 import shop.testing.FreshDatabase;
+import shop.testing.OpenApiContract;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The public catalog API over real HTTP, as the gateway and the front-end call it, and platform's
- * metrics chain, as every service has it.
+ * The public catalog API over real HTTP, as the gateway and the front-end call it; its OpenAPI
+ * document against the released contract; and platform's metrics chain, as every service has it.
  */
 @FreshDatabase
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -124,6 +125,10 @@ class CatalogApiTest {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
+    @Test
+    void thePublicApiKeepsItsReleasedContract() {
+        OpenApiContract.assertKeepsItsRelease("catalog", api);
+    }
 
     /** /actuator/prometheus answers the stack's Prometheus account alone, with the histogram p99 is computed from. */
     @Test

@@ -13,6 +13,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import shop.testing.ApiClient;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
+import shop.testing.OpenApiContract;
 import shop.testing.TestTokens;
 import shop.testing.TrustsTestTokens;
 
@@ -68,5 +69,10 @@ class StockApiTest {
         admin.put("/api/inventory/stock/OUT-004", Map.of()).assertBadField("available");
         admin.put("/api/inventory/stock/OUT-004", Map.of("available", "lots")).assertProblem(400);
         admin.put("/api/inventory/stock/bad%20sku", Map.of("available", 1)).assertBadField("sku");
+    }
+
+    @Test
+    void thePublicApiKeepsItsReleasedContract() {
+        OpenApiContract.assertKeepsItsRelease("inventory", anonymous);
     }
 }

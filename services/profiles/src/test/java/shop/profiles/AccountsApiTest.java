@@ -20,6 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import shop.testing.ApiClient;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
+import shop.testing.OpenApiContract;
 import tools.jackson.databind.JsonNode;
 
 /** Signing up, logging in and the profile, over real HTTP against a real PostgreSQL. */
@@ -152,5 +153,10 @@ class AccountsApiTest {
                 Map.of("email", registered.json().get("email").asString(), "password", password));
         assertThat(login.status()).as(login.body()).isEqualTo(200);
         return login.json().get("token").asString();
+    }
+
+    @Test
+    void thePublicApiKeepsItsReleasedContract() {
+        OpenApiContract.assertKeepsItsRelease("profiles", api);
     }
 }

@@ -29,6 +29,7 @@ import shop.testing.CatalogOnLoopback;
 import shop.testing.Eventually;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
+import shop.testing.OpenApiContract;
 import shop.testing.TrustsTestTokens;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -131,5 +132,10 @@ class RecommendationsTest {
     private static List<Long> ids(ApiClient.Response response) {
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json().valueStream().map(product -> product.get("id").asLong()).toList();
+    }
+
+    @Test
+    void thePublicApiKeepsItsReleasedContract() {
+        OpenApiContract.assertKeepsItsRelease("recommendations", new ApiClient("http://127.0.0.1:" + port));
     }
 }

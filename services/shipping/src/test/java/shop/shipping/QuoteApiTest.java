@@ -22,6 +22,7 @@ import shop.testing.CatalogOnLoopback;
 import shop.testing.Eventually;
 import shop.testing.FreshBroker;
 import shop.testing.FreshDatabase;
+import shop.testing.OpenApiContract;
 import shop.testing.TestTokens;
 import shop.testing.TrustsTestTokens;
 import tools.jackson.databind.JsonNode;
@@ -158,5 +159,10 @@ class QuoteApiTest {
 
     private static Map<String, Object> item(long productId, int quantity) {
         return Map.of("productId", productId, "quantity", quantity);
+    }
+
+    @Test
+    void thePublicApiKeepsItsReleasedContract() {
+        OpenApiContract.assertKeepsItsRelease("shipping", anonymous);
     }
 }
