@@ -248,6 +248,19 @@ class StackTest {
         assertThatThrownBy(() -> plain.deploy("nope", Duration.ZERO)).isInstanceOf(FigException.class).hasMessageContaining("no such service");
     }
 
+    @Test
+    void aCanaryWhosePrometheusIsDownRefusesTheReleaseRatherThanPromoteItBlind() {
+        ServiceSpec prometheus = service("prometheus", "sleep 60", Map.of(), null, List.of("127.0.0.1::9090"), "hash-prometheus");
+        ProjectSpec project = new ProjectSpec("figtest", List.of(prometheus), List.of("default"), List.of("data"), DIR, List.of("fig.yml"));
+        Canary canary = new Canary(stack(project), project, Duration.ofMillis(10), new PrintStream(output, true, StandardCharsets.UTF_8));
+
+        assertThat(canary.enabled()).isTrue();
+        assertThatThrownBy(() -> canary.judge("web", List.of("old:web:8080"), List.of("new:web:8080")))
+                .isInstanceOf(FigException.class)
+                .hasMessageContaining("deploy of web refused by its canary: Prometheus is not running")
+                .hasMessageContaining("the old replicas keep serving");
+    }
+
     /** The first line the service's replica logged: the release's greeting. */
     private String greeting(Stack stack) throws InterruptedException {
         var web = stack.containers("web", false);
