@@ -23,8 +23,10 @@ import shop.engine.support.Json;
  * {@code instance:requests:rate1m}; container-runtime/images/prometheus/rules.yml). A release is
  * refused when its error ratio is higher by more than {@value #MAX_ERROR_RATIO_INCREASE}, or its
  * p99 more than {@value #MAX_P99_RATIO} times the old one's and {@value #P99_SLACK_MS} ms above
- * it: the new replicas' figures include their JVMs' first, slower requests (one CI run: 358 ms
- * against the old 191 ms, for the same jar).
+ * it. The margin is wide because the new replicas' minute includes their JVMs' first, slower
+ * requests: the same jar measured 358 ms against 191 ms in one run, and 847 ms against 157 ms
+ * under bench/deploy's paced load. So p99 catches a release a second slower, not a subtle one;
+ * judging after a warm-up would allow a tighter margin.
  *
  * <p>Prometheus is the stack's {@code prometheus} service, reached through its published port as
  * user {@code shop} with its {@code PROMETHEUS_PASSWORD}; a stack without one, or a period of 0,
@@ -37,7 +39,7 @@ final class Canary {
     static final Duration DEFAULT_PERIOD = Duration.ofSeconds(30);
     static final double MAX_ERROR_RATIO_INCREASE = 0.01;
     static final double MAX_P99_RATIO = 2.0;
-    static final long P99_SLACK_MS = 250;
+    static final long P99_SLACK_MS = 1000;
     private static final String PROMETHEUS = "prometheus";
     private static final int PROMETHEUS_PORT = 9090;
 
